@@ -1,0 +1,31 @@
+# roomcast: the front door. `make test` is what CI runs; targets install what they need on first use.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export NODE_OPTIONS := --experimental-vm-modules
+JEST := npx jest
+
+.PHONY: help install lint typecheck test test-unit
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# npm ci runs again whenever the lockfile is newer than the last install.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed ## Install dependencies (npm ci)
+
+lint: install ## ESLint (with the dependency rule) and Prettier
+	npx eslint .
+	npx prettier --check .
+
+typecheck: install ## TypeScript, strict
+	npx tsc -p tsconfig.json
+
+test: lint typecheck ## Lint, type-check and every test suite
+	$(JEST)
+
+test-unit: install ## Domain unit tests only
+	$(JEST) --selectProjects unit

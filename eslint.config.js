@@ -1,0 +1,86 @@
+// Lint rules, including the dependency rule: src/domain imports nothing outside src/domain.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Node built-ins the domain must not reach for (I/O, time, randomness live behind ports). */
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'os',
+  'child_process',
+  'process',
+  'timers',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.terraform/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'The domain does no I/O: use a port.' })),
+          patterns: [
+            {
+              regex: '^(?!\\.)',
+              message:
+                'src/domain imports only its own modules: no AWS SDK, Middy, Powertools, inversify or Node built-ins.',
+            },
+            {
+              regex: '(^|/)(adapters|handlers|local)(/|$)',
+              message: 'src/domain must not depend on outer layers.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Configuration is passed in by the composition root.' },
+        { name: 'Buffer', message: 'Node-specific; the domain stays portable.' },
+        { name: 'setTimeout', message: 'Time is a port (ClockPort).' },
+        { name: 'setInterval', message: 'Time is a port (ClockPort).' },
+        { name: 'fetch', message: 'The domain does no I/O: use a port.' },
+        { name: 'crypto', message: 'Randomness is a port (IdGeneratorPort).' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use ClockPort.now().' },
+        { object: 'Math', property: 'random', message: 'Use IdGeneratorPort.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Configuration is passed in by the composition root.',
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'new Date() reads the wall clock: use ClockPort.now().',
+        },
+        {
+          selector: "CallExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Date() reads the wall clock: use ClockPort.now().',
+        },
+        {
+          selector: 'ImportExpression',
+          message: 'No dynamic imports in the domain.',
+        },
+      ],
+    },
+  },
+);

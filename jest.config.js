@@ -1,0 +1,21 @@
+// Jest in native ESM mode (run with NODE_OPTIONS=--experimental-vm-modules): inversify 8 and
+// Middy 7 ship ESM only. ts-jest transpiles each file alone; `tsc --noEmit` does the type-check.
+const tsJest = [
+  'ts-jest',
+  { useESM: true, tsconfig: { isolatedModules: true, module: 'NodeNext', moduleResolution: 'NodeNext' } },
+];
+
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': tsJest },
+  testEnvironment: 'node',
+};
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'architecture', testMatch: ['<rootDir>/test/architecture/**/*.test.ts'] },
+  ],
+};

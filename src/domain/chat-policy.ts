@@ -1,0 +1,76 @@
+// Domain configuration: the limits and defaults every use case obeys. Validated once, where it is built.
+
+import { isValidRoomName, type RoomName } from './model/room.js';
+
+export interface ChatPolicy {
+  /** Room every new connection joins, or null for none. */
+  readonly lobbyRoom: RoomName | null;
+  /** Longest message text, in Unicode code points. */
+  readonly maxTextChars: number;
+  /** Largest message event, in bytes: API Gateway's WebSocket frame quota is 32 KB. */
+  readonly maxFrameBytes: number;
+  /** Largest reply (history, missed messages), in bytes: the @connections API takes at most 128 KiB. */
+  readonly maxPayloadBytes: number;
+  readonly historyLimitDefault: number;
+  readonly historyLimitMax: number;
+  /** Deliveries in flight at once during one fan-out. */
+  readonly fanOutConcurrency: number;
+  /** Members read per page while fanning out. */
+  readonly membersPageSize: number;
+  /** Most users listed in one presence snapshot. */
+  readonly presenceMaxUsers: number;
+  /** How long connection and membership records live: API Gateway closes connections after 2 hours. */
+  readonly connectionTtlMs: number;
+  /** How long messages are kept. */
+  readonly messageRetentionMs: number;
+}
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+export const DEFAULT_CHAT_POLICY: ChatPolicy = {
+  lobbyRoom: 'lobby',
+  maxTextChars: 4_000,
+  maxFrameBytes: 32 * 1024,
+  maxPayloadBytes: 128 * 1024,
+  historyLimitDefault: 50,
+  historyLimitMax: 100,
+  fanOutConcurrency: 32,
+  membersPageSize: 100,
+  presenceMaxUsers: 200,
+  connectionTtlMs: 2 * 60 * MINUTE + 5 * MINUTE,
+  messageRetentionMs: 7 * DAY,
+};
+
+/** Builds a policy from defaults and overrides, refusing values that would break the service. */
+export function chatPolicy(overrides: Partial<ChatPolicy> = {}): ChatPolicy {
+  const policy = { ...DEFAULT_CHAT_POLICY, ...overrides };
+  if (policy.lobbyRoom !== null && !isValidRoomName(policy.lobbyRoom)) {
+    throw new RangeError(`lobbyRoom "${String(policy.lobbyRoom)}" is not a valid room name`);
+  }
+  const positive: (keyof ChatPolicy)[] = [
+    'maxTextChars',
+    'maxFrameBytes',
+    'maxPayloadBytes',
+    'historyLimitDefault',
+    'historyLimitMax',
+    'fanOutConcurrency',
+    'membersPageSize',
+    'presenceMaxUsers',
+    'connectionTtlMs',
+    'messageRetentionMs',
+  ];
+  for (const key of positive) {
+    const value = policy[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new RangeError(`${key} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  if (policy.historyLimitDefault > policy.historyLimitMax) {
+    throw new RangeError('historyLimitDefault must not exceed historyLimitMax');
+  }
+  if (policy.maxFrameBytes > policy.maxPayloadBytes) {
+    throw new RangeError('maxFrameBytes must not exceed maxPayloadBytes');
+  }
+  return Object.freeze(policy);
+}

@@ -1,0 +1,115 @@
+// Domain assembly: builds every use case from the ports, and dispatches a parsed action to its use case.
+// The composition root (src/handlers) supplies the adapters; tests supply fakes.
+
+import type { ChatPolicy } from './chat-policy.js';
+import { ConnectionJanitor } from './fan-out/connection-janitor.js';
+import type { FanOutPort } from './fan-out/fan-out.port.js';
+import { PagedFanOut } from './fan-out/paged-fan-out.js';
+import type { ClockPort } from './ports/clock.port.js';
+import type { ConnectionRegistryPort } from './ports/connection-registry.port.js';
+import type { IdGeneratorPort } from './ports/id-generator.port.js';
+import type { LoggerPort } from './ports/logger.port.js';
+import type { MessageLogPort } from './ports/message-log.port.js';
+import type { NotifierPort } from './ports/notifier.port.js';
+import type { RoomMembershipPort } from './ports/room-membership.port.js';
+import type { ClientAction } from './protocol/client-actions.js';
+import type { Caller } from './use-cases/caller.js';
+import { Connect } from './use-cases/connect.js';
+import { Disconnect } from './use-cases/disconnect.js';
+import { JoinRoom } from './use-cases/join-room.js';
+import { LeaveRoom } from './use-cases/leave-room.js';
+import { MembershipAnnouncer } from './use-cases/membership-announcer.js';
+import { Ping } from './use-cases/ping.js';
+import { ReadHistory } from './use-cases/read-history.js';
+import { RoomPresence } from './use-cases/room-presence.js';
+import { SendDirectMessage } from './use-cases/send-direct-message.js';
+import { SendRoomMessage } from './use-cases/send-room-message.js';
+import { Typing } from './use-cases/typing.js';
+import { WhoAmI } from './use-cases/who-am-i.js';
+
+export interface ChatPorts {
+  readonly connections: ConnectionRegistryPort;
+  readonly memberships: RoomMembershipPort;
+  readonly messages: MessageLogPort;
+  readonly notifier: NotifierPort;
+  readonly clock: ClockPort;
+  readonly ids: IdGeneratorPort;
+  readonly logger: LoggerPort;
+}
+
+export interface Chat {
+  readonly janitor: ConnectionJanitor;
+  readonly fanOut: FanOutPort;
+  readonly connect: Connect;
+  readonly disconnect: Disconnect;
+  readonly join: JoinRoom;
+  readonly leave: LeaveRoom;
+  readonly sendMessage: SendRoomMessage;
+  readonly sendDirect: SendDirectMessage;
+  readonly history: ReadHistory;
+  readonly presence: RoomPresence;
+  readonly typing: Typing;
+  readonly ping: Ping;
+  readonly whoami: WhoAmI;
+}
+
+/**
+ * Builds the use cases. `fanOut` replaces the default paged strategy (for example with one that
+ * shards a huge room across workers); everything else stays as it is.
+ */
+export function createChat(
+  ports: ChatPorts,
+  policy: ChatPolicy,
+  options: { fanOut?: FanOutPort } = {},
+): Chat {
+  const janitor = new ConnectionJanitor(ports);
+  const fanOut =
+    options.fanOut ??
+    new PagedFanOut({
+      ...ports,
+      janitor,
+      concurrency: policy.fanOutConcurrency,
+      pageSize: policy.membersPageSize,
+    });
+  const announcer = new MembershipAnnouncer({ memberships: ports.memberships, fanOut });
+  const deps = { ...ports, fanOut, announcer, janitor, policy };
+  return {
+    janitor,
+    fanOut,
+    connect: new Connect(deps),
+    disconnect: new Disconnect(deps),
+    join: new JoinRoom(deps),
+    leave: new LeaveRoom(deps),
+    sendMessage: new SendRoomMessage(deps),
+    sendDirect: new SendDirectMessage(deps),
+    history: new ReadHistory(deps),
+    presence: new RoomPresence(deps),
+    typing: new Typing(deps),
+    ping: new Ping(deps),
+    whoami: new WhoAmI(deps),
+  };
+}
+
+/** Runs the use case an action asks for. Per-route handlers call their use case directly instead. */
+export function dispatch(chat: Chat, caller: Caller, action: ClientAction): Promise<unknown> {
+  switch (action.action) {
+    case 'join':
+      return chat.join.execute(caller, action);
+    case 'leave':
+      return chat.leave.execute(caller, action);
+    case 'sendMessage':
+      return chat.sendMessage.execute(caller, action);
+    case 'sendDirect':
+      return chat.sendDirect.execute(caller, action);
+    case 'history':
+      return chat.history.execute(caller, action);
+    case 'presence':
+      return chat.presence.execute(caller, action);
+    case 'typing':
+      return chat.typing.execute(caller, action);
+    case 'ping':
+      return chat.ping.execute(caller, action);
+    case 'whoami':
+      return chat.whoami.execute(caller, action);
+  }
+}

@@ -1,0 +1,28 @@
+// Seam: how one event reaches many connections. The paged in-process strategy is the default; a sharded
+// strategy (parallel workers per page range) can replace it without touching the use cases.
+
+import type { ConnectionId } from '../model/connection.js';
+import type { RoomName } from '../model/room.js';
+import type { ServerEvent } from '../protocol/server-events.js';
+
+export interface FanOutReport {
+  /** What was fanned out to, for logs: `room:<name>` or `connections`. */
+  readonly target: string;
+  readonly recipients: number;
+  readonly delivered: number;
+  /** Recipients that no longer existed; they have been removed. */
+  readonly gone: number;
+  /** Recipients that could not be reached for another reason; they are kept. */
+  readonly failed: number;
+  readonly durationMs: number;
+  /** False when listing the recipients failed part-way: some members were never tried. */
+  readonly complete: boolean;
+}
+
+export interface FanOutPort {
+  /** Delivers the event to every member connection of the room, except `except` when given. */
+  toRoom(room: RoomName, event: ServerEvent, options?: { except?: ConnectionId }): Promise<FanOutReport>;
+
+  /** Delivers the event to each listed connection. */
+  toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport>;
+}

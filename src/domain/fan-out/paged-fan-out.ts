@@ -1,0 +1,104 @@
+// Domain service: the default fan-out. Streams a room's members page by page and delivers with a bounded
+// number of deliveries in flight, so memory stays flat however large the room is.
+
+import type { ConnectionId } from '../model/connection.js';
+import type { RoomName } from '../model/room.js';
+import type { ClockPort } from '../ports/clock.port.js';
+import type { LoggerPort } from '../ports/logger.port.js';
+import type { NotifierPort } from '../ports/notifier.port.js';
+import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { ServerEvent } from '../protocol/server-events.js';
+import type { ConnectionJanitor } from './connection-janitor.js';
+import type { FanOutPort, FanOutReport } from './fan-out.port.js';
+
+export interface PagedFanOutDeps {
+  readonly memberships: RoomMembershipPort;
+  readonly notifier: NotifierPort;
+  readonly janitor: ConnectionJanitor;
+  readonly clock: ClockPort;
+  readonly logger: LoggerPort;
+  readonly concurrency: number;
+  readonly pageSize: number;
+}
+
+export class PagedFanOut implements FanOutPort {
+  constructor(private readonly deps: PagedFanOutDeps) {}
+
+  toRoom(room: RoomName, event: ServerEvent, options: { except?: ConnectionId } = {}): Promise<FanOutReport> {
+    return this.run(`room:${room}`, this.roomMembers(room, options.except), event);
+  }
+
+  toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport> {
+    return this.run('connections', listed(connectionIds), event);
+  }
+
+  private async *roomMembers(room: RoomName, except: ConnectionId | undefined): AsyncGenerator<ConnectionId> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.memberships.membersPage(room, {
+        limit: this.deps.pageSize,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      for (const member of page.members) {
+        if (member.connectionId !== except) yield member.connectionId;
+      }
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+  }
+
+  private async run(
+    target: string,
+    recipients: AsyncIterator<ConnectionId>,
+    event: ServerEvent,
+  ): Promise<FanOutReport> {
+    const startedAt = this.deps.clock.now();
+    const counts = { recipients: 0, delivered: 0, gone: 0, failed: 0 };
+    let complete = true;
+
+    const deliverOne = async (connectionId: ConnectionId): Promise<void> => {
+      counts.recipients += 1;
+      let outcome: 'delivered' | 'gone' | 'failed';
+      try {
+        outcome = await this.deps.notifier.deliver(connectionId, event);
+      } catch (error) {
+        outcome = 'failed';
+        this.deps.logger.warn('delivery failed', { target, connectionId, error });
+      }
+      counts[outcome] += 1;
+      if (outcome === 'gone') await this.forget(connectionId, target);
+    };
+
+    // Workers pull from one shared iterator: an async generator queues concurrent next() calls,
+    // so each member is taken once and at most `concurrency` deliveries are ever in flight.
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const next = await recipients.next();
+        if (next.done === true) return;
+        await deliverOne(next.value);
+      }
+    };
+    const results = await Promise.allSettled(Array.from({ length: this.deps.concurrency }, worker));
+    const listingError = results.find((result) => result.status === 'rejected');
+    if (listingError !== undefined) {
+      complete = false;
+      this.deps.logger.error('fan-out stopped: could not list recipients', {
+        target,
+        error: listingError.reason,
+      });
+    }
+    return { target, ...counts, durationMs: this.deps.clock.now() - startedAt, complete };
+  }
+
+  /** A gone recipient is removed; failing to remove it must not stop delivery to the others. */
+  private async forget(connectionId: ConnectionId, target: string): Promise<void> {
+    try {
+      await this.deps.janitor.purge(connectionId);
+    } catch (error) {
+      this.deps.logger.warn('could not remove a gone connection', { target, connectionId, error });
+    }
+  }
+}
+
+async function* listed(connectionIds: readonly ConnectionId[]): AsyncGenerator<ConnectionId> {
+  yield* new Set(connectionIds);
+}

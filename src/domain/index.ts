@@ -1,0 +1,33 @@
+// The domain's public surface: what adapters, handlers and tests may import.
+
+export * from './chat.js';
+export * from './chat-policy.js';
+export * from './fan-out/connection-janitor.js';
+export * from './fan-out/fan-out.port.js';
+export * from './fan-out/paged-fan-out.js';
+export * from './model/connection.js';
+export * from './model/identity.js';
+export * from './model/message.js';
+export * from './model/room.js';
+export type * from './ports/clock.port.js';
+export type * from './ports/connection-registry.port.js';
+export type * from './ports/id-generator.port.js';
+export type * from './ports/logger.port.js';
+export type * from './ports/message-log.port.js';
+export type * from './ports/notifier.port.js';
+export type * from './ports/room-membership.port.js';
+export * from './protocol/client-actions.js';
+export * from './protocol/errors.js';
+export * from './protocol/server-events.js';
+export type * from './use-cases/caller.js';
+export * from './use-cases/connect.js';
+export * from './use-cases/disconnect.js';
+export * from './use-cases/join-room.js';
+export * from './use-cases/leave-room.js';
+export * from './use-cases/send-direct-message.js';
+export * from './use-cases/send-room-message.js';
+export * from './use-cases/read-history.js';
+export * from './use-cases/room-presence.js';
+export * from './use-cases/typing.js';
+export * from './use-cases/ping.js';
+export * from './use-cases/who-am-i.js';

@@ -1,0 +1,282 @@
+// Protocol: parses and validates one client frame (already JSON-decoded) into a typed action.
+// Identity fields in the body (`from`, `sender`, `userId`, ...) are never read: identity comes from the authorizer.
+
+import { isValidUserId, type UserId } from '../model/identity.js';
+import { parseRoomName, type RoomName } from '../model/room.js';
+import { ChatError } from './errors.js';
+
+export const ACTIONS = [
+  'join',
+  'leave',
+  'sendMessage',
+  'sendDirect',
+  'history',
+  'presence',
+  'typing',
+  'ping',
+  'whoami',
+] as const;
+
+export type ActionName = (typeof ACTIONS)[number];
+
+interface Correlated {
+  /** Client-chosen id echoed on the reply, so a client can match replies to requests. */
+  readonly requestId?: string;
+}
+
+export interface JoinAction extends Correlated {
+  readonly action: 'join';
+  readonly room: RoomName;
+  readonly since?: number;
+}
+export interface LeaveAction extends Correlated {
+  readonly action: 'leave';
+  readonly room: RoomName;
+}
+export interface SendMessageAction extends Correlated {
+  readonly action: 'sendMessage';
+  /** Absent means the lobby, for compatibility with the classic walkthrough's `{"action":"sendMessage","data":...}`. */
+  readonly room?: RoomName;
+  readonly text: string;
+  readonly clientMsgId?: string;
+}
+export interface SendDirectAction extends Correlated {
+  readonly action: 'sendDirect';
+  readonly to: UserId;
+  readonly text: string;
+  readonly clientMsgId?: string;
+}
+export interface HistoryAction extends Correlated {
+  readonly action: 'history';
+  readonly target: { readonly room: RoomName } | { readonly with: UserId };
+  readonly after?: number;
+  readonly before?: number;
+  readonly limit?: number;
+}
+export interface PresenceAction extends Correlated {
+  readonly action: 'presence';
+  readonly room: RoomName;
+}
+export interface TypingAction extends Correlated {
+  readonly action: 'typing';
+  readonly room: RoomName;
+  readonly isTyping: boolean;
+}
+export interface PingAction extends Correlated {
+  readonly action: 'ping';
+}
+export interface WhoAmIAction extends Correlated {
+  readonly action: 'whoami';
+}
+
+export type ClientAction =
+  | JoinAction
+  | LeaveAction
+  | SendMessageAction
+  | SendDirectAction
+  | HistoryAction
+  | PresenceAction
+  | TypingAction
+  | PingAction
+  | WhoAmIAction;
+
+export type ActionOf<A extends ActionName> = Extract<ClientAction, { action: A }>;
+
+type Body = Readonly<Record<string, unknown>>;
+
+/** Decodes a raw text frame. Anything that is not JSON is `invalid_json`. */
+export function decodeFrame(raw: string | null | undefined): unknown {
+  if (raw === undefined || raw === null || raw.trim() === '') {
+    throw new ChatError('invalid_json', 'The frame is empty; send a JSON object with an "action" field');
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new ChatError('invalid_json', 'The frame is not valid JSON');
+  }
+}
+
+/** Reads the requestId if it is well-formed, so even an error reply can be correlated. */
+export function peekRequestId(body: unknown): string | undefined {
+  if (!isObject(body)) return undefined;
+  const value = own(body, 'requestId');
+  return isRequestId(value) ? value : undefined;
+}
+
+/** Validates a decoded frame and returns the typed action it asks for. */
+export function parseClientAction(body: unknown): ClientAction {
+  if (!isObject(body)) {
+    throw new ChatError('invalid_request', 'A frame must be a JSON object with an "action" field');
+  }
+  const name = own(body, 'action');
+  if (typeof name !== 'string' || !(ACTIONS as readonly string[]).includes(name)) {
+    throw unknownAction(name);
+  }
+  return parseAction(name as ActionName, body);
+}
+
+/** Validates a frame known to be for one action, as a per-route handler does. */
+export function parseActionBody<A extends ActionName>(name: A, body: unknown): ActionOf<A> {
+  if (!isObject(body)) {
+    throw new ChatError('invalid_request', 'A frame must be a JSON object with an "action" field');
+  }
+  return parseAction(name, body) as ActionOf<A>;
+}
+
+export function unknownAction(name: unknown): ChatError {
+  const shown = typeof name === 'string' ? `"${name.slice(0, 64)}"` : 'missing';
+  return new ChatError('unknown_action', `Unknown action ${shown}; valid actions: ${ACTIONS.join(', ')}`, {
+    validActions: [...ACTIONS],
+  });
+}
+
+function parseAction(name: ActionName, body: Body): ClientAction {
+  const requestId = optionalRequestId(body);
+  const correlated = requestId === undefined ? {} : { requestId };
+  switch (name) {
+    case 'join': {
+      const since = optionalSequence(body, 'since');
+      return {
+        action: 'join',
+        room: requiredRoom(body),
+        ...correlated,
+        ...(since === undefined ? {} : { since }),
+      };
+    }
+    case 'leave':
+      return { action: 'leave', room: requiredRoom(body), ...correlated };
+    case 'sendMessage': {
+      const room = own(body, 'room');
+      const clientMsgId = optionalClientMsgId(body);
+      return {
+        action: 'sendMessage',
+        text: requiredText(body),
+        ...(room === undefined ? {} : { room: parseRoomName(room) }),
+        ...(clientMsgId === undefined ? {} : { clientMsgId }),
+        ...correlated,
+      };
+    }
+    case 'sendDirect': {
+      const clientMsgId = optionalClientMsgId(body);
+      return {
+        action: 'sendDirect',
+        to: requiredUser(body, 'to'),
+        text: requiredText(body),
+        ...(clientMsgId === undefined ? {} : { clientMsgId }),
+        ...correlated,
+      };
+    }
+    case 'history':
+      return parseHistory(body, correlated);
+    case 'presence':
+      return { action: 'presence', room: requiredRoom(body), ...correlated };
+    case 'typing': {
+      const isTyping = own(body, 'isTyping');
+      if (isTyping !== undefined && typeof isTyping !== 'boolean')
+        throw invalidField('isTyping', 'a boolean');
+      return { action: 'typing', room: requiredRoom(body), isTyping: isTyping ?? true, ...correlated };
+    }
+    case 'ping':
+      return { action: 'ping', ...correlated };
+    case 'whoami':
+      return { action: 'whoami', ...correlated };
+  }
+}
+
+function parseHistory(body: Body, correlated: Correlated): HistoryAction {
+  const room = own(body, 'room');
+  const peer = own(body, 'with');
+  if ((room === undefined) === (peer === undefined)) {
+    throw new ChatError('invalid_request', 'history needs exactly one of "room" or "with"', {
+      field: 'room',
+    });
+  }
+  const target = room !== undefined ? { room: parseRoomName(room) } : { with: requiredUser(body, 'with') };
+  const after = optionalSequence(body, 'after');
+  const before = optionalSequence(body, 'before');
+  const limit = own(body, 'limit');
+  if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) >= 1)) {
+    throw invalidField('limit', 'a positive integer');
+  }
+  if (after !== undefined && before !== undefined && before <= after + 1) {
+    throw new ChatError('invalid_request', '"before" must be greater than "after" + 1', { field: 'before' });
+  }
+  return {
+    action: 'history',
+    target,
+    ...(after === undefined ? {} : { after }),
+    ...(before === undefined ? {} : { before }),
+    ...(limit === undefined ? {} : { limit: limit as number }),
+    ...correlated,
+  };
+}
+
+function isObject(value: unknown): value is Body {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Own properties only: a body with a `__proto__` or `constructor` key must not reach inherited values. */
+function own(body: Body, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(body, key) ? body[key] : undefined;
+}
+
+function invalidField(field: string, expected: string): ChatError {
+  return new ChatError('invalid_request', `"${field}" must be ${expected}`, { field });
+}
+
+function requiredRoom(body: Body): RoomName {
+  const room = own(body, 'room');
+  if (room === undefined) throw new ChatError('invalid_room', '"room" is required', { field: 'room' });
+  return parseRoomName(room);
+}
+
+function requiredUser(body: Body, field: string): UserId {
+  const value = own(body, field);
+  if (!isValidUserId(value)) {
+    throw new ChatError('invalid_user', `"${field}" must be a user id (1-128 characters, no "#")`, { field });
+  }
+  return value;
+}
+
+/** `text`, or `data` as the classic walkthrough sends it. */
+function requiredText(body: Body): string {
+  const text = own(body, 'text') ?? own(body, 'data');
+  if (typeof text !== 'string') throw invalidField('text', 'a string');
+  if (text.trim().length === 0) throw invalidField('text', 'non-empty');
+  if (hasLoneSurrogate(text)) throw invalidField('text', 'valid Unicode text');
+  return text;
+}
+
+function optionalSequence(body: Body, field: string): number | undefined {
+  const value = own(body, field);
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || (value as number) < 0)
+    throw invalidField(field, 'a non-negative integer');
+  return value as number;
+}
+
+const CLIENT_MSG_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function optionalClientMsgId(body: Body): string | undefined {
+  const value = own(body, 'clientMsgId');
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !CLIENT_MSG_ID.test(value)) {
+    throw invalidField('clientMsgId', '1-64 characters of letters, digits, "_", ".", ":" or "-"');
+  }
+  return value;
+}
+
+function isRequestId(value: unknown): value is string {
+  return typeof value === 'string' && /^[\x21-\x7e]{1,64}$/.test(value);
+}
+
+function optionalRequestId(body: Body): string | undefined {
+  const value = own(body, 'requestId');
+  if (value === undefined) return undefined;
+  if (!isRequestId(value)) throw invalidField('requestId', '1-64 printable ASCII characters');
+  return value;
+}
+
+function hasLoneSurrogate(text: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}

@@ -1,0 +1,73 @@
+// Protocol: the typed errors every layer raises, and the one mapping from an error to an error frame.
+
+export const ERROR_CODES = [
+  'invalid_json',
+  'invalid_request',
+  'unknown_action',
+  'invalid_room',
+  'invalid_user',
+  'not_a_member',
+  'message_too_large',
+  'rate_limited',
+  'unauthorized',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP-style status for each code: used for `$connect` refusals and logs, never sent as a frame status. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  invalid_json: 400,
+  invalid_request: 400,
+  unknown_action: 400,
+  invalid_room: 400,
+  invalid_user: 400,
+  not_a_member: 403,
+  message_too_large: 413,
+  rate_limited: 429,
+  unauthorized: 401,
+  internal_error: 500,
+};
+
+/** A failure the client caused or may act on. Its `code` is stable; its message is for humans. */
+export class ChatError extends Error {
+  override readonly name = 'ChatError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+  }
+}
+
+export function isChatError(error: unknown): error is ChatError {
+  return error instanceof ChatError;
+}
+
+export interface ErrorEvent {
+  readonly type: 'error';
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly requestId?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Turns anything thrown into the frame the caller receives. Unexpected errors become
+ * `internal_error` with a generic message: their text may hold internals and is only logged.
+ */
+export function toErrorEvent(error: unknown, requestId?: string): ErrorEvent {
+  const base = requestId === undefined ? {} : { requestId };
+  if (isChatError(error)) {
+    return {
+      type: 'error',
+      code: error.code,
+      message: error.message,
+      ...base,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    };
+  }
+  return { type: 'error', code: 'internal_error', message: 'Something went wrong on our side', ...base };
+}

@@ -1,0 +1,183 @@
+// Protocol: every event the service pushes to a client (see docs/protocol.md for examples).
+
+import type { ConnectionId } from '../model/connection.js';
+import type { Identity, UserId } from '../model/identity.js';
+import type { RoomName } from '../model/room.js';
+import type { StoredMessage } from '../model/message.js';
+import type { ErrorEvent } from './errors.js';
+
+export interface RoomMessageEvent {
+  readonly type: 'message';
+  readonly room: RoomName;
+  readonly seq: number;
+  readonly messageId: string;
+  readonly from: Identity;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
+export interface DirectMessageEvent {
+  readonly type: 'direct';
+  readonly from: Identity;
+  readonly to: UserId;
+  readonly seq: number;
+  readonly messageId: string;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
+export interface AckEvent {
+  readonly type: 'ack';
+  readonly requestId?: string;
+  readonly clientMsgId?: string;
+  readonly room?: RoomName;
+  readonly to?: UserId;
+  readonly seq: number;
+  readonly messageId: string;
+  readonly sentAt: number;
+  /** True when this clientMsgId was already accepted: nothing new was stored or delivered. */
+  readonly duplicate: boolean;
+}
+
+/** One user in a room, however many connections (tabs, devices) they have in it. */
+export interface PresenceEntry {
+  readonly userId: UserId;
+  readonly displayName: string;
+  readonly connections: number;
+}
+
+export interface PresenceSnapshot {
+  readonly members: readonly PresenceEntry[];
+  /** True when the room holds more users than one snapshot lists. */
+  readonly truncated: boolean;
+}
+
+export interface JoinedEvent extends PresenceSnapshot {
+  readonly type: 'joined';
+  readonly requestId?: string;
+  readonly room: RoomName;
+  /** Present when the join asked for `since`: messages after that sequence number, oldest first. */
+  readonly missed?: readonly RoomMessageEvent[];
+  /** True when more was missed than `missed` holds; page on with `history`. */
+  readonly hasMore?: boolean;
+}
+
+export interface LeftEvent {
+  readonly type: 'left';
+  readonly requestId?: string;
+  readonly room: RoomName;
+}
+
+export interface PresenceEvent extends PresenceSnapshot {
+  readonly type: 'presence';
+  readonly requestId?: string;
+  readonly room: RoomName;
+}
+
+export interface MemberJoinedEvent {
+  readonly type: 'member_joined';
+  readonly room: RoomName;
+  readonly user: Identity;
+}
+
+export interface MemberLeftEvent {
+  readonly type: 'member_left';
+  readonly room: RoomName;
+  readonly user: Identity;
+}
+
+export interface TypingEvent {
+  readonly type: 'typing';
+  readonly room: RoomName;
+  readonly user: Identity;
+  readonly isTyping: boolean;
+}
+
+export interface HistoryEvent {
+  readonly type: 'history';
+  readonly requestId?: string;
+  readonly room?: RoomName;
+  readonly with?: UserId;
+  readonly messages: readonly (RoomMessageEvent | DirectMessageEvent)[];
+  readonly hasMore: boolean;
+}
+
+export interface PongEvent {
+  readonly type: 'pong';
+  readonly requestId?: string;
+  readonly serverTime: number;
+}
+
+export interface WhoAmIEvent {
+  readonly type: 'whoami';
+  readonly requestId?: string;
+  readonly connectionId: ConnectionId;
+  readonly user: Identity;
+  readonly connectedAt?: number;
+  /** The `@connections` endpoint a backend uses to push to this connection, when known. */
+  readonly endpoint?: string;
+}
+
+export type ServerEvent =
+  | RoomMessageEvent
+  | DirectMessageEvent
+  | AckEvent
+  | JoinedEvent
+  | LeftEvent
+  | PresenceEvent
+  | MemberJoinedEvent
+  | MemberLeftEvent
+  | TypingEvent
+  | HistoryEvent
+  | PongEvent
+  | WhoAmIEvent
+  | ErrorEvent;
+
+export function isRoomMessage(event: ServerEvent): event is RoomMessageEvent {
+  return event.type === 'message';
+}
+
+export function toMessageEvent(message: StoredMessage): RoomMessageEvent | DirectMessageEvent {
+  const common = {
+    seq: message.seq,
+    messageId: message.messageId,
+    from: message.from,
+    text: message.text,
+    sentAt: message.sentAt,
+  };
+  if (message.conversation.kind === 'room') {
+    return { type: 'message', room: message.conversation.room, ...common };
+  }
+  return { type: 'direct', to: message.to ?? otherUser(message), ...common };
+}
+
+function otherUser(message: StoredMessage): UserId {
+  if (message.conversation.kind !== 'direct') return message.from.userId;
+  const [a, b] = message.conversation.users;
+  return a === message.from.userId ? b : a;
+}
+
+/**
+ * Size in bytes of an event as it travels: the JSON text encoded as UTF-8. API Gateway's quotas
+ * (32 KB per frame) count bytes, not characters.
+ */
+export function encodedSize(event: ServerEvent): number {
+  return utf8Length(JSON.stringify(event));
+}
+
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i += 1;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}

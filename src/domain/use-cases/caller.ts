@@ -1,0 +1,14 @@
+// Use-case input: who is calling, as the driving adapter learned it from API Gateway's request context.
+
+import type { ConnectionId } from '../model/connection.js';
+import type { Identity } from '../model/identity.js';
+
+export interface Caller {
+  readonly connectionId: ConnectionId;
+  /** From the authorizer's context; never from the message body. */
+  readonly identity: Identity;
+  /** When API Gateway accepted the connection (epoch ms); membership records expire with the connection. */
+  readonly connectedAt: number;
+  /** The `@connections` endpoint for this stage, when the adapter knows it (reported by `whoami`). */
+  readonly managementEndpoint?: string;
+}

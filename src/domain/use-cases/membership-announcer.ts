@@ -1,0 +1,29 @@
+// Use-case helper: tells a room that a user arrived or left, once per user rather than once per tab.
+
+import type { ConnectionId } from '../model/connection.js';
+import type { Identity } from '../model/identity.js';
+import type { RoomName } from '../model/room.js';
+import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
+import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+
+export class MembershipAnnouncer {
+  constructor(private readonly deps: { memberships: RoomMembershipPort; fanOut: FanOutPort }) {}
+
+  /** Announces `member_joined` unless the user already had another connection in the room. */
+  async joined(
+    room: RoomName,
+    user: Identity,
+    connectionId: ConnectionId,
+  ): Promise<FanOutReport | undefined> {
+    const present = await this.deps.memberships.connectionsOfUserInRoom(room, user.userId);
+    if (present.some((id) => id !== connectionId)) return undefined;
+    return this.deps.fanOut.toRoom(room, { type: 'member_joined', room, user }, { except: connectionId });
+  }
+
+  /** Announces `member_left` only when the user has no connection left in the room. */
+  async left(room: RoomName, user: Identity): Promise<FanOutReport | undefined> {
+    const present = await this.deps.memberships.connectionsOfUserInRoom(room, user.userId);
+    if (present.length > 0) return undefined;
+    return this.deps.fanOut.toRoom(room, { type: 'member_left', room, user });
+  }
+}

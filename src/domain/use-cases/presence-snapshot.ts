@@ -1,0 +1,37 @@
+// Use-case helper: who is in a room, one entry per user, read page by page and capped.
+
+import type { RoomName } from '../model/room.js';
+import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { PresenceEntry, PresenceSnapshot } from '../protocol/server-events.js';
+
+export async function presenceSnapshot(
+  memberships: RoomMembershipPort,
+  room: RoomName,
+  options: { maxUsers: number; pageSize: number },
+): Promise<PresenceSnapshot> {
+  const users = new Map<string, { displayName: string; connections: number }>();
+  let cursor: string | undefined;
+  let truncated = false;
+  do {
+    const page = await memberships.membersPage(room, {
+      limit: options.pageSize,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    for (const member of page.members) {
+      const known = users.get(member.userId);
+      if (known !== undefined) {
+        known.connections += 1;
+      } else if (users.size < options.maxUsers) {
+        users.set(member.userId, { displayName: member.displayName, connections: 1 });
+      } else {
+        truncated = true;
+      }
+    }
+    cursor = page.cursor;
+    // Stop reading a huge room once the snapshot is full: presence must not cost a full scan of it.
+  } while (cursor !== undefined && !truncated);
+  if (cursor !== undefined) truncated = true;
+  const members: PresenceEntry[] = [...users].map(([userId, entry]) => ({ userId, ...entry }));
+  members.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.userId.localeCompare(b.userId));
+  return { members, truncated };
+}

@@ -1,0 +1,68 @@
+// Use case `history`: a page of a room's or a direct conversation's messages, oldest first.
+// (driving adapter) --> history --> memberships, message log, notifier
+
+import { directConversation, roomConversation } from '../model/message.js';
+import type { ChatPolicy } from '../chat-policy.js';
+import type { LoggerPort } from '../ports/logger.port.js';
+import type { MessageLogPort } from '../ports/message-log.port.js';
+import type { NotifierPort } from '../ports/notifier.port.js';
+import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { HistoryAction } from '../protocol/client-actions.js';
+import { ChatError } from '../protocol/errors.js';
+import type { HistoryEvent } from '../protocol/server-events.js';
+import type { Caller } from './caller.js';
+import { fitMessages, reply } from './replies.js';
+
+export interface ReadHistoryDeps {
+  readonly memberships: RoomMembershipPort;
+  readonly messages: MessageLogPort;
+  readonly notifier: NotifierPort;
+  readonly logger: LoggerPort;
+  readonly policy: ChatPolicy;
+}
+
+/**
+ * A room's history is for its members. A direct conversation is addressed by the other user (`with`),
+ * so a caller can only ever name a conversation they are part of.
+ * The page is also cut to fit one @connections payload (128 KiB); `hasMore` then says so.
+ */
+export class ReadHistory {
+  constructor(private readonly deps: ReadHistoryDeps) {}
+
+  async execute(caller: Caller, action: HistoryAction): Promise<HistoryEvent> {
+    const { policy } = this.deps;
+    let conversation;
+    if ('room' in action.target) {
+      const { room } = action.target;
+      if (!(await this.deps.memberships.isMember(room, caller.connectionId))) {
+        throw new ChatError('not_a_member', `Join "${room}" to read its history`, { room });
+      }
+      conversation = roomConversation(room);
+    } else {
+      conversation = directConversation(caller.identity.userId, action.target.with);
+    }
+    const limit = Math.min(action.limit ?? policy.historyLimitDefault, policy.historyLimitMax);
+    const page = await this.deps.messages.read(conversation, {
+      limit,
+      ...(action.after === undefined ? {} : { after: action.after }),
+      ...(action.before === undefined ? {} : { before: action.before }),
+    });
+    const base = {
+      type: 'history' as const,
+      ...action.target,
+      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
+    };
+    const fitted = fitMessages(page.messages, policy.maxPayloadBytes, (messages) => ({
+      ...base,
+      messages,
+      hasMore: true,
+    }));
+    const history: HistoryEvent = {
+      ...base,
+      messages: fitted.events,
+      hasMore: page.hasMore || fitted.dropped,
+    };
+    await reply(this.deps, caller.connectionId, history);
+    return history;
+  }
+}

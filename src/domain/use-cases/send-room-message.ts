@@ -1,0 +1,89 @@
+// Use case `sendMessage`: validate, require membership, store with the room's next sequence number,
+// acknowledge, then fan out to every other member connection (the sender's other tabs included).
+// (driving adapter) --> sendMessage --> memberships, message log, notifier, fan-out
+
+import { roomConversation, type MessageDraft, type StoredMessage } from '../model/message.js';
+import type { ChatPolicy } from '../chat-policy.js';
+import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
+import type { ClockPort } from '../ports/clock.port.js';
+import type { IdGeneratorPort } from '../ports/id-generator.port.js';
+import type { LoggerPort } from '../ports/logger.port.js';
+import type { MessageLogPort } from '../ports/message-log.port.js';
+import type { NotifierPort } from '../ports/notifier.port.js';
+import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { SendMessageAction } from '../protocol/client-actions.js';
+import { ChatError } from '../protocol/errors.js';
+import { toMessageEvent, type AckEvent } from '../protocol/server-events.js';
+import type { Caller } from './caller.js';
+import { checkFrameSize, checkTextLength } from './message-rules.js';
+import { reply } from './replies.js';
+
+export interface SendRoomMessageDeps {
+  readonly memberships: RoomMembershipPort;
+  readonly messages: MessageLogPort;
+  readonly notifier: NotifierPort;
+  readonly fanOut: FanOutPort;
+  readonly clock: ClockPort;
+  readonly ids: IdGeneratorPort;
+  readonly logger: LoggerPort;
+  readonly policy: ChatPolicy;
+}
+
+export interface SendResult {
+  readonly message: StoredMessage;
+  readonly duplicate: boolean;
+  /** Absent for a duplicate: nothing is delivered twice. */
+  readonly fanOut?: FanOutReport;
+}
+
+/**
+ * The ack goes out before the fan-out, so the sender's latency does not grow with the room.
+ * The sending connection gets the ack, not a copy of its own message.
+ */
+export class SendRoomMessage {
+  constructor(private readonly deps: SendRoomMessageDeps) {}
+
+  async execute(caller: Caller, action: SendMessageAction): Promise<SendResult> {
+    const { policy } = this.deps;
+    const room = action.room ?? policy.lobbyRoom;
+    if (room === null) {
+      throw new ChatError('invalid_room', '"room" is required: this service has no lobby', { field: 'room' });
+    }
+    checkTextLength(action.text, policy);
+    const sentAt = this.deps.clock.now();
+    const draft: MessageDraft = {
+      conversation: roomConversation(room),
+      messageId: this.deps.ids.newId(),
+      from: caller.identity,
+      text: action.text,
+      sentAt,
+      expiresAt: sentAt + policy.messageRetentionMs,
+      ...(action.clientMsgId === undefined ? {} : { clientMsgId: action.clientMsgId }),
+    };
+    const event = toMessageEvent({ ...draft, seq: 0 });
+    checkFrameSize(event, policy);
+    if (!(await this.deps.memberships.isMember(room, caller.connectionId))) {
+      throw new ChatError('not_a_member', `Join "${room}" before sending to it`, { room });
+    }
+
+    const { message, duplicate } = await this.deps.messages.append(draft);
+    const ack: AckEvent = {
+      type: 'ack',
+      room,
+      seq: message.seq,
+      messageId: message.messageId,
+      sentAt: message.sentAt,
+      duplicate,
+      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
+      ...(action.clientMsgId === undefined ? {} : { clientMsgId: action.clientMsgId }),
+    };
+    await reply(this.deps, caller.connectionId, ack);
+    if (duplicate) return { message, duplicate };
+
+    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message), {
+      except: caller.connectionId,
+    });
+    this.deps.logger.info('fan-out', { ...fanOut, room, seq: message.seq });
+    return { message, duplicate, fanOut };
+  }
+}

@@ -1,0 +1,29 @@
+// Use case `typing`: an ephemeral signal fanned out to the room's other connections; never stored.
+// (driving adapter) --> typing --> memberships, fan-out
+
+import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
+import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { TypingAction } from '../protocol/client-actions.js';
+import { ChatError } from '../protocol/errors.js';
+import type { Caller } from './caller.js';
+
+export interface TypingDeps {
+  readonly memberships: RoomMembershipPort;
+  readonly fanOut: FanOutPort;
+}
+
+export class Typing {
+  constructor(private readonly deps: TypingDeps) {}
+
+  async execute(caller: Caller, action: TypingAction): Promise<FanOutReport> {
+    const { room } = action;
+    if (!(await this.deps.memberships.isMember(room, caller.connectionId))) {
+      throw new ChatError('not_a_member', `Join "${room}" before typing in it`, { room });
+    }
+    return this.deps.fanOut.toRoom(
+      room,
+      { type: 'typing', room, user: caller.identity, isTyping: action.isTyping },
+      { except: caller.connectionId },
+    );
+  }
+}

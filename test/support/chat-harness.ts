@@ -1,0 +1,40 @@
+// Test support: the domain wired to in-memory fakes, plus helpers to connect users the way $connect would.
+
+import {
+  chatPolicy,
+  createChat,
+  type Caller,
+  type ChatPolicy,
+  type Identity,
+} from '../../src/domain/index.js';
+import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
+import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
+import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
+import { ManualClock } from '../fakes/manual-clock.js';
+import { RecordingLogger } from '../fakes/recording-logger.js';
+import { RecordingNotifier } from '../fakes/recording-notifier.js';
+import { SequentialIds } from '../fakes/sequential-ids.js';
+
+export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
+  const clock = new ManualClock();
+  const ids = new SequentialIds();
+  const logger = new RecordingLogger();
+  const connections = new InMemoryConnectionRegistry(clock);
+  const memberships = new InMemoryRoomMembership(clock);
+  const messages = new InMemoryMessageLog(clock);
+  const notifier = new RecordingNotifier();
+  const policy = chatPolicy(overrides);
+  const chat = createChat({ connections, memberships, messages, notifier, clock, ids, logger }, policy);
+
+  /** Runs $connect for a user and returns the caller that later requests on this connection carry. */
+  async function connect(userId: string, connectionId: string, displayName = userId): Promise<Caller> {
+    const identity: Identity = { userId, displayName };
+    const connectedAt = clock.now();
+    await chat.connect.execute({ connectionId, identity, connectedAt });
+    return { connectionId, identity, connectedAt };
+  }
+
+  return { clock, ids, logger, connections, memberships, messages, notifier, policy, chat, connect };
+}
+
+export type ChatHarness = ReturnType<typeof chatHarness>;

@@ -1,0 +1,204 @@
+// Unit: the protocol parser turns frames into typed actions or typed errors, never anything else.
+
+import { describe, expect, it } from '@jest/globals';
+import {
+  ACTIONS,
+  ChatError,
+  decodeFrame,
+  parseActionBody,
+  parseClientAction,
+  peekRequestId,
+  type ErrorCode,
+} from '../../src/domain/index.js';
+
+function codeOf(fn: () => unknown): ErrorCode | 'no error' {
+  try {
+    fn();
+    return 'no error';
+  } catch (error) {
+    if (error instanceof ChatError) return error.code;
+    throw error;
+  }
+}
+
+describe('decodeFrame', () => {
+  it.each(['', '   ', '{', '{"action":', 'hello', "{'action':'ping'}"])(
+    'refuses %j as invalid_json',
+    (raw) => {
+      expect(codeOf(() => decodeFrame(raw))).toBe('invalid_json');
+    },
+  );
+
+  it('refuses a missing body as invalid_json', () => {
+    expect(codeOf(() => decodeFrame(undefined))).toBe('invalid_json');
+    expect(codeOf(() => decodeFrame(null))).toBe('invalid_json');
+  });
+
+  it('decodes deeply nested JSON without failing', () => {
+    const raw = '['.repeat(2000) + ']'.repeat(2000);
+    expect(Array.isArray(decodeFrame(raw))).toBe(true);
+  });
+});
+
+describe('parseClientAction', () => {
+  it.each([null, [], [{ action: 'ping' }], 42, 'ping', true])('refuses a non-object frame %j', (body) => {
+    expect(codeOf(() => parseClientAction(body))).toBe('invalid_request');
+  });
+
+  it('answers an unknown action with the list of valid actions', () => {
+    try {
+      parseClientAction({ action: 'dance' });
+      throw new Error('expected an error');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ChatError);
+      const chatError = error as ChatError;
+      expect(chatError.code).toBe('unknown_action');
+      expect(chatError.details).toEqual({ validActions: [...ACTIONS] });
+      for (const action of ACTIONS) expect(chatError.message).toContain(action);
+    }
+  });
+
+  it.each([
+    {},
+    { action: 5 },
+    { action: null },
+    { action: ['join'] },
+    { action: 'JOIN' },
+    { action: '$default' },
+  ])('treats %j as an unknown action', (body) => {
+    expect(codeOf(() => parseClientAction(body))).toBe('unknown_action');
+  });
+
+  it('parses every action in its minimal valid form', () => {
+    const minimal: Record<string, object> = {
+      join: { room: 'general' },
+      leave: { room: 'general' },
+      sendMessage: { text: 'hi' },
+      sendDirect: { to: 'bob', text: 'hi' },
+      history: { room: 'general' },
+      presence: { room: 'general' },
+      typing: { room: 'general' },
+      ping: {},
+      whoami: {},
+    };
+    for (const action of ACTIONS) {
+      expect(parseClientAction({ action, ...minimal[action] }).action).toBe(action);
+    }
+  });
+
+  it('accepts the classic walkthrough frame with data as the text and no room', () => {
+    expect(parseClientAction(decodeFrame('{"action":"sendMessage","data":"hello world"}'))).toEqual({
+      action: 'sendMessage',
+      text: 'hello world',
+    });
+  });
+
+  it('prefers text over data when both are present', () => {
+    expect(parseClientAction({ action: 'sendMessage', text: 'a', data: 'b' })).toMatchObject({ text: 'a' });
+  });
+
+  it('never carries identity fields from the body into the action', () => {
+    const action = parseClientAction({
+      action: 'sendMessage',
+      room: 'general',
+      text: 'hi',
+      from: 'mallory',
+      sender: 'mallory',
+      userId: 'mallory',
+      displayName: 'Mallory',
+    });
+    expect(action).toEqual({ action: 'sendMessage', room: 'general', text: 'hi' });
+  });
+
+  it('ignores __proto__ and constructor keys and does not pollute prototypes', () => {
+    const body = JSON.parse(
+      '{"action":"join","room":"general","__proto__":{"polluted":true},"constructor":{"x":1}}',
+    );
+    expect(parseClientAction(body)).toEqual({ action: 'join', room: 'general' });
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('does not read fields inherited through __proto__', () => {
+    const body = JSON.parse('{"action":"join","__proto__":{"room":"general"}}');
+    expect(codeOf(() => parseClientAction(body))).toBe('invalid_room');
+  });
+
+  it.each<[string, object, ErrorCode]>([
+    ['missing room', { action: 'join' }, 'invalid_room'],
+    ['room with a slash', { action: 'join', room: 'a/b' }, 'invalid_room'],
+    ['room with a hash', { action: 'join', room: 'a#b' }, 'invalid_room'],
+    ['room with a control character', { action: 'join', room: 'a\u0000b' }, 'invalid_room'],
+    ['room starting with a dot', { action: 'join', room: '.hidden' }, 'invalid_room'],
+    ['room of 65 characters', { action: 'join', room: 'r'.repeat(65) }, 'invalid_room'],
+    ['room of 10 KB', { action: 'join', room: 'r'.repeat(10_240) }, 'invalid_room'],
+    ['numeric room', { action: 'join', room: 7 }, 'invalid_room'],
+    ['negative since', { action: 'join', room: 'general', since: -1 }, 'invalid_request'],
+    ['fractional since', { action: 'join', room: 'general', since: 1.5 }, 'invalid_request'],
+    ['string since', { action: 'join', room: 'general', since: '3' }, 'invalid_request'],
+    ['missing text', { action: 'sendMessage', room: 'general' }, 'invalid_request'],
+    ['empty text', { action: 'sendMessage', text: '' }, 'invalid_request'],
+    ['whitespace-only text', { action: 'sendMessage', text: ' \n\t ' }, 'invalid_request'],
+    ['numeric text', { action: 'sendMessage', text: 42 }, 'invalid_request'],
+    ['object text', { action: 'sendMessage', text: { a: 1 } }, 'invalid_request'],
+    ['lone high surrogate', { action: 'sendMessage', text: 'a\uD800b' }, 'invalid_request'],
+    ['lone low surrogate', { action: 'sendMessage', text: '\uDC00' }, 'invalid_request'],
+    ['invalid room on send', { action: 'sendMessage', room: '', text: 'hi' }, 'invalid_room'],
+    ['clientMsgId with spaces', { action: 'sendMessage', text: 'hi', clientMsgId: 'a b' }, 'invalid_request'],
+    [
+      'clientMsgId too long',
+      { action: 'sendMessage', text: 'hi', clientMsgId: 'x'.repeat(65) },
+      'invalid_request',
+    ],
+    ['numeric clientMsgId', { action: 'sendMessage', text: 'hi', clientMsgId: 1 }, 'invalid_request'],
+    ['missing recipient', { action: 'sendDirect', text: 'hi' }, 'invalid_user'],
+    ['recipient with a hash', { action: 'sendDirect', to: 'a#b', text: 'hi' }, 'invalid_user'],
+    ['history without target', { action: 'history' }, 'invalid_request'],
+    ['history with both targets', { action: 'history', room: 'general', with: 'bob' }, 'invalid_request'],
+    ['history limit zero', { action: 'history', room: 'general', limit: 0 }, 'invalid_request'],
+    ['history limit as string', { action: 'history', room: 'general', limit: '10' }, 'invalid_request'],
+    [
+      'history with empty range',
+      { action: 'history', room: 'general', after: 5, before: 6 },
+      'invalid_request',
+    ],
+    ['history with invalid peer', { action: 'history', with: '' }, 'invalid_user'],
+    ['typing with a string flag', { action: 'typing', room: 'general', isTyping: 'yes' }, 'invalid_request'],
+    ['requestId with spaces', { action: 'ping', requestId: 'a b' }, 'invalid_request'],
+    ['numeric requestId', { action: 'ping', requestId: 7 }, 'invalid_request'],
+  ])('refuses %s', (_label, body, code) => {
+    expect(codeOf(() => parseClientAction(body))).toBe(code);
+  });
+
+  it('keeps a well-formed requestId on the action and can peek it from a bad frame', () => {
+    expect(parseClientAction({ action: 'ping', requestId: 'r-1' })).toEqual({
+      action: 'ping',
+      requestId: 'r-1',
+    });
+    expect(peekRequestId({ action: 'join', room: 'bad/room', requestId: 'r-2' })).toBe('r-2');
+    expect(peekRequestId({ requestId: 'has space' })).toBeUndefined();
+    expect(peekRequestId('not an object')).toBeUndefined();
+  });
+
+  it('parses history targets and bounds', () => {
+    expect(parseClientAction({ action: 'history', with: 'bob', before: 10, limit: 5 })).toEqual({
+      action: 'history',
+      target: { with: 'bob' },
+      before: 10,
+      limit: 5,
+    });
+  });
+
+  it('defaults typing to true', () => {
+    expect(parseClientAction({ action: 'typing', room: 'general' })).toMatchObject({ isTyping: true });
+  });
+});
+
+describe('parseActionBody', () => {
+  it('validates a body for a known route even when its action field says something else', () => {
+    expect(parseActionBody('join', { action: 'other', room: 'general' })).toEqual({
+      action: 'join',
+      room: 'general',
+    });
+    expect(codeOf(() => parseActionBody('join', []))).toBe('invalid_request');
+  });
+});
