@@ -35,6 +35,7 @@ export class JoinRoom {
   async execute(caller: Caller, action: JoinAction): Promise<JoinedEvent> {
     const { room } = action;
     const { policy } = this.deps;
+    const alreadyMember = await this.deps.memberships.isMember(room, caller.connectionId);
     await this.deps.memberships.add({
       room,
       connectionId: caller.connectionId,
@@ -43,7 +44,7 @@ export class JoinRoom {
       joinedAt: this.deps.clock.now(),
       expiresAt: caller.connectedAt + policy.connectionTtlMs,
     });
-    await this.deps.announcer.joined(room, caller.identity, caller.connectionId);
+    if (!alreadyMember) await this.deps.announcer.joined(room, caller.identity, caller.connectionId);
 
     const snapshot = await presenceSnapshot(this.deps.memberships, room, {
       maxUsers: policy.presenceMaxUsers,

@@ -1,0 +1,24 @@
+// Contract runs for the in-memory fakes: the fakes behave as the real adapters are required to.
+
+import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
+import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
+import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
+import { ManualClock } from '../fakes/manual-clock.js';
+import { connectionRegistryContract } from './connection-registry.contract.js';
+import { messageLogContract } from './message-log.contract.js';
+import { roomMembershipContract } from './room-membership.contract.js';
+
+connectionRegistryContract('in-memory fake', async () => {
+  const clock = new ManualClock();
+  return { clock, registry: new InMemoryConnectionRegistry(clock) };
+});
+
+roomMembershipContract('in-memory fake', async () => {
+  const clock = new ManualClock();
+  return { clock, memberships: new InMemoryRoomMembership(clock) };
+});
+
+messageLogContract('in-memory fake', async () => {
+  const clock = new ManualClock();
+  return { clock, messages: new InMemoryMessageLog(clock) };
+});

@@ -1,0 +1,86 @@
+// Unit: error frames, policy validation and identities from the authorizer.
+
+import { describe, expect, it } from '@jest/globals';
+import {
+  ChatError,
+  chatPolicy,
+  DEFAULT_CHAT_POLICY,
+  ERROR_CODES,
+  ERROR_STATUS,
+  toErrorEvent,
+  toIdentity,
+  utf8Length,
+} from '../../src/domain/index.js';
+
+describe('toErrorEvent', () => {
+  it('keeps a chat error’s code, message, details and the requestId', () => {
+    const error = new ChatError('not_a_member', 'Join first', { room: 'general' });
+    expect(toErrorEvent(error, 'r1')).toEqual({
+      type: 'error',
+      code: 'not_a_member',
+      message: 'Join first',
+      requestId: 'r1',
+      details: { room: 'general' },
+    });
+  });
+
+  it('hides the text of unexpected errors behind internal_error', () => {
+    const event = toErrorEvent(new Error('ConditionalCheckFailed on table prod-chat'));
+    expect(event).toEqual({
+      type: 'error',
+      code: 'internal_error',
+      message: 'Something went wrong on our side',
+    });
+    expect(JSON.stringify(event)).not.toContain('prod-chat');
+  });
+
+  it('has a status for every code', () => {
+    for (const code of ERROR_CODES) expect(ERROR_STATUS[code]).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('chatPolicy', () => {
+  it('uses the defaults when nothing is overridden', () => {
+    expect(chatPolicy()).toEqual(DEFAULT_CHAT_POLICY);
+    expect(DEFAULT_CHAT_POLICY).toMatchObject({
+      lobbyRoom: 'lobby',
+      maxFrameBytes: 32_768,
+      maxPayloadBytes: 131_072,
+    });
+  });
+
+  it.each([
+    { lobbyRoom: 'bad room' },
+    { fanOutConcurrency: 0 },
+    { membersPageSize: 1.5 },
+    { historyLimitDefault: 200, historyLimitMax: 100 },
+    { maxFrameBytes: 200_000 },
+  ])('refuses %j', (overrides) => {
+    expect(() => chatPolicy(overrides)).toThrow(RangeError);
+  });
+});
+
+describe('toIdentity', () => {
+  it('takes the user id and display name from the authorizer context', () => {
+    expect(toIdentity('user-1', 'Ada')).toEqual({ userId: 'user-1', displayName: 'Ada' });
+  });
+
+  it('falls back to the user id for a missing or blank display name', () => {
+    expect(toIdentity('user-1', undefined)).toEqual({ userId: 'user-1', displayName: 'user-1' });
+    expect(toIdentity('user-1', ' \u0007 ')).toEqual({ userId: 'user-1', displayName: 'user-1' });
+  });
+
+  it('cuts an over-long display name to 64 characters', () => {
+    expect(Array.from(toIdentity('u', '😀'.repeat(100)).displayName)).toHaveLength(64);
+  });
+
+  it.each([undefined, '', 'a#b', 'x'.repeat(129), 42])('refuses user id %j as unauthorized', (userId) => {
+    expect(() => toIdentity(userId, 'name')).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+  });
+});
+
+describe('utf8Length', () => {
+  it.each(['', 'ascii', 'é', '€', '😀', 'a\uD800b', 'mixed é€😀 text'])('matches Node for %j', (text) => {
+    expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
+  });
+});

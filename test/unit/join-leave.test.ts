@@ -1,0 +1,162 @@
+// Unit: joining and leaving rooms, presence snapshots on join, and catching up with `since`.
+
+import { describe, expect, it } from '@jest/globals';
+import type { Caller } from '../../src/domain/index.js';
+import { chatHarness, type ChatHarness } from '../support/chat-harness.js';
+
+async function say(h: ChatHarness, caller: Caller, room: string, text: string) {
+  return h.chat.sendMessage.execute(caller, { action: 'sendMessage', room, text });
+}
+
+describe('join', () => {
+  it('adds the membership and replies with a presence snapshot aggregated per user', async () => {
+    const h = chatHarness();
+    const alice = await h.connect('alice', 'c-alice', 'Alice');
+    const bob1 = await h.connect('bob', 'c-bob-1', 'Bob');
+    const bob2 = await h.connect('bob', 'c-bob-2', 'Bob');
+    await h.chat.join.execute(bob1, { action: 'join', room: 'general' });
+    await h.chat.join.execute(bob2, { action: 'join', room: 'general' });
+
+    const joined = await h.chat.join.execute(alice, { action: 'join', room: 'general', requestId: 'r1' });
+
+    expect(joined).toEqual({
+      type: 'joined',
+      room: 'general',
+      requestId: 'r1',
+      truncated: false,
+      members: [
+        { userId: 'alice', displayName: 'Alice', connections: 1 },
+        { userId: 'bob', displayName: 'Bob', connections: 2 },
+      ],
+    });
+    expect(h.notifier.ofType('c-alice', 'joined')).toEqual([joined]);
+    expect(await h.memberships.isMember('general', 'c-alice')).toBe(true);
+  });
+
+  it('tells the other members once per user, not the joiner', async () => {
+    const h = chatHarness();
+    const carol = await h.connect('carol', 'c-carol');
+    const bob1 = await h.connect('bob', 'c-bob-1');
+    const bob2 = await h.connect('bob', 'c-bob-2');
+    await h.chat.join.execute(carol, { action: 'join', room: 'general' });
+
+    await h.chat.join.execute(bob1, { action: 'join', room: 'general' });
+    await h.chat.join.execute(bob2, { action: 'join', room: 'general' });
+    await h.chat.join.execute(bob2, { action: 'join', room: 'general' });
+
+    const told = h.notifier.ofType('c-carol', 'member_joined').filter((e) => e.room === 'general');
+    expect(told).toEqual([
+      { type: 'member_joined', room: 'general', user: { userId: 'bob', displayName: 'bob' } },
+    ]);
+    expect(h.notifier.ofType('c-bob-1', 'member_joined').filter((e) => e.room === 'general')).toEqual([]);
+  });
+
+  it('tells nobody again when the same connection joins a room twice', async () => {
+    const h = chatHarness();
+    const carol = await h.connect('carol', 'c-carol');
+    const dan = await h.connect('dan', 'c-dan');
+    await h.chat.join.execute(carol, { action: 'join', room: 'general' });
+
+    await h.chat.join.execute(dan, { action: 'join', room: 'general' });
+    const again = await h.chat.join.execute(dan, { action: 'join', room: 'general' });
+
+    expect(h.notifier.ofType('c-carol', 'member_joined').filter((e) => e.room === 'general')).toHaveLength(1);
+    expect(again.members.map((m) => m.userId)).toEqual(['carol', 'dan']);
+  });
+
+  it('replies with the messages missed since a sequence number, oldest first', async () => {
+    const h = chatHarness();
+    const alice = await h.connect('alice', 'c-alice');
+    const bob = await h.connect('bob', 'c-bob');
+    await h.chat.join.execute(alice, { action: 'join', room: 'general' });
+    for (const text of ['one', 'two', 'three', 'four']) await say(h, alice, 'general', text);
+
+    const joined = await h.chat.join.execute(bob, { action: 'join', room: 'general', since: 2 });
+
+    expect(joined.missed?.map((m) => [m.seq, m.text])).toEqual([
+      [3, 'three'],
+      [4, 'four'],
+    ]);
+    expect(joined.hasMore).toBe(false);
+  });
+
+  it('caps the missed messages and says there is more', async () => {
+    const h = chatHarness({ historyLimitMax: 3, historyLimitDefault: 3 });
+    const alice = await h.connect('alice', 'c-alice');
+    for (let i = 1; i <= 5; i += 1) await say(h, alice, 'lobby', `m${i}`);
+
+    const joined = await h.chat.join.execute(alice, { action: 'join', room: 'lobby', since: 0 });
+
+    expect(joined.missed?.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(joined.hasMore).toBe(true);
+  });
+
+  it('keeps the missed messages within one @connections payload', async () => {
+    const h = chatHarness({ maxPayloadBytes: 40 * 1024 });
+    const alice = await h.connect('alice', 'c-alice');
+    // Each message is about 7.9 KB on the wire ("é" is two bytes), so 40 KB holds only a few of the ten.
+    for (let i = 0; i < 10; i += 1) await say(h, alice, 'lobby', 'é'.repeat(3_900));
+
+    const joined = await h.chat.join.execute(alice, { action: 'join', room: 'lobby', since: 0 });
+
+    expect(Buffer.byteLength(JSON.stringify(joined), 'utf8')).toBeLessThanOrEqual(40 * 1024);
+    expect(joined.missed?.length).toBeGreaterThan(0);
+    expect(joined.missed?.length).toBeLessThan(10);
+    expect(joined.hasMore).toBe(true);
+  });
+
+  it('lists at most the configured number of users and says it is truncated', async () => {
+    const h = chatHarness({ presenceMaxUsers: 3, membersPageSize: 2 });
+    for (let i = 0; i < 6; i += 1) await h.connect(`user${i}`, `c${i}`);
+    const me = await h.connect('me', 'c-me');
+
+    const joined = await h.chat.join.execute(me, { action: 'join', room: 'lobby' });
+
+    expect(joined.members).toHaveLength(3);
+    expect(joined.truncated).toBe(true);
+  });
+});
+
+describe('leave', () => {
+  it('removes the membership, replies, and tells the room when the user is gone from it', async () => {
+    const h = chatHarness();
+    const alice = await h.connect('alice', 'c-alice');
+    const bob = await h.connect('bob', 'c-bob');
+    await h.chat.join.execute(alice, { action: 'join', room: 'general' });
+    await h.chat.join.execute(bob, { action: 'join', room: 'general' });
+
+    const result = await h.chat.leave.execute(bob, { action: 'leave', room: 'general', requestId: 'bye' });
+
+    expect(result).toEqual({ wasMember: true });
+    expect(await h.memberships.isMember('general', 'c-bob')).toBe(false);
+    expect(h.notifier.ofType('c-bob', 'left')).toEqual([{ type: 'left', room: 'general', requestId: 'bye' }]);
+    expect(h.notifier.ofType('c-alice', 'member_left')).toEqual([
+      { type: 'member_left', room: 'general', user: { userId: 'bob', displayName: 'bob' } },
+    ]);
+  });
+
+  it('tells nobody while the user still has another connection in the room', async () => {
+    const h = chatHarness();
+    const alice = await h.connect('alice', 'c-alice');
+    const bob1 = await h.connect('bob', 'c-bob-1');
+    const bob2 = await h.connect('bob', 'c-bob-2');
+    for (const caller of [alice, bob1, bob2])
+      await h.chat.join.execute(caller, { action: 'join', room: 'general' });
+
+    await h.chat.leave.execute(bob1, { action: 'leave', room: 'general' });
+
+    expect(h.notifier.ofType('c-alice', 'member_left')).toEqual([]);
+  });
+
+  it('answers a leave of a room one is not in, without telling anyone', async () => {
+    const h = chatHarness();
+    const alice = await h.connect('alice', 'c-alice');
+    const bob = await h.connect('bob', 'c-bob');
+
+    expect(await h.chat.leave.execute(bob, { action: 'leave', room: 'nowhere' })).toEqual({
+      wasMember: false,
+    });
+    expect(h.notifier.ofType('c-bob', 'left')).toHaveLength(1);
+    expect(h.notifier.ofType(alice.connectionId, 'member_left')).toEqual([]);
+  });
+});
