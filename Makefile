@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export NODE_OPTIONS := --experimental-vm-modules
 JEST := npx jest
 
-.PHONY: help install lint typecheck test test-unit
+.PHONY: help install lockfile lint typecheck test test-unit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -16,6 +16,11 @@ node_modules/.installed: package-lock.json
 	@touch $@
 
 install: node_modules/.installed ## Install dependencies (npm ci)
+
+lockfile: ## Re-resolve dependencies after editing package.json, keeping the lockfile valid for npm ci
+	npm install --no-audit --no-fund
+	node scripts/complete-lockfile.mjs
+	@touch node_modules/.installed
 
 lint: install ## ESLint (with the dependency rule) and Prettier
 	npx eslint .
