@@ -16,7 +16,9 @@ export function roomMembershipContract(name: string, make: () => Promise<Members
     let memberships: RoomMembershipPort;
     let clock: ManualClock;
     let n = 0;
+    // Unique room and connection ids per test, so a shared real table needs no cleanup between tests.
     const room = (label = 'room') => `${label}-${n}`;
+    const c = (label: string) => `${label}-${n}`;
     const member = (roomName: string, connectionId: string, userId: string, ttl = HOUR): Membership => ({
       room: roomName,
       connectionId,
@@ -46,28 +48,28 @@ export function roomMembershipContract(name: string, make: () => Promise<Members
 
     it('adds a member, and adding again keeps one membership', async () => {
       const r = room();
-      await memberships.add(member(r, 'c1', 'u1'));
-      await memberships.add(member(r, 'c1', 'u1'));
-      expect(await memberships.isMember(r, 'c1')).toBe(true);
-      expect((await allMembers(r, 10)).ids).toEqual(['c1']);
+      await memberships.add(member(r, c('c1'), 'u1'));
+      await memberships.add(member(r, c('c1'), 'u1'));
+      expect(await memberships.isMember(r, c('c1'))).toBe(true);
+      expect((await allMembers(r, 10)).ids).toEqual([c('c1')]);
     });
 
     it('is not a member of a room never joined', async () => {
-      expect(await memberships.isMember(room(), 'c1')).toBe(false);
+      expect(await memberships.isMember(room(), c('c1'))).toBe(false);
     });
 
     it('removes a membership and returns it once', async () => {
       const r = room();
-      const m = member(r, 'c1', 'u1');
+      const m = member(r, c('c1'), 'u1');
       await memberships.add(m);
-      expect(await memberships.remove(r, 'c1')).toEqual(m);
-      expect(await memberships.remove(r, 'c1')).toBeUndefined();
-      expect(await memberships.isMember(r, 'c1')).toBe(false);
+      expect(await memberships.remove(r, c('c1'))).toEqual(m);
+      expect(await memberships.remove(r, c('c1'))).toBeUndefined();
+      expect(await memberships.isMember(r, c('c1'))).toBe(false);
     });
 
     it('pages through every member exactly once', async () => {
       const r = room();
-      const ids = Array.from({ length: 23 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+      const ids = Array.from({ length: 23 }, (_, i) => c(`c${String(i).padStart(2, '0')}`));
       for (const [i, id] of ids.entries()) await memberships.add(member(r, id, `u${i % 7}`));
 
       const { ids: listed, pages } = await allMembers(r, 5);
@@ -80,42 +82,42 @@ export function roomMembershipContract(name: string, make: () => Promise<Members
 
     it('keeps rooms apart, including rooms whose names share a prefix', async () => {
       const r = room('abc');
-      await memberships.add(member(r, 'c1', 'u1'));
-      await memberships.add(member(`${r}d`, 'c2', 'u2'));
-      expect((await allMembers(r, 10)).ids).toEqual(['c1']);
+      await memberships.add(member(r, c('c1'), 'u1'));
+      await memberships.add(member(`${r}d`, c('c2'), 'u2'));
+      expect((await allMembers(r, 10)).ids).toEqual([c('c1')]);
     });
 
     it('skips expired members but keeps paging past them', async () => {
       const r = room();
-      await memberships.add(member(r, 'c-old-1', 'a', 10));
-      await memberships.add(member(r, 'c-old-2', 'b', 10));
-      await memberships.add(member(r, 'c-live', 'c'));
+      await memberships.add(member(r, c('c-old-1'), 'a', 10));
+      await memberships.add(member(r, c('c-old-2'), 'b', 10));
+      await memberships.add(member(r, c('c-live'), 'c'));
       clock.advance(10);
 
-      expect((await allMembers(r, 1)).ids).toEqual(['c-live']);
-      expect(await memberships.isMember(r, 'c-old-1')).toBe(false);
+      expect((await allMembers(r, 1)).ids).toEqual([c('c-live')]);
+      expect(await memberships.isMember(r, c('c-old-1'))).toBe(false);
     });
 
     it('lists the rooms of a connection, expired memberships included for cleanup', async () => {
-      const [a, b, c] = [room('a'), room('b'), room('c')];
-      await memberships.add(member(a, 'c1', 'u1'));
-      await memberships.add(member(b, 'c1', 'u1', 10));
-      await memberships.add(member(c, 'c2', 'u2'));
+      const [a, b, other] = [room('a'), room('b'), room('c')];
+      await memberships.add(member(a, c('c1'), 'u1'));
+      await memberships.add(member(b, c('c1'), 'u1', 10));
+      await memberships.add(member(other, c('c2'), 'u2'));
       clock.advance(10);
-      expect((await memberships.roomsOf('c1')).sort()).toEqual([a, b].sort());
-      await memberships.remove(a, 'c1');
-      expect(await memberships.roomsOf('c1')).toEqual([b]);
+      expect((await memberships.roomsOf(c('c1'))).sort()).toEqual([a, b].sort());
+      await memberships.remove(a, c('c1'));
+      expect(await memberships.roomsOf(c('c1'))).toEqual([b]);
     });
 
     it('lists a user’s unexpired connections in a room', async () => {
       const r = room();
-      await memberships.add(member(r, 'c1', 'bob'));
-      await memberships.add(member(r, 'c2', 'bob', 10));
-      await memberships.add(member(r, 'c3', 'bobby'));
-      await memberships.add(member(room('other'), 'c4', 'bob'));
-      expect((await memberships.connectionsOfUserInRoom(r, 'bob')).sort()).toEqual(['c1', 'c2']);
+      await memberships.add(member(r, c('c1'), 'bob'));
+      await memberships.add(member(r, c('c2'), 'bob', 10));
+      await memberships.add(member(r, c('c3'), 'bobby'));
+      await memberships.add(member(room('other'), c('c4'), 'bob'));
+      expect((await memberships.connectionsOfUserInRoom(r, 'bob')).sort()).toEqual([c('c1'), c('c2')]);
       clock.advance(10);
-      expect(await memberships.connectionsOfUserInRoom(r, 'bob')).toEqual(['c1']);
+      expect(await memberships.connectionsOfUserInRoom(r, 'bob')).toEqual([c('c1')]);
     });
   });
 }

