@@ -9,6 +9,9 @@ export class RecordingNotifier implements NotifierPort {
   /** Connections whose delivery fails with an error other than gone. */
   readonly failing = new Set<ConnectionId>();
   readonly closed: ConnectionId[] = [];
+  /** Connections opened with `open`; with `onlyOpened`, any other connection is gone, as with API Gateway. */
+  private readonly opened = new Set<ConnectionId>();
+  onlyOpened = false;
   inFlight = 0;
   maxInFlight = 0;
   deliveries = 0;
@@ -21,7 +24,7 @@ export class RecordingNotifier implements NotifierPort {
     try {
       if (this.yieldOnDeliver) await new Promise<void>((resolve) => setImmediate(resolve));
       this.deliveries += 1;
-      if (this.gone.has(connectionId)) return 'gone';
+      if (this.isGone(connectionId)) return 'gone';
       if (this.failing.has(connectionId)) throw new Error(`delivery to ${connectionId} failed`);
       const events = this.received.get(connectionId) ?? [];
       events.push(event);
@@ -33,10 +36,19 @@ export class RecordingNotifier implements NotifierPort {
   }
 
   async close(connectionId: ConnectionId): Promise<'closed' | 'gone'> {
-    if (this.gone.has(connectionId)) return 'gone';
+    if (this.isGone(connectionId)) return 'gone';
     this.closed.push(connectionId);
     this.gone.add(connectionId);
     return 'closed';
+  }
+
+  /** Marks a connection as open (see `onlyOpened`). */
+  open(connectionId: ConnectionId): void {
+    this.opened.add(connectionId);
+  }
+
+  private isGone(connectionId: ConnectionId): boolean {
+    return this.gone.has(connectionId) || (this.onlyOpened && !this.opened.has(connectionId));
   }
 
   /** Everything a connection received, oldest first. */

@@ -1,0 +1,123 @@
+// Driven adapter: NotifierPort on API Gateway's @connections management API
+// (PostToConnection to deliver, DeleteConnection to close).
+
+import {
+  DeleteConnectionCommand,
+  GoneException,
+  PostToConnectionCommand,
+  type ApiGatewayManagementApiClient,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ConnectionId, DeliveryOutcome, NotifierPort, ServerEvent } from '../../domain/index.js';
+import { DeliveryError, PayloadTooLargeError } from './delivery-errors.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+
+export interface ManagementApiNotifierConfig {
+  readonly client: ApiGatewayManagementApiClient;
+  readonly retry?: RetryPolicy;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Milliseconds, for the retry time budget. */
+  readonly now?: () => number;
+}
+
+interface SdkError {
+  name?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** A fan-out posts one event to many connections: encode it once. */
+const encoded = new WeakMap<ServerEvent, Uint8Array>();
+
+function encode(event: ServerEvent): Uint8Array {
+  let data = encoded.get(event);
+  if (data === undefined) {
+    data = new TextEncoder().encode(JSON.stringify(event));
+    encoded.set(event, data);
+  }
+  return data;
+}
+
+export class ManagementApiNotifier implements NotifierPort {
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(private readonly config: ManagementApiNotifierConfig) {
+    this.retry = config.retry ?? DEFAULT_RETRY_POLICY;
+    this.sleep = config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = config.random ?? Math.random;
+    this.now = config.now ?? Date.now;
+  }
+
+  async deliver(connectionId: ConnectionId, event: ServerEvent): Promise<DeliveryOutcome> {
+    const command = new PostToConnectionCommand({ ConnectionId: connectionId, Data: encode(event) });
+    return this.withRetries(connectionId, async () => {
+      await this.config.client.send(command);
+      return 'delivered' as const;
+    });
+  }
+
+  async close(connectionId: ConnectionId): Promise<'closed' | 'gone'> {
+    const command = new DeleteConnectionCommand({ ConnectionId: connectionId });
+    const outcome = await this.withRetries(connectionId, async () => {
+      await this.config.client.send(command);
+      return 'delivered' as const;
+    });
+    return outcome === 'gone' ? 'gone' : 'closed';
+  }
+
+  private async withRetries(
+    connectionId: ConnectionId,
+    attempt: () => Promise<'delivered'>,
+  ): Promise<DeliveryOutcome> {
+    const startedAt = this.now();
+    for (let attempts = 1; ; attempts += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const sdkError = error as SdkError;
+        const status = sdkError.$metadata?.httpStatusCode;
+        const code = sdkError.name;
+        // SDK v3 errors carry no `statusCode`: recognise gone by class, name or HTTP status.
+        if (error instanceof GoneException || code === 'GoneException' || status === 410) return 'gone';
+        const details = { attempts, ...(status === undefined ? {} : { status }), ...(code ? { code } : {}) };
+        if (code === 'PayloadTooLargeException' || status === 413) {
+          throw new PayloadTooLargeError(
+            connectionId,
+            'The event is larger than the @connections API accepts',
+            details,
+            {
+              cause: error,
+            },
+          );
+        }
+        const delay = backoffDelay(attempts - 1, this.retry, this.random);
+        const retryable = isRetryable(code, status);
+        if (
+          !retryable ||
+          attempts >= this.retry.maxAttempts ||
+          this.now() - startedAt + delay > this.retry.maxElapsedMs
+        ) {
+          const why = retryable ? `still failing after ${attempts} attempts` : 'not retryable';
+          throw new DeliveryError(
+            connectionId,
+            `Delivery to ${connectionId} failed (${code ?? status}): ${why}`,
+            details,
+            {
+              cause: error,
+            },
+          );
+        }
+        await this.sleep(delay);
+      }
+    }
+  }
+}
+
+/** Throttling (429), server errors (5xx) and network failures are worth another try. */
+function isRetryable(code: string | undefined, status: number | undefined): boolean {
+  if (code === 'LimitExceededException' || code === 'ThrottlingException' || status === 429) return true;
+  if (status !== undefined) return status >= 500;
+  return code !== 'ForbiddenException';
+}

@@ -1,0 +1,139 @@
+// Integration: the @connections notifier's retries, typed failures and connection reuse, through the
+// real AWS SDK client against the local management API on loopback.
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  DeliveryError,
+  ManagementApiNotifier,
+  ManagementClientPool,
+  PayloadTooLargeError,
+  type RetryPolicy,
+} from '../../src/adapters/apigateway/index.js';
+import type { ServerEvent } from '../../src/domain/index.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
+import { startConnectionsApi, type ConnectionsApiServer } from '../support/connections-api-server.js';
+
+const event: ServerEvent = { type: 'pong', serverTime: 1 };
+const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, maxElapsedMs: 10_000 };
+
+let api: ConnectionsApiServer;
+let pool: ManagementClientPool;
+let delays: number[];
+let fakeNow: number;
+
+function notifier(overrides: Partial<RetryPolicy> = {}, endpoint = api.endpoint) {
+  return new ManagementApiNotifier({
+    client: pool.clientFor(endpoint),
+    retry: { ...policy, ...overrides },
+    // Injected time: retries are asserted by their planned delays, never by waiting.
+    sleep: async (ms) => {
+      delays.push(ms);
+      fakeNow += ms;
+    },
+    random: () => 0.999,
+    now: () => fakeNow,
+  });
+}
+
+beforeAll(async () => {
+  api = await startConnectionsApi('prod');
+  pool = new ManagementClientPool({ region: LOCAL_REGION, maxSockets: 4, credentials: LOCAL_CREDENTIALS });
+});
+
+afterAll(async () => {
+  pool.destroy();
+  await api.stop();
+});
+
+beforeEach(() => {
+  delays = [];
+  fakeNow = 0;
+  api.directory.throttleNext = 0;
+  api.directory.failNext = 0;
+  api.directory.requests = 0;
+});
+
+describe('ManagementApiNotifier', () => {
+  it('retries a throttled delivery with capped, growing backoff and then delivers', async () => {
+    api.directory.connect('Throttled000001=');
+    api.directory.throttleNext = 3;
+
+    expect(await notifier().deliver('Throttled000001=', event)).toBe('delivered');
+
+    expect(api.directory.requests).toBe(4);
+    expect(delays).toEqual([99, 199, 299]);
+    expect(api.directory.frames('Throttled000001=')).toHaveLength(1);
+  });
+
+  it('gives up on server errors after the attempt limit with a typed error', async () => {
+    api.directory.connect('Failing00000001=');
+    api.directory.failNext = 10;
+
+    const failure = notifier().deliver('Failing00000001=', event);
+
+    await expect(failure).rejects.toBeInstanceOf(DeliveryError);
+    await expect(failure).rejects.toMatchObject({ details: { attempts: 4, status: 500 } });
+    expect(api.directory.requests).toBe(4);
+  });
+
+  it('stops retrying when the time budget would be exceeded', async () => {
+    api.directory.connect('Budget000000001=');
+    api.directory.throttleNext = 10;
+
+    await expect(
+      notifier({ maxAttempts: 50, maxElapsedMs: 500 }).deliver('Budget000000001=', event),
+    ).rejects.toMatchObject({ details: { status: 429 } });
+    expect(delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(500);
+  });
+
+  it('reports an event over 128 KiB as payload too large, without retrying', async () => {
+    api.directory.connect('TooLarge0000001=');
+    const huge: ServerEvent = { type: 'pong', serverTime: 1, requestId: 'x'.repeat(140_000) };
+
+    await expect(notifier().deliver('TooLarge0000001=', huge)).rejects.toBeInstanceOf(PayloadTooLargeError);
+    expect(delays).toEqual([]);
+  });
+
+  it('treats a forbidden answer as a failure that is not retried', async () => {
+    await expect(
+      notifier({}, `${api.origin}/prod/extra`).deliver('Whatever0000001=', event),
+    ).rejects.toMatchObject({
+      details: { attempts: 1, status: 403, code: 'ForbiddenException' },
+    });
+  });
+
+  it('works with an endpoint with or without the stage, and with a trailing slash', async () => {
+    api.directory.connect('Endpoint0000001=');
+    for (const endpoint of [api.endpoint, api.origin, `${api.endpoint}/`]) {
+      expect(await notifier({}, endpoint).deliver('Endpoint0000001=', event)).toBe('delivered');
+    }
+    expect(api.directory.frames('Endpoint0000001=')).toHaveLength(3);
+  });
+
+  it('keeps one client per endpoint and reuses its sockets', async () => {
+    expect(pool.clientFor(api.endpoint)).toBe(pool.clientFor(`${api.endpoint}/`));
+    api.directory.connect('KeepAlive000001=');
+    const before = api.sockets();
+    const n = notifier();
+    for (let i = 0; i < 40; i += 1) await n.deliver('KeepAlive000001=', event);
+    expect(api.sockets() - before).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps concurrent deliveries within the socket pool', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `Concurrent${String(i).padStart(5, '0')}=`);
+    ids.forEach((id) => api.directory.connect(id));
+    const freshPool = new ManagementClientPool({
+      region: LOCAL_REGION,
+      maxSockets: 3,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const before = api.sockets();
+
+    const n = new ManagementApiNotifier({ client: freshPool.clientFor(api.endpoint) });
+    const outcomes = await Promise.all(ids.map((id) => n.deliver(id, event)));
+
+    expect(outcomes.every((o) => o === 'delivered')).toBe(true);
+    expect(api.sockets() - before).toBeLessThanOrEqual(3);
+    freshPool.destroy();
+  });
+});
