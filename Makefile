@@ -3,9 +3,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export NODE_OPTIONS := --experimental-vm-modules
+# The SDK warns on Node 20 that future releases need Node 22; Lambda runs nodejs22.x already.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 JEST := npx jest
 
-.PHONY: help install lockfile lint typecheck test test-unit
+.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,3 +36,9 @@ test: lint typecheck ## Lint, type-check and every test suite
 
 test-unit: install ## Domain unit tests only
 	$(JEST) --selectProjects unit
+
+test-contract: install ## Port contract suites: fakes and real adapters (DynamoDB Local, @connections on loopback)
+	$(JEST) --selectProjects contract
+
+test-integration: install ## Adapters and use cases on DynamoDB Local (needs Java 17+)
+	$(JEST) --selectProjects integration

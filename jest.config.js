@@ -14,6 +14,8 @@ const shared = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Integration suites start DynamoDB Local and write thousands of items; unit tests finish far sooner.
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
@@ -21,8 +23,6 @@ export default {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      // DynamoDB Local takes a few seconds to start in each file's beforeAll.
-      testTimeout: 30_000,
     },
     { ...shared, displayName: 'architecture', testMatch: ['<rootDir>/test/architecture/**/*.test.ts'] },
   ],

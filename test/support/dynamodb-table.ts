@@ -15,7 +15,7 @@ export interface TestTable {
   readonly db: DynamoDbLocal;
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** Requests sent through `client`, by command name (QueryCommand, ScanCommand, ...). */
+  /** Requests sent through `client`, by low-level command name (QueryCommand, ScanCommand, GetItemCommand, ...). */
   readonly requests: Map<string, number>;
   /** Creates another empty table on the same instance, for tests that need a clean slate. */
   freshTable(): Promise<string>;
