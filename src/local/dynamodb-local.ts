@@ -10,6 +10,8 @@ export interface DynamoDbLocal {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
   readonly port: number;
+  /** Process id of the Java process. */
+  readonly pid: number;
   /** A client for this instance, with dummy credentials. */
   readonly client: DynamoDBClient;
   /** Stops the Java process and waits for it to exit. Safe to call twice. */
@@ -35,8 +37,8 @@ export const LOCAL_REGION = 'us-east-1';
 const MIN_JAVA = 17;
 
 /** Fails at once, with what to install, when no Java 17+ runtime is on the PATH. */
-export function checkJavaRuntime(): void {
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+export function checkJavaRuntime(env: NodeJS.ProcessEnv = process.env): void {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8', env });
   const hint =
     `DynamoDB Local needs a Java ${MIN_JAVA}+ runtime. Install one, for example ` +
     '`apt-get install openjdk-17-jre-headless` (Debian/Ubuntu) or `brew install openjdk@17` (macOS).';
@@ -129,5 +131,5 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       delay = Math.min(delay * 2, 500);
     }
   }
-  return { endpoint, port, client, stop };
+  return { endpoint, port, pid: child.pid ?? -1, client, stop };
 }
