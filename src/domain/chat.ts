@@ -53,17 +53,17 @@ export interface Chat {
   readonly whoami: WhoAmI;
 }
 
-/**
- * Builds the use cases. `fanOut` replaces the default paged strategy (for example with one that
- * shards a huge room across workers); everything else stays as it is.
- */
-export function createChat(
-  ports: ChatPorts,
-  policy: ChatPolicy,
-  options: { fanOut?: FanOutPort } = {},
-): Chat {
+export interface CreateChatOptions {
+  /** Replaces the default paged strategy, for example with one that shards a huge room across workers. */
+  readonly fanOut?: FanOutPort;
+  /** Wraps whichever strategy is used, for example to publish metrics about every fan-out. */
+  readonly decorateFanOut?: (inner: FanOutPort) => FanOutPort;
+}
+
+/** Builds the use cases; only the fan-out strategy can be swapped, everything else stays as it is. */
+export function createChat(ports: ChatPorts, policy: ChatPolicy, options: CreateChatOptions = {}): Chat {
   const janitor = new ConnectionJanitor(ports);
-  const fanOut =
+  const strategy =
     options.fanOut ??
     new PagedFanOut({
       ...ports,
@@ -71,6 +71,7 @@ export function createChat(
       concurrency: policy.fanOutConcurrency,
       pageSize: policy.membersPageSize,
     });
+  const fanOut = options.decorateFanOut === undefined ? strategy : options.decorateFanOut(strategy);
   const announcer = new MembershipAnnouncer({ memberships: ports.memberships, fanOut });
   const deps = { ...ports, fanOut, announcer, janitor, policy };
   return {

@@ -237,8 +237,9 @@ describe('sendMessage', () => {
 
     await h.chat.sendMessage.execute(alice, { action: 'sendMessage', room: 'general', text: 'hi' });
 
-    expect(h.logger.withMessage('fan-out')[0]?.fields).toMatchObject({
-      room: 'general',
+    expect(h.logger.withMessage('fan-out').at(-1)?.fields).toMatchObject({
+      target: 'room:general',
+      event: 'message',
       seq: 1,
       recipients: 2,
       delivered: 2,

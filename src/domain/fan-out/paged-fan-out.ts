@@ -86,7 +86,14 @@ export class PagedFanOut implements FanOutPort {
         error: listingError.reason,
       });
     }
-    return { target, ...counts, durationMs: this.deps.clock.now() - startedAt, complete };
+    const report = { target, ...counts, durationMs: this.deps.clock.now() - startedAt, complete };
+    // Every fan-out leaves one structured line: operators alarm on `failed` and watch `gone`.
+    this.deps.logger.info('fan-out', {
+      ...report,
+      event: event.type,
+      ...('seq' in event ? { seq: event.seq } : {}),
+    });
+    return report;
   }
 
   /** A gone recipient is removed; failing to remove it must not stop delivery to the others. */

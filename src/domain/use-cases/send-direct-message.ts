@@ -72,7 +72,6 @@ export class SendDirectMessage {
       .map((connection) => connection.connectionId)
       .filter((id) => id !== caller.connectionId);
     const fanOut = await this.deps.fanOut.toConnections(recipients, toMessageEvent(message));
-    this.deps.logger.info('fan-out', { ...fanOut, to: action.to, seq: message.seq });
     return { message, duplicate, fanOut };
   }
 }

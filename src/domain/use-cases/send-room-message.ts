@@ -83,7 +83,6 @@ export class SendRoomMessage {
     const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message), {
       except: caller.connectionId,
     });
-    this.deps.logger.info('fan-out', { ...fanOut, room, seq: message.seq });
     return { message, duplicate, fanOut };
   }
 }
