@@ -1,0 +1,120 @@
+// Composition root: the only module that knows the concrete adapters. Reads the configuration once,
+// builds the SDK clients once per container (cold start), and binds every port with inversify.
+
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { ManagementApiNotifier, ManagementClientPool } from '../adapters/apigateway/index.js';
+import {
+  createDocumentClient,
+  DynamoDbConnectionRegistry,
+  DynamoDbMessageLog,
+  DynamoDbRoomMembership,
+} from '../adapters/dynamodb/index.js';
+import { PowertoolsLogger } from '../adapters/powertools/powertools-logger.js';
+import { RandomIds } from '../adapters/system/random-ids.js';
+import { SystemClock } from '../adapters/system/system-clock.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createChat, type Chat, type ClockPort, type NotifierPort } from '../domain/index.js';
+import { readChatConfig, type ChatConfig } from './config.js';
+import { MeteredFanOut } from './runtime/metered-fan-out.js';
+import { logger, metrics, tracer } from './runtime/powertools.js';
+import { TOKENS } from './tokens.js';
+
+export function createContainer(config: ChatConfig): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind(TOKENS.config).toConstantValue(config);
+  container.bind(TOKENS.clock).toConstantValue(new SystemClock());
+  container.bind(TOKENS.ids).toConstantValue(new RandomIds());
+  container.bind(TOKENS.logger).toConstantValue(new PowertoolsLogger(logger));
+
+  container.bind(TOKENS.documentClient).toDynamicValue(() => {
+    const client = createDocumentClient({
+      region: config.region,
+      ...(config.dynamoDbEndpoint === undefined ? {} : { endpoint: config.dynamoDbEndpoint }),
+    });
+    return tracer.captureAWSv3Client(client);
+  });
+  container.bind(TOKENS.clientPool).toDynamicValue(
+    () =>
+      new ManagementClientPool({
+        region: config.region,
+        // One socket per delivery in flight, plus one for the caller's reply.
+        maxSockets: config.policy.fanOutConcurrency + 1,
+      }),
+  );
+
+  const onTable = [TOKENS.documentClient, TOKENS.clock] as const;
+  const table = (client: DynamoDBDocumentClient, clock: ClockPort) => ({
+    client,
+    clock,
+    tableName: config.tableName,
+  });
+  container
+    .bind(TOKENS.connections)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) =>
+        new DynamoDbConnectionRegistry(table(client, clock)),
+      [...onTable],
+    );
+  container
+    .bind(TOKENS.memberships)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbRoomMembership(table(client, clock)),
+      [...onTable],
+    );
+  container
+    .bind(TOKENS.messages)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbMessageLog(table(client, clock)),
+      [...onTable],
+    );
+
+  container.bind(TOKENS.notifierFor).toResolvedValue(
+    (pool: ManagementClientPool) => {
+      const notifiers = new Map<string, NotifierPort>();
+      return (endpoint: string) => {
+        let notifier = notifiers.get(endpoint);
+        if (notifier === undefined) {
+          notifier = new ManagementApiNotifier({
+            client: tracer.captureAWSv3Client(pool.clientFor(endpoint)),
+          });
+          notifiers.set(endpoint, notifier);
+        }
+        return notifier;
+      };
+    },
+    [TOKENS.clientPool],
+  );
+
+  container.bind(TOKENS.chatFor).toDynamicValue((context) => {
+    const chats = new Map<string, Chat>();
+    const ports = {
+      connections: context.get(TOKENS.connections),
+      memberships: context.get(TOKENS.memberships),
+      messages: context.get(TOKENS.messages),
+      clock: context.get(TOKENS.clock),
+      ids: context.get(TOKENS.ids),
+      logger: context.get(TOKENS.logger),
+    };
+    const notifierFor = context.get(TOKENS.notifierFor);
+    return (endpoint: string) => {
+      let chat = chats.get(endpoint);
+      if (chat === undefined) {
+        chat = createChat({ ...ports, notifier: notifierFor(endpoint) }, config.policy, {
+          decorateFanOut: (inner) => new MeteredFanOut(inner, metrics),
+        });
+        chats.set(endpoint, chat);
+      }
+      return chat;
+    };
+  });
+  return container;
+}
+
+let shared: Container | undefined;
+
+/** The process's container, built on first use from the environment (a warm Lambda reuses it). */
+export function appContainer(): Container {
+  shared ??= createContainer(readChatConfig(process.env));
+  return shared;
+}

@@ -1,0 +1,66 @@
+// Lambda entry for the `$connect` REQUEST authorizer: verifies the JWT from `?token=` (browsers cannot
+// set headers on a WebSocket) or an `Authorization: Bearer` header, and hands the identity to every
+// later event of the connection as context. API Gateway answers 401 when this throws "Unauthorized"
+// and 403 on a Deny policy; the client never learns why, the log does.
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.js';
+import { readAuthConfig } from '../config.js';
+import { logger, tracer } from '../runtime/powertools.js';
+import type { AuthorizerEvent, AuthorizerResult } from '../runtime/ws-event.js';
+
+let verifier: TokenVerifier | undefined;
+
+/** Built on first use, so a warm container reuses the issuer's cached key set. */
+function tokenVerifier(): TokenVerifier {
+  verifier ??= createTokenVerifier(readAuthConfig(process.env));
+  return verifier;
+}
+
+export function tokenOf(event: AuthorizerEvent): string | undefined {
+  const query = event.queryStringParameters?.['token'];
+  if (query !== undefined && query.trim() !== '') return query.trim();
+  const header = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1];
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return bearer?.[1];
+}
+
+function policy(effect: 'Allow' | 'Deny', methodArn: string): AuthorizerResult['policyDocument'] {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: methodArn }],
+  };
+}
+
+export async function authorize(event: AuthorizerEvent): Promise<AuthorizerResult> {
+  const token = tokenOf(event);
+  if (token === undefined) {
+    logger.info('connection refused: no token');
+    throw new Error('Unauthorized');
+  }
+  // Outside the try: a misconfigured authorizer must fail loudly (500), not look like a bad token.
+  const verify = tokenVerifier();
+  try {
+    const identity = await verify.verify(token);
+    return {
+      principalId: identity.userId,
+      policyDocument: policy('Allow', event.methodArn),
+      context: { userId: identity.userId, name: identity.name },
+    };
+  } catch (error) {
+    logger.warn('connection refused: invalid token', {
+      reason: (error as Error).message,
+      kind: (error as Error).name,
+    });
+    return { principalId: 'unauthorized', policyDocument: policy('Deny', event.methodArn) };
+  }
+}
+
+export const handler = middy<AuthorizerEvent, AuthorizerResult>()
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.connectionId', resetKeys: true }))
+  .handler(authorize);

@@ -1,0 +1,34 @@
+// Driving side: publishes every fan-out's outcome as CloudWatch metrics (EMF), so operators can
+// alarm on failed deliveries. Wraps whichever fan-out strategy the domain uses.
+
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { ConnectionId, FanOutPort, FanOutReport, RoomName, ServerEvent } from '../../domain/index.js';
+
+export class MeteredFanOut implements FanOutPort {
+  constructor(
+    private readonly inner: FanOutPort,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async toRoom(
+    room: RoomName,
+    event: ServerEvent,
+    options?: { except?: ConnectionId },
+  ): Promise<FanOutReport> {
+    return this.publish(await this.inner.toRoom(room, event, options));
+  }
+
+  async toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport> {
+    return this.publish(await this.inner.toConnections(connectionIds, event));
+  }
+
+  private publish(report: FanOutReport): FanOutReport {
+    this.metrics.addMetric('FanOutRecipients', MetricUnit.Count, report.recipients);
+    this.metrics.addMetric('DeliveriesSucceeded', MetricUnit.Count, report.delivered);
+    this.metrics.addMetric('DeliveriesGone', MetricUnit.Count, report.gone);
+    this.metrics.addMetric('DeliveriesFailed', MetricUnit.Count, report.failed);
+    this.metrics.addMetric('FanOutDuration', MetricUnit.Milliseconds, report.durationMs);
+    if (!report.complete) this.metrics.addMetric('FanOutIncomplete', MetricUnit.Count, 1);
+    return report;
+  }
+}
