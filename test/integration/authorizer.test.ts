@@ -2,10 +2,11 @@
 
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createDevKeys, LOCAL_AUDIENCE, LOCAL_ISSUER, type DevKeys } from '../../src/local/dev-keys.js';
+import type { handler as AuthorizerHandler } from '../../src/handlers/functions/authorizer.js';
 import { authorizerEvent, lambdaContext } from '../support/ws-events.js';
 
 let keys: DevKeys;
-let handler: typeof import('../../src/handlers/functions/authorizer.js').handler;
+let handler: typeof AuthorizerHandler;
 
 beforeAll(async () => {
   keys = createDevKeys();
