@@ -7,7 +7,7 @@ export NODE_OPTIONS := --experimental-vm-modules
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 JEST := npx jest
 
-.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration
+.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,7 +31,7 @@ lint: install ## ESLint (with the dependency rule) and Prettier
 typecheck: install ## TypeScript, strict
 	npx tsc -p tsconfig.json
 
-test: lint typecheck ## Lint, type-check and every test suite
+test: lint typecheck build ## Lint, type-check, build the bundles and run every test suite
 	$(JEST)
 
 test-unit: install ## Domain unit tests only
@@ -42,3 +42,6 @@ test-contract: install ## Port contract suites: fakes and real adapters (DynamoD
 
 test-integration: install ## Adapters and use cases on DynamoDB Local (needs Java 17+)
 	$(JEST) --selectProjects integration
+
+build: install ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip, with a size report
+	node scripts/build-functions.mjs
