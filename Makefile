@@ -45,3 +45,5 @@ test-integration: install ## Adapters and use cases on DynamoDB Local (needs Jav
 
 build: install ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip, with a size report
 	node scripts/build-functions.mjs
+
+# --- Infrastructure (Terraform) -------------------------------------------------------------------
