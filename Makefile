@@ -7,7 +7,7 @@ export NODE_OPTIONS := --experimental-vm-modules
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 JEST := npx jest
 
-.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build
+.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build dev
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test-contract: install ## Port contract suites: fakes and real adapters (DynamoD
 
 test-integration: install ## Adapters and use cases on DynamoDB Local (needs Java 17+)
 	$(JEST) --selectProjects integration
+
+dev: install ## Run the whole service locally (WS_PORT=3001, WEB_PORT=3000, DATA_DIR=, AUTH_MODE=anonymous|jwt)
+	npx tsx src/local/main.ts
 
 build: install ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip, with a size report
 	node scripts/build-functions.mjs

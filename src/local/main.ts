@@ -1,0 +1,68 @@
+// `make dev`: starts the local stack, prints how to connect, logs each request readably, and stops
+// everything (Java included) on Ctrl-C.
+
+import { startDevStack } from './dev-stack.js';
+import type { RequestLogEntry } from './emulator/websocket-gateway.js';
+
+function port(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
+    console.error(`${name} must be a port number, got "${value}"`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+const colors = process.stdout.isTTY
+  ? { dim: '\x1b[2m', red: '\x1b[31m', reset: '\x1b[0m' }
+  : { dim: '', red: '', reset: '' };
+
+function printRequest(entry: RequestLogEntry): void {
+  const time = new Date().toISOString().slice(11, 23);
+  const failed = typeof entry.status === 'string' || entry.status >= 400;
+  const status = `${failed ? colors.red : ''}${entry.status}${failed ? colors.reset : ''}`;
+  const detail = entry.detail ? ` ${colors.dim}(${entry.detail})${colors.reset}` : '';
+  console.log(
+    `${colors.dim}${time}${colors.reset} ${entry.kind.padEnd(10)} ${entry.route.padEnd(18)} ${(entry.connectionId ?? '-').padEnd(16)} ${status} ${entry.ms}ms${detail}`,
+  );
+}
+
+const anonymous = process.env['AUTH_MODE'] === 'anonymous';
+const stack = await startDevStack({
+  wsPort: port('WS_PORT', 3001),
+  webPort: port('WEB_PORT', 3000),
+  anonymous,
+  log: printRequest,
+  ...(process.env['DATA_DIR'] ? { dataDir: process.env['DATA_DIR'] } : {}),
+  ...(process.env['LOG_LEVEL'] ? { handlerLogLevel: process.env['LOG_LEVEL'] } : {}),
+});
+
+const token = stack.tokenFor('alice', 'Alice');
+console.log(`
+roomcast local stack is up
+  WebSocket        ${stack.wsUrl}   (also ws://localhost:${stack.gateway.port}/)
+  @connections     ${stack.managementEndpoint}/@connections/{connectionId}
+  web              ${stack.web.url}
+  dev tokens       ${stack.web.url}/dev/token?user=<id>&name=<display name>
+  DynamoDB Local   ${stack.dynamo.endpoint}   table ${stack.tableName}${process.env['DATA_DIR'] ? ` (data in ${process.env['DATA_DIR']})` : ' (in memory)'}
+  auth             ${anonymous ? 'anonymous (AUTH_MODE=anonymous)' : 'JWT signed by the local dev key'}
+
+Connect:
+  npx wscat -c "${stack.wsUrl}${anonymous ? '?name=Alice' : `?token=${token}`}"
+then send: {"action":"sendMessage","data":"hello world"}
+
+Ctrl-C stops everything.
+`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping...`);
+  await stack.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
