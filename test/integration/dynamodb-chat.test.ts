@@ -225,8 +225,8 @@ describe('the chat on DynamoDB Local', () => {
     });
 
     expect(result.fanOut).toMatchObject({
-      recipients: ids.length,
-      delivered: ids.length,
+      recipients: members,
+      delivered: members,
       gone: 0,
       failed: 0,
     });

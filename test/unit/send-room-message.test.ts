@@ -33,7 +33,7 @@ async function errorOf(promise: Promise<unknown>): Promise<ChatError> {
 }
 
 describe('sendMessage', () => {
-  it('delivers to every other member connection, the sender’s other devices included', async () => {
+  it('delivers to every member connection: the sender’s own, its other devices and everyone else', async () => {
     const { h, alice } = await inRoom('general');
 
     const result = await h.chat.sendMessage.execute(alice, {
@@ -53,9 +53,9 @@ describe('sendMessage', () => {
     };
     expect(h.notifier.ofType('c-bob', 'message')).toEqual([expected]);
     expect(h.notifier.ofType('c-alice-phone', 'message')).toEqual([expected]);
-    expect(h.notifier.ofType('c-alice', 'message')).toEqual([]);
+    expect(h.notifier.ofType('c-alice', 'message')).toEqual([expected]);
     expect(h.notifier.ofType('c-olga', 'message')).toEqual([]);
-    expect(result.fanOut).toMatchObject({ recipients: 2, delivered: 2, gone: 0, failed: 0 });
+    expect(result.fanOut).toMatchObject({ recipients: 3, delivered: 3, gone: 0, failed: 0 });
   });
 
   it('acknowledges the sender with the sequence number before fanning out', async () => {
@@ -214,7 +214,7 @@ describe('sendMessage', () => {
       text: 'hi',
     });
 
-    expect(result.fanOut).toMatchObject({ delivered: 1, gone: 1 });
+    expect(result.fanOut).toMatchObject({ delivered: 2, gone: 1 });
     expect(h.notifier.ofType('c-alice-phone', 'message')).toHaveLength(1);
     expect(await h.connections.find('c-bob')).toBeUndefined();
     expect(h.memberships.stored().some((m) => m.connectionId === 'c-bob')).toBe(false);
@@ -241,8 +241,8 @@ describe('sendMessage', () => {
       target: 'room:general',
       event: 'message',
       seq: 1,
-      recipients: 2,
-      delivered: 2,
+      recipients: 3,
+      delivered: 3,
       gone: 0,
       failed: 0,
     });

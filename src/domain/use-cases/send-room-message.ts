@@ -1,5 +1,5 @@
 // Use case `sendMessage`: validate, require membership, store with the room's next sequence number,
-// acknowledge, then fan out to every other member connection (the sender's other tabs included).
+// acknowledge, then fan out to every member connection of the room (the sender's included).
 // (driving adapter) --> sendMessage --> memberships, message log, notifier, fan-out
 
 import { roomConversation, type MessageDraft, type StoredMessage } from '../model/message.js';
@@ -36,10 +36,7 @@ export interface SendResult {
   readonly fanOut?: FanOutReport;
 }
 
-/**
- * The ack goes out before the fan-out, so the sender's latency does not grow with the room.
- * The sending connection gets the ack, not a copy of its own message.
- */
+/** The ack goes out before the fan-out, so the sender's latency does not grow with the room. */
 export class SendRoomMessage {
   constructor(private readonly deps: SendRoomMessageDeps) {}
 
@@ -80,9 +77,9 @@ export class SendRoomMessage {
     await reply(this.deps, caller.connectionId, ack);
     if (duplicate) return { message, duplicate };
 
-    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message), {
-      except: caller.connectionId,
-    });
+    // Everyone in the room gets the message, the sending connection too (after its ack), so every
+    // client sees the room in one order, as in the classic walkthrough where the sender sees its line.
+    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message));
     return { message, duplicate, fanOut };
   }
 }
