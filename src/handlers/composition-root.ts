@@ -118,3 +118,8 @@ export function appContainer(): Container {
   shared ??= createContainer(readChatConfig(process.env));
   return shared;
 }
+
+/** Forgets the process's container, so the next invocation reads the environment again (local stack restarts). */
+export function resetAppContainer(): void {
+  shared = undefined;
+}

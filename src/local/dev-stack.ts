@@ -2,6 +2,8 @@
 // the route table in-process, and the web server. `make dev` runs it; end-to-end tests start it too.
 
 import { createTable } from '../adapters/dynamodb/table-schema.js';
+import { resetAppContainer } from '../handlers/composition-root.js';
+import { resetTokenVerifier } from '../handlers/functions/authorizer.js';
 import { ROUTE_TABLE } from '../handlers/route-table.js';
 import { createDevKeys, LOCAL_AUDIENCE, LOCAL_ISSUER, type DevKeys } from './dev-keys.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
@@ -89,6 +91,9 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       ...options.env,
     });
     const functions = await loadFunctions();
+    // A stack started again in the same process (tests, restarts) must not keep the last one's wiring.
+    resetAppContainer();
+    resetTokenVerifier();
     const binding = (name: string): RouteBinding => ({ name, handler: functions[name] as LambdaHandler });
     const routes: GatewayRoutes = {
       routeSelectionExpression: ROUTE_TABLE.routeSelectionExpression,

@@ -19,6 +19,11 @@ function tokenVerifier(): TokenVerifier {
   return verifier;
 }
 
+/** Forgets the verifier, so the next call reads the environment again (local stack restarts). */
+export function resetTokenVerifier(): void {
+  verifier = undefined;
+}
+
 export function tokenOf(event: AuthorizerEvent): string | undefined {
   const query = event.queryStringParameters?.['token'];
   if (query !== undefined && query.trim() !== '') return query.trim();

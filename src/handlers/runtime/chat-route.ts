@@ -1,11 +1,10 @@
 // Driving side: the fixed Middy chain every WebSocket route handler is built with, and the glue from
-// an event to one use case call: tracer, logger (correlation id = connection id), metrics, error
+// an event to one use case call: tracer, logger (correlation id = connection id), metrics flush, error
 // frames, and the JSON body parser on message routes only.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { dispatch, parseActionBody, type ActionName, type Caller, type Chat } from '../../domain/index.js';
 import { appContainer } from '../composition-root.js';
@@ -27,7 +26,18 @@ export function baseChain() {
   return middy<WsEvent, WsResult>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.connectionId', resetKeys: true }))
-    .use(logMetrics(metrics));
+    .use(publishMetrics());
+}
+
+/**
+ * Flushes the fan-out metrics at the end of each invocation. Unlike Powertools' logMetrics, it stays
+ * quiet when an invocation recorded none (a ping, a refused frame), instead of warning every time.
+ */
+function publishMetrics(): MiddlewareObj<WsEvent, WsResult> {
+  const publish = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
 }
 
 /** A message route: identity from the authorizer, one use case, errors as frames. */
