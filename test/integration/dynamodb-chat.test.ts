@@ -174,7 +174,7 @@ describe('the chat on DynamoDB Local', () => {
     });
     const alice = await connect('alice', 'AliceExp000001=');
     await chat.sendMessage.execute(alice, { action: 'sendMessage', text: 'old news' });
-    // The zombie's records live one hour and $disconnect never comes; DynamoDB Local never deletes them.
+    // The zombie's records live one hour and $disconnect never comes; expired items may still be stored.
     await seedMember('lobby', 'ZombieExp00001=', 'zombie');
     clock.advance(HOUR);
     const fresh = await connect('carol', 'CarolExp000001=');
