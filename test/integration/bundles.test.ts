@@ -59,8 +59,9 @@ async function invokeBundle(name: string, event: unknown): Promise<unknown> {
   return JSON.parse(stdout) as unknown;
 }
 
-const lastFrame = () =>
-  JSON.parse(api.directory.frames(connectionId).at(-1) ?? 'null') as Record<string, unknown>;
+const frames = () =>
+  api.directory.frames(connectionId).map((frame) => JSON.parse(frame) as Record<string, unknown>);
+const lastFrame = () => frames().at(-1);
 
 beforeAll(async () => {
   const missing = Object.keys(ROUTE_TABLE.functions).filter((name) => !existsSync(bundleOf(name)));
