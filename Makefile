@@ -50,3 +50,52 @@ build: install ## Bundle every function (esbuild, nodejs22.x) into dist/<functio
 	node scripts/build-functions.mjs
 
 # --- Infrastructure (Terraform) -------------------------------------------------------------------
+# `make plan`, `make deploy` and `make destroy` work on the root module in terraform/ with the variables
+# file TF_VARS; `make test` covers Terraform only through the offline infra suite.
+TERRAFORM ?= terraform
+TF_DIR := terraform
+TF := $(TERRAFORM) -chdir=$(TF_DIR)
+TF_VARS ?= terraform/examples/dev.tfvars
+# Optional: a partial backend configuration file (see docs/deploy.md) and a workspace per environment.
+TF_BACKEND_CONFIG ?=
+TF_WORKSPACE_NAME ?=
+# AUTO_APPROVE=1 applies or destroys without asking.
+AUTO_APPROVE ?=
+TF_PLAN_FILE := roomcast.tfplan
+
+TF_VAR_FILE = -var-file=$(abspath $(TF_VARS))
+TF_APPROVE = $(if $(AUTO_APPROVE),-auto-approve)
+
+define tf_init
+	$(TF) init -input=false $(if $(TF_BACKEND_CONFIG),-backend-config=$(abspath $(TF_BACKEND_CONFIG)))
+	$(if $(TF_WORKSPACE_NAME),$(TF) workspace select -or-create $(TF_WORKSPACE_NAME))
+endef
+
+.PHONY: plan deploy destroy tf-fmt tf-check
+
+tf-check:
+	@command -v $(TERRAFORM) >/dev/null 2>&1 || { echo "terraform not found: install Terraform 1.9 or later (see docs/deploy.md)" >&2; exit 1; }
+	@test -f "$(TF_VARS)" || { echo "TF_VARS=$(TF_VARS): no such file; start from terraform/examples/*.tfvars" >&2; exit 1; }
+
+tf-fmt: ## Format the Terraform files in place
+	$(TERRAFORM) fmt -recursive $(TF_DIR)
+
+plan: build tf-check ## Terraform fmt check, init, validate and plan (TF_VARS=terraform/examples/dev.tfvars)
+	$(TERRAFORM) fmt -check -recursive $(TF_DIR)
+	$(tf_init)
+	$(TF) validate
+	@bash scripts/require-aws-credentials.sh plan
+	$(TF) plan -input=false $(TF_VAR_FILE) -out=$(TF_PLAN_FILE)
+
+deploy: build tf-check ## Build the bundles and apply them (TF_VARS=..., AUTO_APPROVE=1); prints the outputs and a wscat line
+	@bash scripts/require-aws-credentials.sh deploy
+	$(tf_init)
+	$(TF) apply $(TF_VAR_FILE) $(TF_APPROVE)
+	@$(TF) output
+	@printf '\nConnect with:\n  %s\n' "$$($(TF) output -raw wscat_command)"
+
+# Destroy evaluates the configuration too, and that reads the packages: hence the build.
+destroy: build tf-check ## Tear the stack down (TF_VARS=...; apply deletion_protection = false first where it is on)
+	@bash scripts/require-aws-credentials.sh destroy
+	$(tf_init)
+	$(TF) destroy $(TF_VAR_FILE) $(TF_APPROVE)

@@ -1,0 +1,16 @@
+# A personal or shared development stack. Anonymous access: anyone with the URL can connect and pick a
+# display name, so keep dev stacks short-lived and switch to auth_mode = "jwt" for anything shared widely.
+
+environment = "dev"
+region      = "eu-west-1"
+
+auth_mode = "anonymous"
+
+log_level          = "DEBUG"
+log_retention_days = 7
+
+throttling_rate_limit  = 50
+throttling_burst_limit = 25
+
+# Off by default for "dev": `make destroy` removes the table and its messages.
+# deletion_protection = true

@@ -1,0 +1,137 @@
+# roomcast: the WebSocket API, one Lambda function per entry of the route table, and the single table.
+# Routes, functions and permissions come from src/handlers/route-table.json and the table from
+# src/adapters/dynamodb/table-definition.json, the same files the build and the local stack read.
+
+locals {
+  repository_root  = "${path.module}/.."
+  route_table      = jsondecode(file(coalesce(var.route_table_file, "${local.repository_root}/src/handlers/route-table.json")))
+  table_definition = jsondecode(file(coalesce(var.table_definition_file, "${local.repository_root}/src/adapters/dynamodb/table-definition.json")))
+  artifacts_dir    = coalesce(var.artifacts_dir, "${local.repository_root}/dist")
+
+  name_prefix         = "${var.name}-${var.environment}"
+  stage_name          = coalesce(var.stage_name, var.environment)
+  deletion_protection = coalesce(var.deletion_protection, var.environment != "dev")
+
+  jwt                 = var.auth_mode == "jwt"
+  authorizer_function = local.route_table.authorizer.function
+
+  # Every function of the route table; the authorizer only when tokens are checked.
+  functions = {
+    for name, spec in local.route_table.functions : name => spec
+    if name != local.authorizer_function || local.jwt
+  }
+
+  routes_of = {
+    for name in keys(local.functions) : name => sort([for key, target in local.route_table.routes : key if target == name])
+  }
+
+  powertools_environment = {
+    POWERTOOLS_SERVICE_NAME      = var.name
+    POWERTOOLS_METRICS_NAMESPACE = var.name
+    POWERTOOLS_LOG_LEVEL         = var.log_level
+    NODE_OPTIONS                 = "--enable-source-maps"
+  }
+
+  chat_environment = merge(var.extra_environment, local.powertools_environment, {
+    TABLE_NAME             = module.table.name
+    AUTH_MODE              = var.auth_mode
+    LOBBY_ROOM             = var.lobby_room
+    FAN_OUT_CONCURRENCY    = tostring(var.fan_out_concurrency)
+    MESSAGE_RETENTION_DAYS = tostring(var.message_retention_days)
+  })
+
+  authorizer_environment = merge(
+    local.powertools_environment,
+    var.cognito_user_pool_id != null ? {
+      COGNITO_USER_POOL_ID = var.cognito_user_pool_id
+      COGNITO_CLIENT_ID    = join(",", var.cognito_client_ids)
+      } : {
+      JWT_ISSUER   = var.jwt_issuer
+      JWT_AUDIENCE = join(",", var.jwt_audience)
+    },
+    var.jwks_uri != null ? { JWKS_URI = var.jwks_uri } : {},
+  )
+}
+
+################################################################################
+# Table
+################################################################################
+
+module "table" {
+  source = "./modules/table"
+
+  name          = local.name_prefix
+  hash_key      = local.table_definition.hashKey
+  range_key     = try(local.table_definition.rangeKey, null)
+  attributes    = local.table_definition.attributes
+  ttl_attribute = local.table_definition.ttlAttribute
+  global_secondary_indexes = [
+    for index in try(local.table_definition.globalSecondaryIndexes, []) : {
+      name               = index.name
+      hash_key           = index.hashKey
+      range_key          = try(index.rangeKey, null)
+      projection_type    = try(index.projectionType, "ALL")
+      non_key_attributes = try(index.nonKeyAttributes, null)
+    }
+  ]
+
+  deletion_protection = local.deletion_protection
+  kms_key_arn         = var.table_kms_key_arn
+}
+
+################################################################################
+# Functions
+################################################################################
+
+module "functions" {
+  source   = "./modules/function"
+  for_each = local.functions
+
+  function_name = "${local.name_prefix}-${each.key}"
+  description   = each.key == local.authorizer_function ? "${var.name}: $connect authorizer" : "${var.name}: ${join(", ", local.routes_of[each.key])}"
+  package_file  = "${local.artifacts_dir}/${each.key}.zip"
+
+  memory_mb          = each.key == local.authorizer_function ? var.authorizer_memory_mb : var.function_memory_mb
+  timeout_seconds    = each.key == local.authorizer_function ? var.authorizer_timeout_seconds : var.function_timeout_seconds
+  environment        = each.key == local.authorizer_function ? local.authorizer_environment : local.chat_environment
+  log_level          = var.log_level
+  log_retention_days = var.log_retention_days
+
+  # Least privilege, straight from the route table.
+  dynamodb_actions        = each.value.dynamodb
+  dynamodb_table_arn      = length(each.value.dynamodb) > 0 ? module.table.arn : null
+  manage_connections_arns = each.value.manageConnections ? module.api.connections_arns : []
+}
+
+################################################################################
+# WebSocket API
+################################################################################
+
+module "api" {
+  source = "./modules/websocket_api"
+
+  name                       = local.name_prefix
+  description                = "${var.name} chat (${var.environment})"
+  route_selection_expression = local.route_table.routeSelectionExpression
+
+  routes = {
+    for key, function in local.route_table.routes : key => {
+      function_name = module.functions[function].function_name
+      invoke_arn    = module.functions[function].invoke_arn
+    }
+  }
+
+  authorizer = local.jwt ? {
+    function_name    = module.functions[local.authorizer_function].function_name
+    invoke_arn       = module.functions[local.authorizer_function].invoke_arn
+    identity_sources = local.route_table.authorizer.identitySources
+  } : null
+
+  stage_name                  = local.stage_name
+  throttling_rate_limit       = var.throttling_rate_limit
+  throttling_burst_limit      = var.throttling_burst_limit
+  detailed_metrics_enabled    = var.detailed_metrics_enabled
+  execution_logging_level     = var.execution_logging_level
+  log_retention_days          = var.log_retention_days
+  manage_account_logging_role = var.manage_api_gateway_account
+}
