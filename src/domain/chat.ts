@@ -26,6 +26,9 @@ import { SendDirectMessage } from './use-cases/send-direct-message.js';
 import { SendRoomMessage } from './use-cases/send-room-message.js';
 import { Typing } from './use-cases/typing.js';
 import { WhoAmI } from './use-cases/who-am-i.js';
+import { Kick } from './use-cases/backend/kick.js';
+import { Publish } from './use-cases/backend/publish.js';
+import { RoomQueries } from './use-cases/backend/room-queries.js';
 
 export interface ChatPorts {
   readonly connections: ConnectionRegistryPort;
@@ -51,6 +54,8 @@ export interface Chat {
   readonly typing: Typing;
   readonly ping: Ping;
   readonly whoami: WhoAmI;
+  /** What backends may do, through the HTTP API and the CLI. */
+  readonly backend: { readonly publish: Publish; readonly rooms: RoomQueries; readonly kick: Kick };
 }
 
 export interface CreateChatOptions {
@@ -88,6 +93,7 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     typing: new Typing(deps),
     ping: new Ping(deps),
     whoami: new WhoAmI(deps),
+    backend: { publish: new Publish(deps), rooms: new RoomQueries(deps), kick: new Kick(deps) },
   };
 }
 

@@ -31,3 +31,6 @@ export * from './use-cases/room-presence.js';
 export * from './use-cases/typing.js';
 export * from './use-cases/ping.js';
 export * from './use-cases/who-am-i.js';
+export * from './use-cases/backend/kick.js';
+export * from './use-cases/backend/publish.js';
+export * from './use-cases/backend/room-queries.js';

@@ -70,6 +70,28 @@ export function connectionRegistryContract(name: string, make: () => Promise<Reg
       expect(await registry.find(record.connectionId)).toBeUndefined();
     });
 
+    it('pages through every live connection exactly once', async () => {
+      const ids = Array.from({ length: 23 }, (_, i) => id(`all${String(i).padStart(2, '0')}`));
+      for (const [i, connectionId] of ids.entries()) await registry.register(connection(connectionId, `u${i % 5}`));
+      await registry.register(connection(id('gone-soon'), 'u', 10));
+      clock.advance(10);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await registry.connectionsPage({ limit: 4, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.connections.map((c) => c.connectionId));
+        cursor = page.cursor;
+        pages += 1;
+      } while (cursor !== undefined && pages < 500);
+
+      // A shared real table may hold other tests' connections: check ours are all there, once.
+      const ours = seen.filter((s) => s.endsWith(`-${n}`));
+      expect(ours.slice().sort()).toEqual(ids.slice().sort());
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+
     it('keeps user ids with special characters apart', async () => {
       const plain = connection(id('p'), `${id('u')}`);
       const prefixed = connection(id('q'), `${id('u')}x`);

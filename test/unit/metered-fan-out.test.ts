@@ -17,7 +17,7 @@ const report = (overrides: Partial<FanOutReport> = {}): FanOutReport => ({
 });
 
 function strategyReturning(result: FanOutReport): FanOutPort {
-  return { toRoom: async () => result, toConnections: async () => result };
+  return { toRoom: async () => result, toConnections: async () => result, toEveryone: async () => result };
 }
 
 describe('MeteredFanOut', () => {
@@ -27,15 +27,16 @@ describe('MeteredFanOut', () => {
 
     const result = await fanOut.toRoom('general', { type: 'pong', serverTime: 0 });
     await fanOut.toConnections(['a'], { type: 'pong', serverTime: 0 });
+    await fanOut.toEveryone({ type: 'pong', serverTime: 0 });
 
     expect(result).toEqual(report());
     const emf = metrics.serializeMetrics() as unknown as Record<string, unknown>;
     expect(emf).toMatchObject({
-      FanOutRecipients: [10, 10],
-      DeliveriesSucceeded: [7, 7],
-      DeliveriesGone: [2, 2],
-      DeliveriesFailed: [1, 1],
-      FanOutDuration: [42, 42],
+      FanOutRecipients: [10, 10, 10],
+      DeliveriesSucceeded: [7, 7, 7],
+      DeliveriesGone: [2, 2, 2],
+      DeliveriesFailed: [1, 1, 1],
+      FanOutDuration: [42, 42, 42],
     });
     expect(emf['FanOutIncomplete']).toBeUndefined();
   });

@@ -18,7 +18,7 @@ function setup(options: { concurrency: number; pageSize: number }) {
   const notifier = new RecordingNotifier();
   const logger = new RecordingLogger();
   const janitor = new ConnectionJanitor({ connections, memberships });
-  const fanOut = new PagedFanOut({ memberships, notifier, janitor, clock, logger, ...options });
+  const fanOut = new PagedFanOut({ memberships, connections, notifier, janitor, clock, logger, ...options });
 
   async function member(
     room: string,
@@ -157,6 +157,31 @@ describe('PagedFanOut', () => {
 
     expect(report.recipients).toBe(1);
     expect(notifier.recipientsOf('pong')).toEqual(['live']);
+  });
+
+  it('delivers to every live connection of the service, page by page', async () => {
+    const { fanOut, notifier, member, connections, clock } = setup({ concurrency: 3, pageSize: 4 });
+    for (let i = 0; i < 10; i += 1) await member(`room-${i % 3}`, `conn-${i}`);
+    await connections.register({
+      connectionId: 'expired',
+      userId: 'x',
+      displayName: 'x',
+      connectedAt: 0,
+      expiresAt: clock.now(),
+    });
+    notifier.gone.add('conn-3');
+
+    const report = await fanOut.toEveryone(event);
+
+    expect(report).toMatchObject({
+      target: 'everyone',
+      recipients: 10,
+      delivered: 9,
+      gone: 1,
+      complete: true,
+    });
+    expect(notifier.recipientsOf('pong')).toHaveLength(9);
+    expect(await connections.find('conn-3')).toBeUndefined();
   });
 
   it('delivers to a list of connections once each', async () => {

@@ -1,5 +1,6 @@
 // Driven adapter: ConnectionRegistryPort on the single DynamoDB table.
-// connection record: pk CONN#<id>, sk CONN; indexed by user in gsi1 (USER#<user>, CONN#<id>).
+// connection record: pk CONN#<id>, sk CONN; indexed by user in gsi1 (USER#<user>, CONN#<id>) and,
+// for broadcasts, in the sharded gsi2 (CONNS#<shard>, <id>).
 
 import {
   DeleteCommand,
@@ -13,10 +14,33 @@ import type {
   Connection,
   ConnectionId,
   ConnectionRegistryPort,
+  ConnectionsPage,
   UserId,
 } from '../../domain/index.js';
-import { keys, ttlSeconds } from './keys.js';
-import { USER_INDEX } from './table-schema.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { CONNECTION_SHARDS, keys, ttlSeconds } from './keys.js';
+import { ALL_CONNECTIONS_INDEX, USER_INDEX } from './table-schema.js';
+
+interface Position {
+  readonly shard: number;
+  readonly key?: Record<string, unknown>;
+}
+
+/** The cursor carries the shard as a key part, so the one cursor codec validates it. */
+function encodePosition(position: Position): string {
+  return encodeCursor({ shard: String(position.shard), ...(position.key ?? {}) }) as string;
+}
+
+function decodePosition(cursor: string | undefined): Position {
+  const decoded = decodeCursor(cursor);
+  if (decoded === undefined) return { shard: 0 };
+  const { shard, ...key } = decoded;
+  const number = Number(shard);
+  if (!Number.isInteger(number) || number < 0 || number >= CONNECTION_SHARDS) {
+    throw new RangeError('malformed cursor');
+  }
+  return Object.keys(key).length === 0 ? { shard: number } : { shard: number, key };
+}
 
 export interface DynamoDbAdapterConfig {
   readonly client: DynamoDBDocumentClient;
@@ -34,6 +58,7 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
         Item: {
           ...keys.connection(connection.connectionId),
           ...keys.userIndex(connection.userId, connection.connectionId),
+          ...keys.allConnectionsIndex(connection.connectionId),
           type: 'connection',
           ...connection,
           ttl: ttlSeconds(connection.expiresAt),
@@ -80,6 +105,33 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return found;
+  }
+
+  async connectionsPage(options: { cursor?: string; limit: number }): Promise<ConnectionsPage> {
+    const position = decodePosition(options.cursor);
+    const page = await this.config.client.send(
+      new QueryCommand({
+        TableName: this.config.tableName,
+        IndexName: ALL_CONNECTIONS_INDEX,
+        KeyConditionExpression: 'gsi2pk = :shard',
+        FilterExpression: 'expiresAt > :now',
+        ExpressionAttributeValues: {
+          ':shard': keys.allConnectionsPartition(position.shard),
+          ':now': this.config.clock.now(),
+        },
+        Limit: options.limit,
+        ExclusiveStartKey: position.key,
+      }),
+    );
+    const connections = (page.Items ?? []).map(toConnection);
+    // Within a shard, continue after the last key; then move to the next shard.
+    const next: Position | undefined =
+      page.LastEvaluatedKey !== undefined
+        ? { shard: position.shard, key: page.LastEvaluatedKey }
+        : position.shard + 1 < CONNECTION_SHARDS
+          ? { shard: position.shard + 1 }
+          : undefined;
+    return next === undefined ? { connections } : { connections, cursor: encodePosition(next) };
   }
 
   private live(item: Record<string, unknown>): boolean {

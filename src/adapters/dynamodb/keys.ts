@@ -11,6 +11,12 @@ export const keys = {
     gsi1sk: `CONN#${connectionId}`,
   }),
   userIndexPartition: (userId: UserId) => `USER#${userId}`,
+  /** The connection's entry in the sharded all-connections index. */
+  allConnectionsIndex: (connectionId: ConnectionId) => ({
+    gsi2pk: `CONNS#${connectionShard(connectionId)}`,
+    gsi2sk: connectionId,
+  }),
+  allConnectionsPartition: (shard: number) => `CONNS#${shard}`,
 
   /** A member of a room, sorted by user then connection: "members of a room" and "a user's tabs in a room". */
   member: (room: RoomName, userId: UserId, connectionId: ConnectionId) => ({
@@ -43,6 +49,22 @@ export const keys = {
     sk: `IDEMP#${userId}#${clientMsgId}`,
   }),
 } as const;
+
+/**
+ * Connections are spread over this many index partitions: one partition takes about 1,000 writes a
+ * second, and every connect and disconnect writes the index.
+ */
+export const CONNECTION_SHARDS = 16;
+
+/** A stable shard for a connection id (FNV-1a). */
+export function connectionShard(connectionId: ConnectionId): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < connectionId.length; i += 1) {
+    hash ^= connectionId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % CONNECTION_SHARDS;
+}
 
 /** DynamoDB's TTL attribute is in epoch seconds; the domain's expiries are in milliseconds. */
 export function ttlSeconds(expiresAtMs: number): number {

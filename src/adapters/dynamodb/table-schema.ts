@@ -28,6 +28,9 @@ export const TABLE_DEFINITION = definition as TableDefinition;
 /** Name of the index serving "connections of a user". */
 export const USER_INDEX = TABLE_DEFINITION.globalSecondaryIndexes[0]?.name ?? 'gsi1';
 
+/** Name of the sparse, sharded index serving "every live connection" (broadcasts). */
+export const ALL_CONNECTIONS_INDEX = TABLE_DEFINITION.globalSecondaryIndexes[1]?.name ?? 'gsi2';
+
 /**
  * Creates the table (on-demand) and turns TTL on, then waits until it is active.
  * An existing table is left as it is, so a kept local data folder survives restarts.

@@ -6,7 +6,7 @@ import type { RoomName } from '../model/room.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 
 export interface FanOutReport {
-  /** What was fanned out to, for logs: `room:<name>` or `connections`. */
+  /** What was fanned out to, for logs: `room:<name>`, `connections` or `everyone`. */
   readonly target: string;
   readonly recipients: number;
   readonly delivered: number;
@@ -25,4 +25,7 @@ export interface FanOutPort {
 
   /** Delivers the event to each listed connection. */
   toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport>;
+
+  /** Delivers the event to every live connection of the service, page by page. */
+  toEveryone(event: ServerEvent): Promise<FanOutReport>;
 }

@@ -4,6 +4,7 @@
 import type { ConnectionId } from '../model/connection.js';
 import type { RoomName } from '../model/room.js';
 import type { ClockPort } from '../ports/clock.port.js';
+import type { ConnectionRegistryPort } from '../ports/connection-registry.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
@@ -13,6 +14,7 @@ import type { FanOutPort, FanOutReport } from './fan-out.port.js';
 
 export interface PagedFanOutDeps {
   readonly memberships: RoomMembershipPort;
+  readonly connections: ConnectionRegistryPort;
   readonly notifier: NotifierPort;
   readonly janitor: ConnectionJanitor;
   readonly clock: ClockPort;
@@ -30,6 +32,22 @@ export class PagedFanOut implements FanOutPort {
 
   toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport> {
     return this.run('connections', listed(connectionIds), event);
+  }
+
+  toEveryone(event: ServerEvent): Promise<FanOutReport> {
+    return this.run('everyone', this.everyone(), event);
+  }
+
+  private async *everyone(): AsyncGenerator<ConnectionId> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.connections.connectionsPage({
+        limit: this.deps.pageSize,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      for (const connection of page.connections) yield connection.connectionId;
+      cursor = page.cursor;
+    } while (cursor !== undefined);
   }
 
   private async *roomMembers(room: RoomName, except: ConnectionId | undefined): AsyncGenerator<ConnectionId> {

@@ -12,6 +12,9 @@ export interface Identity {
 
 /** User ids become parts of storage keys, so `#` (the key separator) and control characters are refused. */
 const USER_ID_PATTERN = /^[A-Za-z0-9@._:|+=-]{1,128}$/;
+
+/** The sender of messages published by backends; no authenticated user may hold this id. */
+export const SYSTEM_USER_ID = 'system';
 const MAX_DISPLAY_NAME = 64;
 
 export function isValidUserId(value: unknown): value is UserId {
@@ -23,7 +26,7 @@ export function isValidUserId(value: unknown): value is UserId {
  * an over-long one is cut rather than refused, because it came from a trusted issuer.
  */
 export function toIdentity(userId: unknown, displayName: unknown): Identity {
-  if (!isValidUserId(userId)) {
+  if (!isValidUserId(userId) || userId === SYSTEM_USER_ID) {
     throw new ChatError('unauthorized', 'The connection has no valid user identity');
   }
   const name = typeof displayName === 'string' ? stripControlCharacters(displayName).trim() : '';

@@ -3,6 +3,12 @@
 import type { Connection, ConnectionId } from '../model/connection.js';
 import type { UserId } from '../model/identity.js';
 
+export interface ConnectionsPage {
+  readonly connections: readonly Connection[];
+  /** Opaque; pass it back to get the next page. Absent on the last page. */
+  readonly cursor?: string;
+}
+
 export interface ConnectionRegistryPort {
   /** Records a new connection (or replaces the record of the same id). */
   register(connection: Connection): Promise<void>;
@@ -15,4 +21,10 @@ export interface ConnectionRegistryPort {
 
   /** Every unexpired connection of a user (all their tabs and devices). A user has few, so no paging. */
   connectionsOfUser(userId: UserId): Promise<Connection[]>;
+
+  /**
+   * One page of every unexpired connection, in a stable order, for a broadcast to everyone. A page may
+   * hold fewer than `limit` connections and still have a cursor.
+   */
+  connectionsPage(options: { cursor?: string; limit: number }): Promise<ConnectionsPage>;
 }

@@ -257,10 +257,14 @@ function optionalSequence(body: Body, field: string): number | undefined {
 
 const CLIENT_MSG_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+export function isClientMsgId(value: unknown): value is string {
+  return typeof value === 'string' && CLIENT_MSG_ID.test(value);
+}
+
 function optionalClientMsgId(body: Body): string | undefined {
   const value = own(body, 'clientMsgId');
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !CLIENT_MSG_ID.test(value)) {
+  if (!isClientMsgId(value)) {
     throw invalidField('clientMsgId', '1-64 characters of letters, digits, "_", ".", ":" or "-"');
   }
   return value;

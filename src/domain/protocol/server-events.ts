@@ -108,6 +108,15 @@ export interface PongEvent {
   readonly serverTime: number;
 }
 
+/** An announcement a backend broadcast to every connection; not stored. */
+export interface NoticeEvent {
+  readonly type: 'notice';
+  readonly messageId: string;
+  readonly from: Identity;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
 export interface WhoAmIEvent {
   readonly type: 'whoami';
   readonly requestId?: string;
@@ -131,6 +140,7 @@ export type ServerEvent =
   | HistoryEvent
   | PongEvent
   | WhoAmIEvent
+  | NoticeEvent
   | ErrorEvent;
 
 export function isRoomMessage(event: ServerEvent): event is RoomMessageEvent {

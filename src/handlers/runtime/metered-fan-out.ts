@@ -22,6 +22,10 @@ export class MeteredFanOut implements FanOutPort {
     return this.publish(await this.inner.toConnections(connectionIds, event));
   }
 
+  async toEveryone(event: ServerEvent): Promise<FanOutReport> {
+    return this.publish(await this.inner.toEveryone(event));
+  }
+
   private publish(report: FanOutReport): FanOutReport {
     this.metrics.addMetric('FanOutRecipients', MetricUnit.Count, report.recipients);
     this.metrics.addMetric('DeliveriesSucceeded', MetricUnit.Count, report.delivered);

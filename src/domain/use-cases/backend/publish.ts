@@ -1,0 +1,111 @@
+// Use cases for backends that speak: into a room (stored, sequenced, fanned out like any message), to a
+// user (a direct message from `system`, stored in their conversation), or to everyone (a notice).
+// (HTTP API / CLI) --> publish --> message log, fan-out
+
+import type { ChatPolicy } from '../../chat-policy.js';
+import type { FanOutPort, FanOutReport } from '../../fan-out/fan-out.port.js';
+import type { UserId } from '../../model/identity.js';
+import {
+  directConversation,
+  roomConversation,
+  type MessageDraft,
+  type StoredMessage,
+} from '../../model/message.js';
+import type { RoomName } from '../../model/room.js';
+import type { ClockPort } from '../../ports/clock.port.js';
+import type { ConnectionRegistryPort } from '../../ports/connection-registry.port.js';
+import type { IdGeneratorPort } from '../../ports/id-generator.port.js';
+import type { MessageLogPort } from '../../ports/message-log.port.js';
+import type { RoomMembershipPort } from '../../ports/room-membership.port.js';
+import { toMessageEvent, type NoticeEvent } from '../../protocol/server-events.js';
+import { checkFrameSize, checkTextLength } from '../message-rules.js';
+import { backendSender, backendText } from './backend-sender.js';
+import { requireKnownRoom } from './room-existence.js';
+
+export interface PublishDeps {
+  readonly connections: ConnectionRegistryPort;
+  readonly memberships: RoomMembershipPort;
+  readonly messages: MessageLogPort;
+  readonly fanOut: FanOutPort;
+  readonly clock: ClockPort;
+  readonly ids: IdGeneratorPort;
+  readonly policy: ChatPolicy;
+}
+
+export interface PublishInput {
+  readonly text: unknown;
+  readonly from?: unknown;
+  /** Idempotency key, as for clients: a retried publish is stored and delivered once. */
+  readonly clientMsgId?: string;
+}
+
+export interface PublishResult {
+  readonly message: StoredMessage;
+  readonly duplicate: boolean;
+  readonly fanOut?: FanOutReport;
+}
+
+export class Publish {
+  constructor(private readonly deps: PublishDeps) {}
+
+  /** Into a room that exists (has members or history). */
+  async toRoom(room: RoomName, input: PublishInput): Promise<PublishResult> {
+    const draft = this.draft(input, { kind: 'room', room });
+    await requireKnownRoom(this.deps, room);
+    const { message, duplicate } = await this.deps.messages.append(draft);
+    if (duplicate) return { message, duplicate };
+    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message));
+    return { message, duplicate, fanOut };
+  }
+
+  /** To every connection of a user, kept in their conversation with `system`. */
+  async toUser(userId: UserId, input: PublishInput): Promise<PublishResult> {
+    const draft = this.draft(input, { kind: 'user', userId });
+    const { message, duplicate } = await this.deps.messages.append(draft);
+    if (duplicate) return { message, duplicate };
+    const recipients = (await this.deps.connections.connectionsOfUser(userId)).map((c) => c.connectionId);
+    const fanOut = await this.deps.fanOut.toConnections(recipients, toMessageEvent(message));
+    return { message, duplicate, fanOut };
+  }
+
+  /** A notice to every live connection, page by page; stale connections are cleaned up on the way. */
+  async toEveryone(
+    input: Pick<PublishInput, 'text' | 'from'>,
+  ): Promise<{ notice: NoticeEvent; fanOut: FanOutReport }> {
+    const text = backendText(input.text);
+    checkTextLength(text, this.deps.policy);
+    const notice: NoticeEvent = {
+      type: 'notice',
+      messageId: this.deps.ids.newId(),
+      from: backendSender(input.from),
+      text,
+      sentAt: this.deps.clock.now(),
+    };
+    return { notice, fanOut: await this.deps.fanOut.toEveryone(notice) };
+  }
+
+  private draft(
+    input: PublishInput,
+    target: { kind: 'room'; room: RoomName } | { kind: 'user'; userId: UserId },
+  ): MessageDraft {
+    const text = backendText(input.text);
+    checkTextLength(text, this.deps.policy);
+    const from = backendSender(input.from);
+    const sentAt = this.deps.clock.now();
+    const draft: MessageDraft = {
+      conversation:
+        target.kind === 'room'
+          ? roomConversation(target.room)
+          : directConversation(from.userId, target.userId),
+      messageId: this.deps.ids.newId(),
+      from,
+      ...(target.kind === 'user' ? { to: target.userId } : {}),
+      text,
+      sentAt,
+      expiresAt: sentAt + this.deps.policy.messageRetentionMs,
+      ...(input.clientMsgId === undefined ? {} : { clientMsgId: input.clientMsgId }),
+    };
+    checkFrameSize(toMessageEvent({ ...draft, seq: 0 }), this.deps.policy);
+    return draft;
+  }
+}
