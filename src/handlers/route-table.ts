@@ -16,8 +16,10 @@ export interface FunctionSpec {
 export interface RouteTable {
   readonly routeSelectionExpression: string;
   readonly authorizer: { readonly function: FunctionName; readonly identitySources: readonly string[] };
-  /** Route key -> function name. */
+  /** WebSocket route key -> function name. */
   readonly routes: Readonly<Record<string, FunctionName>>;
+  /** Backend HTTP API route key (`METHOD /path/{param}`) -> function name. */
+  readonly httpRoutes: Readonly<Record<string, FunctionName>>;
   readonly functions: Readonly<Record<FunctionName, FunctionSpec>>;
 }
 

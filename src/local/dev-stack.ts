@@ -16,6 +16,7 @@ import {
   type RequestLogEntry,
   type RouteBinding,
 } from './emulator/websocket-gateway.js';
+import { localHttpApi } from './http-api.js';
 import { startWebServer, type WebServer, type WebServerOptions } from './web-server.js';
 
 export interface DevStackOptions {
@@ -46,6 +47,8 @@ export interface DevStack {
   readonly wsUrl: string;
   readonly managementEndpoint: string;
   readonly anonymous: boolean;
+  /** The backend HTTP API, `http://localhost:{port}/api` (no IAM locally). */
+  readonly apiUrl: string;
   /** A dev token for a user, as `GET /dev/token` hands out. */
   tokenFor(userId: string, name?: string): string;
   stop(): Promise<void>;
@@ -118,12 +121,25 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       ...(options.log === undefined ? {} : { log: options.log }),
     });
     process.env['MANAGEMENT_ENDPOINT'] = gateway.managementEndpoint;
+    const api = localHttpApi({
+      routes: ROUTE_TABLE.httpRoutes,
+      functions,
+      prefix: '/api',
+      ...(options.log === undefined
+        ? {}
+        : {
+            log: (line) =>
+              options.log?.({ kind: 'HTTP', route: line.route, status: line.status, ms: line.ms }),
+          }),
+    });
+    const extra = options.extraRoutes;
     const web = await startWebServer({
       port: options.webPort ?? 3000,
       keys,
       wsUrl: gateway.url,
       anonymous,
-      ...(options.extraRoutes === undefined ? {} : { extraRoutes: options.extraRoutes }),
+      extraRoutes: async (request, response) =>
+        (await api(request, response)) || (extra !== undefined && (await extra(request, response))),
     });
     const started = gateway;
     return {
@@ -135,6 +151,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       wsUrl: started.url,
       managementEndpoint: started.managementEndpoint,
       anonymous,
+      apiUrl: `${web.url}/api`,
       tokenFor: (userId, name) => keys.sign({ sub: userId, name: name ?? userId }),
       stop: async () => {
         await started.stop();

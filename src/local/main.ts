@@ -45,6 +45,7 @@ roomcast local stack is up
   WebSocket        ${stack.wsUrl}   (also ws://localhost:${stack.gateway.port}/)
   @connections     ${stack.managementEndpoint}/@connections/{connectionId}
   web              ${stack.web.url}
+  backend API      ${stack.apiUrl}   (POST /rooms/{room}/messages, GET /rooms/{room}/members, ...; no IAM locally)
   dev tokens       ${stack.web.url}/dev/token?user=<id>&name=<display name>
   DynamoDB Local   ${stack.dynamo.endpoint}   table ${stack.tableName}${process.env['DATA_DIR'] ? ` (data in ${process.env['DATA_DIR']})` : ' (in memory)'}
   auth             ${anonymous ? 'anonymous (AUTH_MODE=anonymous)' : 'JWT signed by the local dev key'}

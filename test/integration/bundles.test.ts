@@ -17,6 +17,7 @@ import {
   authorizerEvent,
   connectEvent,
   disconnectEvent,
+  httpEvent,
   lambdaContext,
   messageEvent,
 } from '../support/ws-events.js';
@@ -144,6 +145,74 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
     'default',
     () => messageEvent(connectionId, '$default', '{"action":"dance"}', { authorizer }),
     () => expect(lastFrame()).toMatchObject({ type: 'error', code: 'unknown_action' }),
+  ],
+  [
+    'apiPublishToRoom',
+    () =>
+      httpEvent('POST /rooms/{room}/messages', {
+        path: '/rooms/bundles/messages',
+        pathParameters: { room: 'bundles' },
+        body: { text: 'from a backend' },
+      }),
+    (result) => expect(result).toMatchObject({ statusCode: 201 }),
+  ],
+  [
+    'apiPublishToUser',
+    () =>
+      httpEvent('POST /users/{user}/messages', {
+        path: '/users/bundle-user/messages',
+        pathParameters: { user: 'bundle-user' },
+        body: { text: 'for you' },
+      }),
+    () => expect(lastFrame()).toMatchObject({ type: 'direct', text: 'for you' }),
+  ],
+  [
+    'apiBroadcast',
+    () => httpEvent('POST /broadcast', { path: '/broadcast', body: { text: 'to all' } }),
+    () => expect(lastFrame()).toMatchObject({ type: 'notice', text: 'to all' }),
+  ],
+  [
+    'apiRoomMembers',
+    () =>
+      httpEvent('GET /rooms/{room}/members', {
+        path: '/rooms/lobby/members',
+        pathParameters: { room: 'lobby' },
+      }),
+    (result) =>
+      expect(JSON.parse((result as { body: string }).body)).toMatchObject({
+        members: [{ userId: 'bundle-user' }],
+      }),
+  ],
+  [
+    'apiRoomHistory',
+    () =>
+      httpEvent('GET /rooms/{room}/messages', {
+        path: '/rooms/bundles/messages',
+        pathParameters: { room: 'bundles' },
+        query: { after: '1' },
+      }),
+    (result) =>
+      expect(JSON.parse((result as { body: string }).body)).toMatchObject({
+        messages: [{ seq: 2, text: 'from a backend' }],
+      }),
+  ],
+  [
+    'apiKickConnection',
+    () =>
+      httpEvent('DELETE /connections/{connectionId}', {
+        path: '/connections/x',
+        pathParameters: { connectionId: 'NeverSeen000000=' },
+      }),
+    (result) => expect(result).toMatchObject({ statusCode: 404 }),
+  ],
+  [
+    'apiKickUser',
+    () =>
+      httpEvent('DELETE /users/{user}/connections', {
+        path: '/users/nobody/connections',
+        pathParameters: { user: 'nobody' },
+      }),
+    (result) => expect(JSON.parse((result as { body: string }).body)).toEqual({ closed: 0, gone: 0 }),
   ],
   [
     'disconnect',

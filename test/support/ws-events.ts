@@ -113,3 +113,38 @@ export function lambdaContext(functionName = 'roomcast-test'): Context {
     succeed: () => undefined,
   };
 }
+
+/** An API Gateway HTTP API (payload format 2.0) event, as an IAM-authorized backend call arrives. */
+export function httpEvent(
+  routeKey: string,
+  options: {
+    path: string;
+    pathParameters?: Record<string, string>;
+    query?: Record<string, string>;
+    body?: unknown;
+  },
+) {
+  const [method = 'GET'] = routeKey.split(' ');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: options.path,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: { host: 'abcde12345.execute-api.eu-west-1.amazonaws.com', 'content-type': 'application/json' },
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abcde12345',
+      requestId: requestId(),
+      routeKey,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+      http: { method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      authorizer: { iam: { accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/backend' } },
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    isBase64Encoded: false,
+  };
+}

@@ -78,7 +78,7 @@ export interface GatewayOptions {
 }
 
 export interface RequestLogEntry {
-  readonly kind: 'CONNECT' | 'MESSAGE' | 'DISCONNECT' | 'MANAGEMENT';
+  readonly kind: 'CONNECT' | 'MESSAGE' | 'DISCONNECT' | 'MANAGEMENT' | 'HTTP';
   readonly route: string;
   readonly connectionId?: string;
   readonly status: number | string;
@@ -591,7 +591,8 @@ export class WebSocketGateway {
     },
     close: (connectionId) => {
       const connection = this.live.get(connectionId);
-      if (connection === undefined || !connection.open) return false;
+      // A connection already closing is gone for the management API, as it is for posts.
+      if (connection === undefined || !connection.open || connection.closing !== undefined) return false;
       this.closeWith(connection, 1000, 'Connection Closed Normally');
       return true;
     },

@@ -1,0 +1,139 @@
+// Driving side: the Middy chain of the backend HTTP API functions (tracer, logger, metrics flush, JSON
+// body parser, error mapping) and the helpers to read path and query parameters. Errors become
+// `{"error": {"code", "message"}}` with the status of their code; anything unexpected a clean 500
+// carrying the request id.
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import {
+  ChatError,
+  ERROR_STATUS,
+  isChatError,
+  isValidUserId,
+  parseRoomName,
+  type Chat,
+  type RoomName,
+  type UserId,
+} from '../../domain/index.js';
+import { appContainer } from '../composition-root.js';
+import { ConfigError } from '../config.js';
+import { logger, metrics, tracer } from '../runtime/powertools.js';
+import { TOKENS } from '../tokens.js';
+import type { HttpEvent, HttpResult } from './http-event.js';
+
+export function json(statusCode: number, body: unknown): HttpResult {
+  return { statusCode, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function isBodyParserError(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return (status === 415 || status === 422) && (error as { expose?: unknown }).expose === true;
+}
+
+function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      const known = isChatError(error)
+        ? error
+        : isBodyParserError(error)
+          ? new ChatError('invalid_json', 'The body is not valid JSON')
+          : undefined;
+      if (known !== undefined) {
+        logger.info('request refused', { code: known.code, reason: known.message });
+        request.response = json(ERROR_STATUS[known.code], {
+          error: {
+            code: known.code,
+            message: known.message,
+            ...(known.details ? { details: known.details } : {}),
+          },
+        });
+        return;
+      }
+      logger.error('unexpected error', { error: error as Error });
+      request.response = json(500, {
+        error: {
+          code: 'internal_error',
+          message: 'Something went wrong on our side',
+          requestId: request.event.requestContext.requestId,
+        },
+      });
+    },
+  };
+}
+
+function publishMetrics(): MiddlewareObj<HttpEvent, HttpResult> {
+  const publish = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
+}
+
+/** The use cases, replying through the WebSocket API's @connections endpoint the configuration names. */
+function backendChat(): Chat {
+  const container = appContainer();
+  const endpoint = container.get(TOKENS.config).managementEndpoint;
+  if (endpoint === undefined) {
+    throw new ConfigError(
+      'Missing environment variable MANAGEMENT_ENDPOINT (the WebSocket stage to push to)',
+    );
+  }
+  return container.get(TOKENS.chatFor)(endpoint);
+}
+
+export function apiRoute(
+  run: (chat: Chat, event: HttpEvent) => Promise<HttpResult>,
+  options: { body: boolean },
+) {
+  const chain = middy<HttpEvent, HttpResult>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
+    .use(publishMetrics())
+    .use(httpErrors());
+  // Callers often omit Content-Type; malformed JSON still becomes a 400.
+  if (options.body) chain.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
+  return chain.handler((event) => run(backendChat(), event));
+}
+
+export function roomParameter(event: HttpEvent): RoomName {
+  return parseRoomName(event.pathParameters?.['room']);
+}
+
+export function userParameter(event: HttpEvent): UserId {
+  const user = event.pathParameters?.['user'];
+  if (!isValidUserId(user))
+    throw new ChatError('invalid_user', 'The user id must be 1-128 characters, no "#"');
+  return user;
+}
+
+export function connectionParameter(event: HttpEvent): string {
+  const id = event.pathParameters?.['connectionId'];
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_=-]{1,128}$/.test(id)) {
+    throw new ChatError('invalid_request', 'Not a connection id', { field: 'connectionId' });
+  }
+  return id;
+}
+
+/** A non-negative integer query parameter, or undefined when absent. */
+export function integerParameter(event: HttpEvent, name: string, minimum = 0): number | undefined {
+  const raw = event.queryStringParameters?.[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new ChatError('invalid_request', `"${name}" must be an integer of at least ${minimum}`, {
+      field: name,
+    });
+  }
+  return value;
+}
+
+/** The JSON body as an object (the parser has run), or a 400. */
+export function bodyObject(event: HttpEvent): Record<string, unknown> {
+  const body = event.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ChatError('invalid_request', 'The body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,145 @@
+// Local stack: the backend HTTP API served under `/api/` on the web port, invoking the same handlers
+// as AWS with payload-format-2.0 events (no IAM locally: loopback only).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { awsShapedId } from './emulator/ids.js';
+import { lambdaContext, type ApiFacts } from './emulator/lambda-events.js';
+import type { LambdaHandler } from './emulator/websocket-gateway.js';
+
+interface CompiledRoute {
+  readonly routeKey: string;
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly parameters: readonly string[];
+  readonly functionName: string;
+}
+
+function compile(routeKey: string, functionName: string): CompiledRoute {
+  const [method = '', path = ''] = routeKey.split(' ');
+  const parameters: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const parameter = /^\{(\w+)\}$/.exec(segment);
+      if (parameter === null) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      parameters.push(parameter[1] as string);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { routeKey, method, pattern: new RegExp(`^${source}$`), parameters, functionName };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+export interface LocalHttpApiOptions {
+  readonly routes: Readonly<Record<string, string>>;
+  readonly functions: Readonly<Record<string, LambdaHandler>>;
+  /** Path prefix the API is served under, e.g. `/api`. */
+  readonly prefix: string;
+  readonly log?: (line: { route: string; status: number; ms: number }) => void;
+}
+
+/** Returns a request handler that serves the API's routes and answers false for any other path. */
+export function localHttpApi(options: LocalHttpApiOptions) {
+  const compiled = Object.entries(options.routes).map(([key, name]) => compile(key, name));
+  const api: ApiFacts = {
+    apiId: 'local00http',
+    stage: '$default',
+    domainName: 'localhost',
+    region: 'us-east-1',
+    accountId: '000000000000',
+  };
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== options.prefix && !url.pathname.startsWith(`${options.prefix}/`)) return false;
+    const startedAt = Date.now();
+    const path = url.pathname.slice(options.prefix.length) || '/';
+    const method = request.method ?? 'GET';
+    let matched: { route: CompiledRoute; values: string[] } | undefined;
+    for (const route of compiled) {
+      const match = route.pattern.exec(path);
+      if (match !== null && route.method === method) {
+        matched = { route, values: match.slice(1) };
+        break;
+      }
+    }
+    if (matched === undefined) {
+      request.resume();
+      response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"Not Found"}');
+      return true;
+    }
+    const { route, values } = matched;
+    const body = await readBody(request);
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(',') : (value ?? ''),
+      ]),
+    );
+    const query: Record<string, string> = {};
+    for (const [name, value] of url.searchParams)
+      query[name] = name in query ? `${query[name]},${value}` : value;
+    const requestId = awsShapedId();
+    const now = Date.now();
+    const event = {
+      version: '2.0',
+      routeKey: route.routeKey,
+      rawPath: path,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+      ...(route.parameters.length > 0
+        ? {
+            pathParameters: Object.fromEntries(
+              route.parameters.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
+            ),
+          }
+        : {}),
+      requestContext: {
+        accountId: api.accountId,
+        apiId: api.apiId,
+        domainName: headers['host'] ?? 'localhost',
+        requestId,
+        routeKey: route.routeKey,
+        stage: api.stage,
+        time: new Date(now).toISOString(),
+        timeEpoch: now,
+        http: {
+          method,
+          path,
+          protocol: 'HTTP/1.1',
+          sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+          userAgent: headers['user-agent'] ?? '',
+        },
+      },
+      ...(body === '' ? {} : { body }),
+      isBase64Encoded: false,
+    };
+    const handler = options.functions[route.functionName] as LambdaHandler;
+    let status = 500;
+    try {
+      const result = (await handler(event as never, lambdaContext(route.functionName, api, 30_000, now))) as {
+        statusCode?: number;
+        headers?: Record<string, string>;
+        body?: string;
+      };
+      status = result?.statusCode ?? 200;
+      response.writeHead(status, result?.headers ?? {});
+      response.end(result?.body);
+    } catch {
+      response
+        .writeHead(500, { 'Content-Type': 'application/json' })
+        .end('{"message":"Internal Server Error"}');
+    }
+    options.log?.({ route: route.routeKey, status, ms: Date.now() - startedAt });
+    return true;
+  };
+}
