@@ -23,6 +23,8 @@ export interface ChatPolicy {
   readonly connectionTtlMs: number;
   /** How long messages are kept. */
   readonly messageRetentionMs: number;
+  /** Per-connection token bucket over every client frame, or null for none. */
+  readonly rateLimit: { readonly burst: number; readonly perSecond: number } | null;
 }
 
 const MINUTE = 60_000;
@@ -40,6 +42,7 @@ export const DEFAULT_CHAT_POLICY: ChatPolicy = {
   presenceMaxUsers: 200,
   connectionTtlMs: 2 * 60 * MINUTE + 5 * MINUTE,
   messageRetentionMs: 7 * DAY,
+  rateLimit: { burst: 20, perSecond: 5 },
 };
 
 /** Builds a policy from defaults and overrides, refusing values that would break the service. */
@@ -64,6 +67,12 @@ export function chatPolicy(overrides: Partial<ChatPolicy> = {}): ChatPolicy {
     const value = policy[key];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new RangeError(`${key} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  if (policy.rateLimit !== null) {
+    const { burst, perSecond } = policy.rateLimit;
+    if (!Number.isSafeInteger(burst) || burst < 1 || !(perSecond > 0) || !Number.isFinite(perSecond)) {
+      throw new RangeError('rateLimit needs a positive integer burst and a positive perSecond');
     }
   }
   if (policy.historyLimitDefault > policy.historyLimitMax) {

@@ -11,9 +11,11 @@ import type { IdGeneratorPort } from './ports/id-generator.port.js';
 import type { LoggerPort } from './ports/logger.port.js';
 import type { MessageLogPort } from './ports/message-log.port.js';
 import type { NotifierPort } from './ports/notifier.port.js';
+import type { RateLimiterPort } from './ports/rate-limiter.port.js';
 import type { RoomMembershipPort } from './ports/room-membership.port.js';
 import type { ClientAction } from './protocol/client-actions.js';
 import type { Caller } from './use-cases/caller.js';
+import { Admission } from './use-cases/admission.js';
 import { Connect } from './use-cases/connect.js';
 import { Disconnect } from './use-cases/disconnect.js';
 import { JoinRoom } from './use-cases/join-room.js';
@@ -38,9 +40,13 @@ export interface ChatPorts {
   readonly clock: ClockPort;
   readonly ids: IdGeneratorPort;
   readonly logger: LoggerPort;
+  /** Without one, frames are not rate limited (tests of other behaviour, tools). */
+  readonly rateLimiter?: RateLimiterPort;
 }
 
 export interface Chat {
+  /** The gate every client frame passes first (rate limit). */
+  readonly admission: Admission;
   readonly janitor: ConnectionJanitor;
   readonly fanOut: FanOutPort;
   readonly connect: Connect;
@@ -80,6 +86,7 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
   const announcer = new MembershipAnnouncer({ memberships: ports.memberships, fanOut });
   const deps = { ...ports, fanOut, announcer, janitor, policy };
   return {
+    admission: new Admission(deps),
     janitor,
     fanOut,
     connect: new Connect(deps),

@@ -2,6 +2,9 @@
 
 export * from './chat.js';
 export * from './chat-policy.js';
+export * from './rate-limit.js';
+export type * from './ports/rate-limiter.port.js';
+export * from './use-cases/admission.js';
 export * from './fan-out/connection-janitor.js';
 export * from './fan-out/fan-out.port.js';
 export * from './fan-out/paged-fan-out.js';

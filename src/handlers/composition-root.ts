@@ -8,6 +8,7 @@ import {
   createDocumentClient,
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
+  DynamoDbRateLimiter,
   DynamoDbRoomMembership,
 } from '../adapters/dynamodb/index.js';
 import { PowertoolsLogger } from '../adapters/powertools/powertools-logger.js';
@@ -69,6 +70,13 @@ export function createContainer(config: ChatConfig): Container {
       [...onTable],
     );
 
+  container
+    .bind(TOKENS.rateLimiter)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbRateLimiter(table(client, clock)),
+      [...onTable],
+    );
+
   container.bind(TOKENS.notifierFor).toResolvedValue(
     (pool: ManagementClientPool) => {
       const notifiers = new Map<string, NotifierPort>();
@@ -95,6 +103,7 @@ export function createContainer(config: ChatConfig): Container {
       clock: context.get(TOKENS.clock),
       ids: context.get(TOKENS.ids),
       logger: context.get(TOKENS.logger),
+      rateLimiter: context.get(TOKENS.rateLimiter),
     };
     const notifierFor = context.get(TOKENS.notifierFor);
     return (endpoint: string) => {

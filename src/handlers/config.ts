@@ -1,7 +1,7 @@
 // Composition support: reads and validates the functions' configuration from the environment, once.
 // Nothing else reads process.env; adapters receive these values through their constructors.
 
-import { chatPolicy, type ChatPolicy } from '../domain/index.js';
+import { chatPolicy, DEFAULT_CHAT_POLICY, type ChatPolicy } from '../domain/index.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -47,6 +47,7 @@ export function readChatConfig(env: Env): ChatConfig {
     ...integer(env, 'MAX_TEXT_CHARS', 'maxTextChars'),
     ...integer(env, 'HISTORY_LIMIT_MAX', 'historyLimitMax'),
     ...days(env, 'MESSAGE_RETENTION_DAYS', 'messageRetentionMs'),
+    ...rateLimit(env),
   };
   let policy: ChatPolicy;
   try {
@@ -122,6 +123,25 @@ function integer(env: Env, name: string, key: keyof ChatPolicy): Partial<ChatPol
 function days(env: Env, name: string, key: keyof ChatPolicy): Partial<ChatPolicy> {
   const value = optional(env, name);
   return value === undefined ? {} : { [key]: positiveInteger(name, value) * 86_400_000 };
+}
+
+/** RATE_LIMIT_BURST and RATE_LIMIT_PER_SECOND; either set to 0 turns the limit off. */
+function rateLimit(env: Env): Partial<ChatPolicy> {
+  const burst = optional(env, 'RATE_LIMIT_BURST');
+  const perSecond = optional(env, 'RATE_LIMIT_PER_SECOND');
+  if (burst === undefined && perSecond === undefined) return {};
+  if (burst === '0' || perSecond === '0') return { rateLimit: null };
+  const defaults = DEFAULT_CHAT_POLICY.rateLimit ?? { burst: 20, perSecond: 5 };
+  const rate = perSecond === undefined ? defaults.perSecond : Number(perSecond);
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    throw new ConfigError(`RATE_LIMIT_PER_SECOND must be a positive number, got "${perSecond}"`);
+  }
+  return {
+    rateLimit: {
+      burst: burst === undefined ? defaults.burst : positiveInteger('RATE_LIMIT_BURST', burst),
+      perSecond: rate,
+    },
+  };
 }
 
 function url(name: string, value: string): string {

@@ -11,6 +11,7 @@ import type {
   LoggerPort,
   MessageLogPort,
   NotifierPort,
+  RateLimiterPort,
   RoomMembershipPort,
 } from '../domain/index.js';
 import type { ChatConfig } from './config.js';
@@ -25,6 +26,7 @@ export const TOKENS = {
   connections: Symbol('ConnectionRegistryPort') as ServiceIdentifier<ConnectionRegistryPort>,
   memberships: Symbol('RoomMembershipPort') as ServiceIdentifier<RoomMembershipPort>,
   messages: Symbol('MessageLogPort') as ServiceIdentifier<MessageLogPort>,
+  rateLimiter: Symbol('RateLimiterPort') as ServiceIdentifier<RateLimiterPort>,
   /** endpoint -> notifier for that stage's @connections API */
   notifierFor: Symbol('NotifierFactory') as ServiceIdentifier<(endpoint: string) => NotifierPort>,
   /** endpoint -> the use cases, replying through that endpoint */

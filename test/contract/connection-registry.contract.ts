@@ -72,7 +72,8 @@ export function connectionRegistryContract(name: string, make: () => Promise<Reg
 
     it('pages through every live connection exactly once', async () => {
       const ids = Array.from({ length: 23 }, (_, i) => id(`all${String(i).padStart(2, '0')}`));
-      for (const [i, connectionId] of ids.entries()) await registry.register(connection(connectionId, `u${i % 5}`));
+      for (const [i, connectionId] of ids.entries())
+        await registry.register(connection(connectionId, `u${i % 5}`));
       await registry.register(connection(id('gone-soon'), 'u', 10));
       clock.advance(10);
 

@@ -4,12 +4,14 @@ import { afterAll, beforeAll } from '@jest/globals';
 import {
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
+  DynamoDbRateLimiter,
   DynamoDbRoomMembership,
 } from '../../src/adapters/dynamodb/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
 import { connectionRegistryContract } from './connection-registry.contract.js';
 import { messageLogContract } from './message-log.contract.js';
+import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
 
 let table: TestTable;
@@ -40,4 +42,9 @@ roomMembershipContract('DynamoDB', async () => {
 messageLogContract('DynamoDB', async () => {
   const { clock, adapter } = config();
   return { clock, messages: new DynamoDbMessageLog(adapter) };
+});
+
+rateLimiterContract('DynamoDB', async () => {
+  const { clock, adapter } = config();
+  return { clock, limiter: new DynamoDbRateLimiter(adapter) };
 });

@@ -2,10 +2,12 @@
 
 import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
 import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
+import { InMemoryRateLimiter } from '../fakes/in-memory-rate-limiter.js';
 import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { connectionRegistryContract } from './connection-registry.contract.js';
 import { messageLogContract } from './message-log.contract.js';
+import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
 
 connectionRegistryContract('in-memory fake', async () => {
@@ -21,4 +23,9 @@ roomMembershipContract('in-memory fake', async () => {
 messageLogContract('in-memory fake', async () => {
   const clock = new ManualClock();
   return { clock, messages: new InMemoryMessageLog(clock) };
+});
+
+rateLimiterContract('in-memory fake', async () => {
+  const clock = new ManualClock();
+  return { clock, limiter: new InMemoryRateLimiter(clock) };
 });

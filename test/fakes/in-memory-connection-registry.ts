@@ -33,10 +33,13 @@ export class InMemoryConnectionRegistry implements ConnectionRegistryPort {
 
   async connectionsPage(options: { cursor?: string; limit: number }): Promise<ConnectionsPage> {
     const ids = [...this.records.keys()].sort();
-    const after = options.cursor === undefined ? undefined : Buffer.from(options.cursor, 'base64url').toString('utf8');
+    const after =
+      options.cursor === undefined ? undefined : Buffer.from(options.cursor, 'base64url').toString('utf8');
     const rest = after === undefined ? ids : ids.filter((id) => id > after);
     const raw = rest.slice(0, options.limit);
-    const connections = raw.map((id) => this.records.get(id) as Connection).filter((record) => this.live(record));
+    const connections = raw
+      .map((id) => this.records.get(id) as Connection)
+      .filter((record) => this.live(record));
     const last = raw[raw.length - 1];
     return rest.length > options.limit && last !== undefined
       ? { connections, cursor: Buffer.from(last, 'utf8').toString('base64url') }

@@ -9,6 +9,7 @@ import {
 } from '../../src/domain/index.js';
 import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
 import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
+import { InMemoryRateLimiter } from '../fakes/in-memory-rate-limiter.js';
 import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
@@ -23,8 +24,12 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
   const memberships = new InMemoryRoomMembership(clock);
   const messages = new InMemoryMessageLog(clock);
   const notifier = new RecordingNotifier();
+  const rateLimiter = new InMemoryRateLimiter(clock);
   const policy = chatPolicy(overrides);
-  const chat = createChat({ connections, memberships, messages, notifier, clock, ids, logger }, policy);
+  const chat = createChat(
+    { connections, memberships, messages, notifier, clock, ids, logger, rateLimiter },
+    policy,
+  );
 
   /** Runs $connect for a user and returns the caller that later requests on this connection carry. */
   async function connect(userId: string, connectionId: string, displayName = userId): Promise<Caller> {

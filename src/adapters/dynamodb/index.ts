@@ -3,5 +3,6 @@
 export * from './document-client.js';
 export * from './dynamodb-connection-registry.js';
 export * from './dynamodb-message-log.js';
+export * from './dynamodb-rate-limiter.js';
 export * from './dynamodb-room-membership.js';
 export * from './table-schema.js';

@@ -33,6 +33,8 @@ export const keys = {
     sk: `ROOM#${room}`,
   }),
   connectionPartition: (connectionId: ConnectionId) => `CONN#${connectionId}`,
+  /** The connection's rate-limit state. */
+  rate: (connectionId: ConnectionId) => ({ pk: `CONN#${connectionId}`, sk: 'RATE' }),
   membershipRefPrefix: 'ROOM#',
 
   conversationPartition: (conversationKey: string) => `CONV#${conversationKey}`,

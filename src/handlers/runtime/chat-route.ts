@@ -54,6 +54,8 @@ export function chatRoute(run: (request: RouteRequest) => Promise<unknown>, opti
       container.get(TOKENS.connections),
     );
     const chat = container.get(TOKENS.chatFor)(caller.managementEndpoint as string);
+    // Every frame counts against the connection's rate limit, before any work is done for it.
+    await chat.admission.admit(caller);
     await run({ chat, caller, body: event.body });
     return { statusCode: 200 };
   });

@@ -1,0 +1,51 @@
+// End to end: a client flooding the stack gets rate_limited frames while other users chat undisturbed.
+
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
+import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
+
+let stack: DevStack;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  stack = await startDevStack({
+    wsPort: 0,
+    webPort: 0,
+    handlerLogLevel: 'SILENT',
+    env: { RATE_LIMIT_BURST: '5', RATE_LIMIT_PER_SECOND: '1' },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of clients) c.ws.terminate();
+  await stack?.stop();
+});
+
+async function connectAs(user: string): Promise<TestClient> {
+  const client = await openClient(`${stack.wsUrl}?token=${stack.tokenFor(user)}`);
+  clients.push(client);
+  return client;
+}
+
+it('refuses a flood with rate_limited and keeps delivering for everyone else', async () => {
+  const [flood, alice, bob] = [await connectAs('flooder'), await connectAs('alice'), await connectAs('bob')];
+
+  for (let i = 0; i < 30; i += 1) flood.send({ action: 'ping', requestId: `f${i}` });
+  await waitFor(() => flood.frames.length >= 30, 10_000, 'an answer to every flooded frame');
+
+  const limited = flood.frames.filter((f) => (f as { code?: string }).code === 'rate_limited');
+  const pongs = flood.frames.filter((f) => (f as { type?: string }).type === 'pong');
+  expect(pongs.length).toBeGreaterThanOrEqual(5);
+  expect(pongs.length).toBeLessThanOrEqual(8);
+  expect(limited.length).toBe(30 - pongs.length);
+  expect(limited[0]).toMatchObject({
+    type: 'error',
+    message: expect.any(String),
+    details: { retryAfterMs: expect.any(Number) },
+  });
+  expect(flood.ws.readyState).toBe(1);
+
+  alice.send({ action: 'sendMessage', text: 'still here', requestId: 'a1' });
+  await alice.next((f) => f['requestId'] === 'a1' && f['type'] === 'ack');
+  await bob.next((f) => f['type'] === 'message' && f['text'] === 'still here');
+});
