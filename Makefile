@@ -7,7 +7,7 @@ export NODE_OPTIONS := --experimental-vm-modules
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 JEST := npx jest
 
-.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build dev
+.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build dev soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test-contract: install ## Port contract suites: fakes and real adapters (DynamoD
 
 test-integration: install ## Adapters and use cases on DynamoDB Local (needs Java 17+)
 	$(JEST) --selectProjects integration
+
+soak: install ## Larger load and fault run: 500 clients in 10 rooms (loopback only, bounded in count and time)
+	LOAD_CLIENTS=500 LOAD_ROOMS=10 LOAD_MESSAGES=20 $(JEST) --selectProjects e2e --testPathPatterns load-and-faults
 
 dev: install ## Run the whole service locally (WS_PORT=3001, WEB_PORT=3000, DATA_DIR=, AUTH_MODE=anonymous|jwt)
 	npx tsx src/local/main.ts

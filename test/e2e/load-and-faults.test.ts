@@ -1,0 +1,234 @@
+// End to end, reliability: many clients across rooms with members joining and leaving, then faults
+// (throttling, gone recipients, vanished clients, DynamoDB going down and coming back, resume after
+// churn). Sizes come from LOAD_CLIENTS / LOAD_ROOMS / LOAD_MESSAGES (CI size by default; `make soak`
+// runs larger). Loopback only, bounded in count and time.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../src/local/dynamodb-local.js';
+import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
+
+const CLIENTS = Number(process.env['LOAD_CLIENTS'] ?? 100);
+const ROOMS = Number(process.env['LOAD_ROOMS'] ?? 5);
+const MESSAGES = Number(process.env['LOAD_MESSAGES'] ?? 20);
+const CHURNERS = Math.max(2, Math.floor(CLIENTS / 5));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'roomcast-load-'));
+let stack: DevStack;
+let restarted: DynamoDbLocal | undefined;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  stack = await startDevStack({
+    wsPort: 0,
+    webPort: 0,
+    dataDir,
+    handlerLogLevel: 'SILENT',
+    // This suite is about delivery under load, not about the rate limit (tested on its own).
+    env: { RATE_LIMIT_BURST: '0' },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of clients) c.ws.terminate();
+  await stack?.stop();
+  await restarted?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function connectAs(user: string): Promise<TestClient> {
+  const client = await openClient(`${stack.wsUrl}?token=${stack.tokenFor(user)}`);
+  clients.push(client);
+  return client;
+}
+
+let requests = 0;
+async function ask(
+  client: TestClient,
+  frame: Record<string, unknown>,
+  timeoutMs = 15_000,
+): Promise<Record<string, unknown>> {
+  const requestId = `r${(requests += 1)}`;
+  client.send({ ...frame, requestId });
+  return client.next((f) => f['requestId'] === requestId, timeoutMs);
+}
+
+const roomMessages = (client: TestClient, room: string) =>
+  client.frames.filter(
+    (f): f is { type: string; room: string; seq: number; text: string } =>
+      (f as { type?: string }).type === 'message' && (f as { room?: string }).room === room,
+  );
+
+describe('load and ordering', () => {
+  it(`${CLIENTS} clients in ${ROOMS} rooms, ${MESSAGES} messages each while others join and leave: every accepted message reaches every member once`, async () => {
+    const stable = CLIENTS - CHURNERS;
+    const members: { client: TestClient; room: string }[] = [];
+    for (let i = 0; i < stable; i += 1) {
+      const client = await connectAs(`load-${i}`);
+      const room = `load-room-${i % ROOMS}`;
+      await ask(client, { action: 'join', room });
+      members.push({ client, room });
+    }
+    const churners = await Promise.all(Array.from({ length: CHURNERS }, (_, i) => connectAs(`churn-${i}`)));
+
+    let churning = true;
+    const churn = Promise.all(
+      churners.map(async (client, i) => {
+        for (let round = 0; churning && round < 50; round += 1) {
+          const room = `load-room-${(i + round) % ROOMS}`;
+          await ask(client, { action: 'join', room });
+          await ask(client, { action: 'leave', room });
+        }
+      }),
+    );
+    const acks = await Promise.all(
+      members.map(async ({ client, room }, i) => {
+        const seqs: number[] = [];
+        for (let m = 0; m < MESSAGES; m += 1) {
+          const ack = await ask(client, {
+            action: 'sendMessage',
+            room,
+            text: `${i}:${m}`,
+            clientMsgId: `load-${i}-${m}`,
+          });
+          expect(ack['type']).toBe('ack');
+          seqs.push(ack['seq'] as number);
+        }
+        return { room, seqs };
+      }),
+    );
+    churning = false;
+    await churn;
+
+    for (let r = 0; r < ROOMS; r += 1) {
+      const room = `load-room-${r}`;
+      const accepted = acks
+        .filter((a) => a.room === room)
+        .flatMap((a) => a.seqs)
+        .sort((a, b) => a - b);
+      // Gap-free numbering: the acks hold exactly 1..M.
+      expect(accepted).toEqual(Array.from({ length: accepted.length }, (_, k) => k + 1));
+      for (const { client } of members.filter((m) => m.room === room)) {
+        await waitFor(
+          () => roomMessages(client, room).length >= accepted.length,
+          30_000,
+          `all messages of ${room}`,
+        );
+        const seen = roomMessages(client, room).map((m) => m.seq);
+        // Exactly once; in sequence order once ordered by seq (concurrent fan-outs may interleave on the wire).
+        expect(seen.length).toBe(accepted.length);
+        expect([...seen].sort((a, b) => a - b)).toEqual(accepted);
+      }
+      const history = await ask(members.find((m) => m.room === room)!.client, {
+        action: 'history',
+        room,
+        after: 0,
+        limit: 100,
+      });
+      expect((history['messages'] as unknown[]).length).toBe(Math.min(100, accepted.length));
+    }
+  }, Math.max(240_000, CLIENTS * MESSAGES * 150));
+});
+
+describe('faults survived', () => {
+  it('delivers through throttling (429) by retry, and removes recipients reported gone (410)', async () => {
+    const sender = await connectAs('fault-sender');
+    const others = await Promise.all(Array.from({ length: 6 }, (_, i) => connectAs(`fault-${i}`)));
+    for (const c of [sender, ...others]) await ask(c, { action: 'join', room: 'faults' });
+    const ids = await Promise.all(
+      others.map(async (c) => (await ask(c, { action: 'whoami' }))['connectionId'] as string),
+    );
+    for (const id of ids.slice(0, 3)) stack.gateway.faults.throttleFor.set(id, 2);
+    for (const id of ids.slice(3, 5)) stack.gateway.faults.goneFor.add(id);
+
+    await ask(sender, { action: 'sendMessage', room: 'faults', text: 'through the storm' });
+
+    for (const c of [...others.slice(0, 3), others[5] as TestClient]) {
+      await c.next((f) => f['type'] === 'message' && f['text'] === 'through the storm');
+    }
+    const presence = await ask(sender, { action: 'presence', room: 'faults' });
+    const present = (presence['members'] as { userId: string }[]).map((m) => m.userId);
+    expect(present).not.toContain('fault-3');
+    expect(present).not.toContain('fault-4');
+    expect(present).toContain('fault-0');
+    stack.gateway.faults.clear();
+  }, 30_000);
+
+  it('cleans up clients that vanished without $disconnect at the next fan-out, and presence corrects itself', async () => {
+    const watcher = await connectAs('vanish-watcher');
+    const ghosts = await Promise.all([connectAs('vanish-a'), connectAs('vanish-b')]);
+    for (const c of [watcher, ...ghosts]) await ask(c, { action: 'join', room: 'vanish' });
+    for (const ghost of ghosts)
+      stack.gateway.dropAbruptly((await ask(ghost, { action: 'whoami' }))['connectionId'] as string);
+
+    const before = await ask(watcher, { action: 'presence', room: 'vanish' });
+    expect((before['members'] as unknown[]).length).toBe(3);
+    // Typing has no reply; its fan-out meets the vanished clients and removes them.
+    watcher.send({ action: 'typing', room: 'vanish' });
+    await waitFor(
+      async () =>
+        ((await ask(watcher, { action: 'presence', room: 'vanish' }))['members'] as unknown[]).length === 1,
+    );
+  }, 30_000);
+
+  it('answers clearly while DynamoDB is down, loses nothing accepted before, and resumes after', async () => {
+    const client = await connectAs('outage');
+    await ask(client, { action: 'join', room: 'outage' });
+    const before = await ask(client, { action: 'sendMessage', room: 'outage', text: 'before' });
+    expect(before['type']).toBe('ack');
+
+    const port = stack.dynamo.port;
+    await stack.dynamo.stop();
+    const during = await ask(client, { action: 'sendMessage', room: 'outage', text: 'during' });
+    expect(during).toMatchObject({ type: 'error', code: 'internal_error' });
+    expect(client.ws.readyState).toBe(1);
+
+    restarted = await startDynamoDbLocal({ port, dataDir });
+    await waitFor(
+      async () => (await ask(client, { action: 'ping' }))['type'] === 'pong',
+      20_000,
+      'service back',
+    );
+    const after = await ask(client, { action: 'sendMessage', room: 'outage', text: 'after' });
+    expect(after).toMatchObject({ type: 'ack', seq: 2 });
+    const history = await ask(client, { action: 'history', room: 'outage' });
+    expect((history['messages'] as { text: string }[]).map((m) => m.text)).toEqual(['before', 'after']);
+  }, 60_000);
+
+  it('resumes under churn: a client that reconnects with since receives everything it missed, once', async () => {
+    const talker = await connectAs('resume-talker');
+    let listener = await connectAs('resume-listener');
+    for (const c of [talker, listener]) await ask(c, { action: 'join', room: 'resume' });
+    // What an application would see: each seq once, in order (the client SDK keeps the same rule).
+    let lastSeen = 0;
+    const delivered: number[] = [];
+    const take = (seqs: number[]) => {
+      for (const seq of [...seqs].sort((a, b) => a - b)) {
+        if (seq > lastSeen) {
+          delivered.push(seq);
+          lastSeen = seq;
+        }
+      }
+    };
+    for (let round = 0; round < 3; round += 1) {
+      for (let m = 0; m < 5; m += 1)
+        await ask(talker, { action: 'sendMessage', room: 'resume', text: `live-${round}-${m}` });
+      const current = listener;
+      await waitFor(
+        () => roomMessages(current, 'resume').filter((x) => x.seq > lastSeen).length >= 5,
+        10_000,
+      );
+      take(roomMessages(current, 'resume').map((x) => x.seq));
+      current.ws.terminate();
+      for (let m = 0; m < 3; m += 1)
+        await ask(talker, { action: 'sendMessage', room: 'resume', text: `missed-${round}-${m}` });
+      listener = await connectAs('resume-listener');
+      const joined = await ask(listener, { action: 'join', room: 'resume', since: lastSeen });
+      take((joined['missed'] as { seq: number }[]).map((x) => x.seq));
+    }
+    expect(delivered).toEqual(Array.from({ length: 3 * (5 + 3) }, (_, k) => k + 1));
+  }, 60_000);
+});
