@@ -63,74 +63,78 @@ const roomMessages = (client: TestClient, room: string) =>
   );
 
 describe('load and ordering', () => {
-  it(`${CLIENTS} clients in ${ROOMS} rooms, ${MESSAGES} messages each while others join and leave: every accepted message reaches every member once`, async () => {
-    const stable = CLIENTS - CHURNERS;
-    const members: { client: TestClient; room: string }[] = [];
-    for (let i = 0; i < stable; i += 1) {
-      const client = await connectAs(`load-${i}`);
-      const room = `load-room-${i % ROOMS}`;
-      await ask(client, { action: 'join', room });
-      members.push({ client, room });
-    }
-    const churners = await Promise.all(Array.from({ length: CHURNERS }, (_, i) => connectAs(`churn-${i}`)));
-
-    let churning = true;
-    const churn = Promise.all(
-      churners.map(async (client, i) => {
-        for (let round = 0; churning && round < 50; round += 1) {
-          const room = `load-room-${(i + round) % ROOMS}`;
-          await ask(client, { action: 'join', room });
-          await ask(client, { action: 'leave', room });
-        }
-      }),
-    );
-    const acks = await Promise.all(
-      members.map(async ({ client, room }, i) => {
-        const seqs: number[] = [];
-        for (let m = 0; m < MESSAGES; m += 1) {
-          const ack = await ask(client, {
-            action: 'sendMessage',
-            room,
-            text: `${i}:${m}`,
-            clientMsgId: `load-${i}-${m}`,
-          });
-          expect(ack['type']).toBe('ack');
-          seqs.push(ack['seq'] as number);
-        }
-        return { room, seqs };
-      }),
-    );
-    churning = false;
-    await churn;
-
-    for (let r = 0; r < ROOMS; r += 1) {
-      const room = `load-room-${r}`;
-      const accepted = acks
-        .filter((a) => a.room === room)
-        .flatMap((a) => a.seqs)
-        .sort((a, b) => a - b);
-      // Gap-free numbering: the acks hold exactly 1..M.
-      expect(accepted).toEqual(Array.from({ length: accepted.length }, (_, k) => k + 1));
-      for (const { client } of members.filter((m) => m.room === room)) {
-        await waitFor(
-          () => roomMessages(client, room).length >= accepted.length,
-          30_000,
-          `all messages of ${room}`,
-        );
-        const seen = roomMessages(client, room).map((m) => m.seq);
-        // Exactly once; in sequence order once ordered by seq (concurrent fan-outs may interleave on the wire).
-        expect(seen.length).toBe(accepted.length);
-        expect([...seen].sort((a, b) => a - b)).toEqual(accepted);
+  it(
+    `${CLIENTS} clients in ${ROOMS} rooms, ${MESSAGES} messages each while others join and leave: every accepted message reaches every member once`,
+    async () => {
+      const stable = CLIENTS - CHURNERS;
+      const members: { client: TestClient; room: string }[] = [];
+      for (let i = 0; i < stable; i += 1) {
+        const client = await connectAs(`load-${i}`);
+        const room = `load-room-${i % ROOMS}`;
+        await ask(client, { action: 'join', room });
+        members.push({ client, room });
       }
-      const history = await ask(members.find((m) => m.room === room)!.client, {
-        action: 'history',
-        room,
-        after: 0,
-        limit: 100,
-      });
-      expect((history['messages'] as unknown[]).length).toBe(Math.min(100, accepted.length));
-    }
-  }, Math.max(240_000, CLIENTS * MESSAGES * 150));
+      const churners = await Promise.all(Array.from({ length: CHURNERS }, (_, i) => connectAs(`churn-${i}`)));
+
+      let churning = true;
+      const churn = Promise.all(
+        churners.map(async (client, i) => {
+          for (let round = 0; churning && round < 50; round += 1) {
+            const room = `load-room-${(i + round) % ROOMS}`;
+            await ask(client, { action: 'join', room });
+            await ask(client, { action: 'leave', room });
+          }
+        }),
+      );
+      const acks = await Promise.all(
+        members.map(async ({ client, room }, i) => {
+          const seqs: number[] = [];
+          for (let m = 0; m < MESSAGES; m += 1) {
+            const ack = await ask(client, {
+              action: 'sendMessage',
+              room,
+              text: `${i}:${m}`,
+              clientMsgId: `load-${i}-${m}`,
+            });
+            expect(ack['type']).toBe('ack');
+            seqs.push(ack['seq'] as number);
+          }
+          return { room, seqs };
+        }),
+      );
+      churning = false;
+      await churn;
+
+      for (let r = 0; r < ROOMS; r += 1) {
+        const room = `load-room-${r}`;
+        const accepted = acks
+          .filter((a) => a.room === room)
+          .flatMap((a) => a.seqs)
+          .sort((a, b) => a - b);
+        // Gap-free numbering: the acks hold exactly 1..M.
+        expect(accepted).toEqual(Array.from({ length: accepted.length }, (_, k) => k + 1));
+        for (const { client } of members.filter((m) => m.room === room)) {
+          await waitFor(
+            () => roomMessages(client, room).length >= accepted.length,
+            30_000,
+            `all messages of ${room}`,
+          );
+          const seen = roomMessages(client, room).map((m) => m.seq);
+          // Exactly once; in sequence order once ordered by seq (concurrent fan-outs may interleave on the wire).
+          expect(seen.length).toBe(accepted.length);
+          expect([...seen].sort((a, b) => a - b)).toEqual(accepted);
+        }
+        const history = await ask(members.find((m) => m.room === room)!.client, {
+          action: 'history',
+          room,
+          after: 0,
+          limit: 100,
+        });
+        expect((history['messages'] as unknown[]).length).toBe(Math.min(100, accepted.length));
+      }
+    },
+    Math.max(240_000, CLIENTS * MESSAGES * 150),
+  );
 });
 
 describe('faults survived', () => {
