@@ -1,6 +1,7 @@
-# roomcast: the WebSocket API, one Lambda function per entry of the route table, and the single table.
-# Routes, functions and permissions come from src/handlers/route-table.json and the table from
-# src/adapters/dynamodb/table-definition.json, the same files the build and the local stack read.
+# roomcast: the WebSocket API, the backend HTTP API, one Lambda function per entry of the route table,
+# and the single table. Routes, functions and permissions come from src/handlers/route-table.json and
+# the table from src/adapters/dynamodb/table-definition.json, the same files the build and the local
+# stack read.
 
 locals {
   repository_root  = "${path.module}/.."
@@ -21,8 +22,28 @@ locals {
     if name != local.authorizer_function || local.jwt
   }
 
+  # Backend HTTP API route key ("METHOD /path") -> function.
+  http_routes = try(local.route_table.httpRoutes, {})
+
   routes_of = {
     for name in keys(local.functions) : name => sort([for key, target in local.route_table.routes : key if target == name])
+  }
+  http_routes_of = {
+    for name in keys(local.functions) : name => sort([for key, target in local.http_routes : key if target == name])
+  }
+
+  # What each function serves, shown in the Lambda console (256 characters at most).
+  serves = {
+    for name in keys(local.functions) : name => concat(
+      length(local.routes_of[name]) > 0 ? ["${var.name}: ${join(", ", local.routes_of[name])}"] : [],
+      length(local.http_routes_of[name]) > 0 ? ["${var.name} backend API: ${join(", ", local.http_routes_of[name])}"] : [],
+    )
+  }
+  descriptions = {
+    for name, parts in local.serves : name => (
+      name == local.authorizer_function ? "${var.name}: $connect authorizer" :
+      length(parts) > 0 ? substr(join("; ", parts), 0, 256) : "${var.name}: ${name}"
+    )
   }
 
   powertools_environment = {
@@ -38,6 +59,12 @@ locals {
     LOBBY_ROOM             = var.lobby_room
     FAN_OUT_CONCURRENCY    = tostring(var.fan_out_concurrency)
     MESSAGE_RETENTION_DAYS = tostring(var.message_retention_days)
+  })
+
+  # The backend API functions are not called through the WebSocket API, so they cannot work out its
+  # @connections endpoint from their event: they are given it.
+  backend_environment = merge(local.chat_environment, {
+    MANAGEMENT_ENDPOINT = module.api.management_endpoint
   })
 
   authorizer_environment = merge(
@@ -88,12 +115,15 @@ module "functions" {
   for_each = local.functions
 
   function_name = "${local.name_prefix}-${each.key}"
-  description   = each.key == local.authorizer_function ? "${var.name}: $connect authorizer" : "${var.name}: ${join(", ", local.routes_of[each.key])}"
+  description   = local.descriptions[each.key]
   package_file  = "${local.artifacts_dir}/${each.key}.zip"
 
-  memory_mb          = each.key == local.authorizer_function ? var.authorizer_memory_mb : var.function_memory_mb
-  timeout_seconds    = each.key == local.authorizer_function ? var.authorizer_timeout_seconds : var.function_timeout_seconds
-  environment        = each.key == local.authorizer_function ? local.authorizer_environment : local.chat_environment
+  memory_mb       = each.key == local.authorizer_function ? var.authorizer_memory_mb : var.function_memory_mb
+  timeout_seconds = each.key == local.authorizer_function ? var.authorizer_timeout_seconds : var.function_timeout_seconds
+  environment = (
+    each.key == local.authorizer_function ? local.authorizer_environment :
+    length(local.http_routes_of[each.key]) > 0 ? local.backend_environment : local.chat_environment
+  )
   log_level          = var.log_level
   log_retention_days = var.log_retention_days
 
@@ -134,4 +164,27 @@ module "api" {
   execution_logging_level     = var.execution_logging_level
   log_retention_days          = var.log_retention_days
   manage_account_logging_role = var.manage_api_gateway_account
+}
+
+################################################################################
+# Backend HTTP API
+################################################################################
+
+module "backend_api" {
+  source = "./modules/http_api"
+
+  name        = "${local.name_prefix}-backend"
+  description = "${var.name} backend API (${var.environment}): requests signed with SigV4 by callers allowed execute-api:Invoke"
+
+  routes = {
+    for key, function in local.http_routes : key => {
+      function_name = module.functions[function].function_name
+      invoke_arn    = module.functions[function].invoke_arn
+    }
+  }
+
+  throttling_rate_limit    = var.backend_api_throttling_rate_limit
+  throttling_burst_limit   = var.backend_api_throttling_burst_limit
+  detailed_metrics_enabled = var.detailed_metrics_enabled
+  log_retention_days       = var.log_retention_days
 }

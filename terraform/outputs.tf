@@ -18,6 +18,41 @@ output "stage_name" {
   value       = module.api.stage_name
 }
 
+output "backend_api_url" {
+  description = "https:// URL of the backend HTTP API (no trailing slash), for `npx roomcast ... --url` and SigV4-signed requests."
+  value       = module.backend_api.url
+}
+
+output "backend_api_id" {
+  description = "Identifier of the backend HTTP API."
+  value       = module.backend_api.api_id
+}
+
+output "backend_api_execution_arn" {
+  description = "execute-api ARN prefix of the backend API; \"<this>/*/*/*\" covers every route of it."
+  value       = module.backend_api.execution_arn
+}
+
+output "backend_api_invoke_arns" {
+  description = "Route key -> the ARN a caller must be allowed execute-api:Invoke on to call that route of the backend API."
+  value       = module.backend_api.invoke_arns
+}
+
+output "backend_api_invoke_policy" {
+  description = "An IAM policy document (JSON) allowing execute-api:Invoke on every route of the backend API: attach it to the role or user of a backend, or keep only the routes it needs."
+  value = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "InvokeBackendApi"
+        Effect   = "Allow"
+        Action   = "execute-api:Invoke"
+        Resource = sort(distinct(values(module.backend_api.invoke_arns)))
+      },
+    ]
+  })
+}
+
 output "table_name" {
   description = "Name of the DynamoDB table."
   value       = module.table.name
@@ -29,10 +64,10 @@ output "function_names" {
 }
 
 output "log_groups" {
-  description = "CloudWatch log groups: one per function, plus the stage's access logs."
+  description = "CloudWatch log groups: one per function, the WebSocket stage's access logs (access) and the backend API's (backend_api_access)."
   value = merge(
     { for name, function in module.functions : name => function.log_group_name },
-    { access = module.api.access_log_group_name },
+    { access = module.api.access_log_group_name, backend_api_access = module.backend_api.access_log_group_name },
   )
 }
 

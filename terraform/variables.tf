@@ -197,7 +197,7 @@ variable "extra_environment" {
   validation {
     condition = length(setintersection(keys(var.extra_environment), [
       "TABLE_NAME", "AUTH_MODE", "LOBBY_ROOM", "FAN_OUT_CONCURRENCY", "MESSAGE_RETENTION_DAYS", "NODE_OPTIONS",
-      "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE",
+      "MANAGEMENT_ENDPOINT", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE",
     ])) == 0
     error_message = "extra_environment must not set variables this module manages; use their own variables (lobby_room, log_level, ...)."
   }
@@ -219,7 +219,7 @@ variable "log_level" {
 }
 
 variable "log_retention_days" {
-  description = "Days CloudWatch Logs keeps function, access and execution logs."
+  description = "Days CloudWatch Logs keeps function, access (both APIs) and execution logs."
   type        = number
   default     = 30
 
@@ -274,7 +274,7 @@ variable "authorizer_timeout_seconds" {
 }
 
 ################################################################################
-# API stage
+# API stages (the WebSocket stage and the backend HTTP API's $default stage)
 ################################################################################
 
 variable "stage_name" {
@@ -289,7 +289,7 @@ variable "stage_name" {
 }
 
 variable "throttling_rate_limit" {
-  description = "Default steady-state limit of every route, in requests per second, for the whole stage."
+  description = "Default steady-state limit of every WebSocket route, in requests per second, for the whole stage."
   type        = number
   default     = 100
 
@@ -300,7 +300,7 @@ variable "throttling_rate_limit" {
 }
 
 variable "throttling_burst_limit" {
-  description = "Default burst limit of every route, in requests."
+  description = "Default burst limit of every WebSocket route, in requests."
   type        = number
   default     = 50
 
@@ -311,7 +311,7 @@ variable "throttling_burst_limit" {
 }
 
 variable "detailed_metrics_enabled" {
-  description = "Per-route CloudWatch metrics for the stage (charged as custom metrics)."
+  description = "Per-route CloudWatch metrics for the WebSocket stage and the backend API (charged as custom metrics)."
   type        = bool
   default     = false
 }
@@ -324,6 +324,28 @@ variable "execution_logging_level" {
   validation {
     condition     = contains(["OFF", "ERROR", "INFO"], var.execution_logging_level)
     error_message = "execution_logging_level is OFF, ERROR or INFO."
+  }
+}
+
+variable "backend_api_throttling_rate_limit" {
+  description = "Default steady-state limit of every route of the backend HTTP API, in requests per second, for all callers together."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.backend_api_throttling_rate_limit > 0
+    error_message = "backend_api_throttling_rate_limit must be positive."
+  }
+}
+
+variable "backend_api_throttling_burst_limit" {
+  description = "Default burst limit of every route of the backend HTTP API, in requests."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.backend_api_throttling_burst_limit >= 0 && floor(var.backend_api_throttling_burst_limit) == var.backend_api_throttling_burst_limit
+    error_message = "backend_api_throttling_burst_limit is a whole number, 0 or more."
   }
 }
 

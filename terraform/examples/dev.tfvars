@@ -12,5 +12,9 @@ log_retention_days = 7
 throttling_rate_limit  = 50
 throttling_burst_limit = 25
 
+# The backend HTTP API (npx roomcast, servers publishing into rooms): SigV4-signed callers only.
+backend_api_throttling_rate_limit  = 10
+backend_api_throttling_burst_limit = 20
+
 # Off by default for "dev": `make destroy` removes the table and its messages.
 # deletion_protection = true

@@ -21,6 +21,10 @@ detailed_metrics_enabled = true
 throttling_rate_limit  = 500
 throttling_burst_limit = 1000
 
+# The backend HTTP API, shared by every backend allowed to call it (see backend_api_invoke_policy).
+backend_api_throttling_rate_limit  = 200
+backend_api_throttling_burst_limit = 400
+
 function_memory_mb  = 1024
 fan_out_concurrency = 64
 

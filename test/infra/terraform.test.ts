@@ -1,23 +1,34 @@
 // Infra: the Terraform configuration, checked offline. Every module is formatted and valid; the root
 // module is planned from a throwaway copy (provider from a local plugin directory, fake credentials, no
 // AWS call) and `terraform show -json` of the plan is checked against the route table and the table
-// definition: routes, authorizer, stage, functions, table, log retention and least-privilege IAM.
+// definition: WebSocket routes, authorizer, stage, backend HTTP API routes (SigV4 only) and its stage,
+// functions, table, log retention and least-privilege IAM.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   existingStackState,
   FAKE_ACCOUNT,
   FAKE_API_ID,
   FAKE_AUTHORIZER_ID,
+  FAKE_HTTP_API_ID,
   type PlanView,
 } from './support/plan.js';
 import type { Planned } from './support/plan.js';
 import { locateToolchain } from './support/toolchain.js';
-import { REPOSITORY_ROOT, TerraformFailure, TerraformWorkspace } from './support/workspace.js';
+import {
+  REPOSITORY_ROOT,
+  TerraformFailure,
+  TerraformWorkspace,
+  type RouteTableJson,
+} from './support/workspace.js';
 
 const PLAN_TIMEOUT = 180_000;
+/** Module addresses of the WebSocket API and of the backend HTTP API. */
+const WS = 'module.api';
+const HTTP = 'module.backend_api';
 const toolchain = await locateToolchain();
 
 if (!toolchain.ready) {
@@ -88,6 +99,30 @@ function statementsOf(policy: unknown, where: string): Statement[] {
 
 const X_RAY_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 
+/** "POST /rooms/{room}/messages" -> ["POST", "/rooms/{room}/messages"]. */
+function splitRouteKey(key: string): [method: string, path: string] {
+  const space = key.indexOf(' ');
+  return [key.slice(0, space), key.slice(space + 1)];
+}
+
+/** The functions serving the backend HTTP API, by route-table name. */
+const backendFunctions = (table: RouteTableJson): Set<string> => new Set(Object.values(table.httpRoutes));
+
+/** The environment every chat function gets from the variables of examples/prod.tfvars. */
+function chatEnvironment(plan: PlanView, tableName: string): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: 'roomcast',
+    POWERTOOLS_METRICS_NAMESPACE: 'roomcast',
+    POWERTOOLS_LOG_LEVEL: String(plan.variable('log_level')),
+    NODE_OPTIONS: '--enable-source-maps',
+    TABLE_NAME: tableName,
+    AUTH_MODE: String(plan.variable('auth_mode')),
+    LOBBY_ROOM: String(plan.variable('lobby_room')),
+    FAN_OUT_CONCURRENCY: String(plan.variable('fan_out_concurrency')),
+    MESSAGE_RETENTION_DAYS: String(plan.variable('message_retention_days')),
+  };
+}
+
 const tableDefinition = JSON.parse(
   readFileSync(join(REPOSITORY_ROOT, 'src/adapters/dynamodb/table-definition.json'), 'utf8'),
 ) as {
@@ -117,7 +152,12 @@ suite('terraform sources', () => {
   });
 
   it('hold a module per concern, each with main.tf, variables.tf, outputs.tf and versions.tf', () => {
-    expect(modules.sort()).toEqual(['modules/function', 'modules/table', 'modules/websocket_api']);
+    expect(modules.sort()).toEqual([
+      'modules/function',
+      'modules/http_api',
+      'modules/table',
+      'modules/websocket_api',
+    ]);
     for (const module of ['.', ...modules]) {
       for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf']) {
         expect([module, existsSync(join(REPOSITORY_ROOT, 'terraform', module, file))]).toEqual([
@@ -152,7 +192,7 @@ suite('terraform sources', () => {
     }
   });
 
-  it.each(['.', 'modules/function', 'modules/table', 'modules/websocket_api'])(
+  it.each(['.', 'modules/function', 'modules/http_api', 'modules/table', 'modules/websocket_api'])(
     'validate %s (terraform validate)',
     async (module) => {
       const dir = join(tf.terraformDir, module);
@@ -193,9 +233,9 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
 
   it('has a route, a Lambda proxy integration and an invoke permission for every route of the route table', () => {
     const routeKeys = Object.keys(tf.routeTable.routes).sort();
-    const routes = plan.byKey('aws_apigatewayv2_route');
-    const integrations = plan.byKey('aws_apigatewayv2_integration');
-    const permissions = plan.byKey('aws_lambda_permission', 'route');
+    const routes = plan.byKey('aws_apigatewayv2_route', WS);
+    const integrations = plan.byKey('aws_apigatewayv2_integration', WS);
+    const permissions = plan.byKey('aws_lambda_permission', WS, 'route');
 
     expect([...routes.keys()].sort()).toEqual(routeKeys);
     expect([...integrations.keys()].sort()).toEqual(routeKeys);
@@ -224,7 +264,7 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
     });
     expect(tf.routeTable.authorizer.identitySources).toEqual(['route.request.querystring.token']);
 
-    for (const [key, route] of plan.byKey('aws_apigatewayv2_route')) {
+    for (const [key, route] of plan.byKey('aws_apigatewayv2_route', WS)) {
       if (key === '$connect') {
         expect(route.after['authorization_type']).toBe('CUSTOM');
         expect(route.unknown['authorizer_id']).toBe(true);
@@ -315,13 +355,21 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
   it('configures the chat functions and the authorizer from variables', () => {
     const functions = plan.perFunction('aws_lambda_function');
     const authorizerName = tf.routeTable.authorizer.function;
+    const backend = backendFunctions(tf.routeTable);
     const powertools = {
       POWERTOOLS_SERVICE_NAME: 'roomcast',
       POWERTOOLS_METRICS_NAMESPACE: 'roomcast',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     };
+    expect(backend.size).toBeGreaterThan(0);
     for (const [name, fn] of functions) {
+      if (backend.has(name)) {
+        // MANAGEMENT_ENDPOINT names an API that does not exist yet; the plan on top of an existing
+        // stack below checks the whole environment.
+        expect([name, fn.unknown['environment']]).toEqual([name, [{ variables: true }]]);
+        continue;
+      }
       const environment = environmentOf(fn);
       if (name === authorizerName) {
         expect(environment).toEqual({
@@ -340,6 +388,107 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
         });
       }
     }
+  });
+
+  it('describes each function by the routes it serves: WebSocket route keys, or backend API route keys', () => {
+    const backend = backendFunctions(tf.routeTable);
+    for (const [name, fn] of plan.perFunction('aws_lambda_function')) {
+      const description = String(fn.after['description']);
+      if (name === tf.routeTable.authorizer.function) {
+        expect(description).toBe('roomcast: $connect authorizer');
+      } else if (backend.has(name)) {
+        const keys = Object.keys(tf.routeTable.httpRoutes)
+          .filter((key) => tf.routeTable.httpRoutes[key] === name)
+          .sort();
+        expect([name, description]).toEqual([name, `roomcast backend API: ${keys.join(', ')}`]);
+      } else {
+        const keys = Object.keys(tf.routeTable.routes)
+          .filter((key) => tf.routeTable.routes[key] === name)
+          .sort();
+        expect([name, description]).toEqual([name, `roomcast: ${keys.join(', ')}`]);
+      }
+    }
+  });
+
+  it('creates the backend HTTP API next to the WebSocket API', () => {
+    expect(plan.resource(`${HTTP}.aws_apigatewayv2_api.this`).after).toMatchObject({
+      name: `${prefix}-backend`,
+      protocol_type: 'HTTP',
+    });
+    expect(
+      plan
+        .resources('aws_apigatewayv2_api')
+        .map((api) => api.module)
+        .sort(),
+    ).toEqual([WS, HTTP].sort());
+  });
+
+  it('has a SigV4-only (AWS_IAM) route, a payload 2.0 Lambda proxy integration and an invoke permission for every backend route of the route table', () => {
+    const routeKeys = Object.keys(tf.routeTable.httpRoutes).sort();
+    expect(routeKeys.length).toBeGreaterThan(0);
+    const routes = plan.byKey('aws_apigatewayv2_route', HTTP);
+    const integrations = plan.byKey('aws_apigatewayv2_integration', HTTP);
+    const permissions = plan.byKey('aws_lambda_permission', HTTP, 'route');
+
+    expect([...routes.keys()].sort()).toEqual(routeKeys);
+    expect([...integrations.keys()].sort()).toEqual(routeKeys);
+    expect([...permissions.keys()].sort()).toEqual(routeKeys);
+    for (const [key, target] of Object.entries(tf.routeTable.httpRoutes)) {
+      const route = get(routes, key);
+      expect([key, route.after['route_key'], route.after['authorization_type']]).toEqual([
+        key,
+        key,
+        'AWS_IAM',
+      ]);
+      expect([key, route.after['authorizer_id'] ?? null, route.unknown['authorizer_id'] ?? false]).toEqual([
+        key,
+        null,
+        false,
+      ]);
+      expect(route.unknown['target']).toBe(true);
+      expect(get(integrations, key).after).toMatchObject({
+        integration_type: 'AWS_PROXY',
+        integration_method: 'POST',
+        payload_format_version: '2.0',
+      });
+      expect(get(permissions, key).after).toMatchObject({
+        action: 'lambda:InvokeFunction',
+        principal: 'apigateway.amazonaws.com',
+        function_name: `${prefix}-${target}`,
+      });
+    }
+    // Nothing else answers on the backend API: no catch-all route, no route without SigV4.
+    expect(plan.resources('aws_apigatewayv2_route').filter((route) => route.module === HTTP)).toHaveLength(
+      routeKeys.length,
+    );
+  });
+
+  it('auto-deploys the backend API on its $default stage, throttled by its own variables, with JSON access logs', () => {
+    const stage = plan.resource(`${HTTP}.aws_apigatewayv2_stage.this`);
+    expect(stage.after).toMatchObject({ name: '$default', auto_deploy: true });
+    const settings = block(stage, 'default_route_settings');
+    expect(settings).toMatchObject({
+      throttling_rate_limit: plan.variable('backend_api_throttling_rate_limit'),
+      throttling_burst_limit: plan.variable('backend_api_throttling_burst_limit'),
+      detailed_metrics_enabled: true,
+    });
+    expect(settings['throttling_rate_limit']).toBeGreaterThan(0);
+    expect(settings['throttling_burst_limit']).toBeGreaterThan(0);
+    expect(settings['throttling_rate_limit']).not.toBe(plan.variable('throttling_rate_limit'));
+
+    const logs = block(stage, 'access_log_settings');
+    expect(stage.unknown['access_log_settings']).toEqual([{ destination_arn: true }]);
+    const format = JSON.parse(String(logs['format'])) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      httpMethod: '$context.httpMethod',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      callerArn: '$context.identity.userArn',
+      integrationError: '$context.integration.error',
+      errorMessage: '$context.error.message',
+    });
+    for (const value of Object.values(format)) expect(value).toMatch(/^\$context\.[A-Za-z.]+$/);
   });
 
   it('builds the table from table-definition.json: on demand, TTL, point-in-time recovery, encryption, protected', () => {
@@ -375,9 +524,9 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
     expect(block(table, 'server_side_encryption')['enabled']).toBe(true);
   });
 
-  it('gives every log group a retention: one per function, the access logs and the execution logs', () => {
+  it('gives every log group a retention: one per function, both access logs and the execution logs', () => {
     const groups = plan.resources('aws_cloudwatch_log_group');
-    expect(groups.length).toBe(Object.keys(tf.routeTable.functions).length + 2);
+    expect(groups.length).toBe(Object.keys(tf.routeTable.functions).length + 3);
     for (const group of groups) {
       expect([group.address, group.after['retention_in_days']]).toEqual([
         group.address,
@@ -391,6 +540,12 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
       `/aws/apigateway/${prefix}/prod/access`,
     );
     expect(plan.resource('module.api.aws_cloudwatch_log_group.execution[0]').unknown['name']).toBe(true);
+    expect(plan.resource(`${HTTP}.aws_cloudwatch_log_group.access`).after).toEqual(
+      expect.objectContaining({
+        name: `/aws/apigateway/${prefix}-backend/access`,
+        retention_in_days: plan.variable('log_retention_days'),
+      }),
+    );
   });
 
   it('gives each function its own role, which only Lambda may assume', () => {
@@ -414,12 +569,23 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
       Object.fromEntries(Object.keys(tf.routeTable.functions).map((name) => [name, `${prefix}-${name}`])),
     );
     expect(plan.output('auth_mode')).toBe('jwt');
+    expect(Object.keys(plan.json.planned_values.outputs ?? {})).toEqual(
+      expect.arrayContaining([
+        'backend_api_url',
+        'backend_api_id',
+        'backend_api_execution_arn',
+        'backend_api_invoke_arns',
+        'backend_api_invoke_policy',
+      ]),
+    );
   });
 
   describe('planned again on top of the existing stack, where every ARN is known', () => {
     let existing: PlanView;
     const region = 'eu-west-1';
     const executionArn = `arn:aws:execute-api:${region}:${FAKE_ACCOUNT}:${FAKE_API_ID}`;
+    const httpExecutionArn = `arn:aws:execute-api:${region}:${FAKE_ACCOUNT}:${FAKE_HTTP_API_ID}`;
+    const managementEndpoint = `https://${FAKE_API_ID}.execute-api.${region}.amazonaws.com/prod`;
     const tableArn = `arn:aws:dynamodb:${region}:${FAKE_ACCOUNT}:table/${prefix}`;
 
     const policies = () => existing.perFunction('aws_iam_role_policy');
@@ -437,6 +603,8 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
     it('keeps the existing API, table and functions in place', () => {
       for (const address of [
         'module.api.aws_apigatewayv2_api.this',
+        `${HTTP}.aws_apigatewayv2_api.this`,
+        `${HTTP}.aws_apigatewayv2_stage.this`,
         'module.table.aws_dynamodb_table.this',
         ...Object.keys(tf.routeTable.functions).map(
           (name) => `module.functions["${name}"].aws_lambda_function.this`,
@@ -540,7 +708,7 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
     });
 
     it("lets API Gateway invoke each function from its own route of this stage only, and the authorizer as this API's authorizer", () => {
-      for (const [key, permission] of existing.byKey('aws_lambda_permission', 'route')) {
+      for (const [key, permission] of existing.byKey('aws_lambda_permission', WS, 'route')) {
         expect(permission.after['source_arn']).toBe(`${executionArn}/prod/${key}`);
       }
       expect(existing.resource('module.api.aws_lambda_permission.authorizer[0]').after['source_arn']).toBe(
@@ -549,7 +717,7 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
     });
 
     it('integrates every route with the function the route table names', () => {
-      for (const [key, integration] of existing.byKey('aws_apigatewayv2_integration')) {
+      for (const [key, integration] of existing.byKey('aws_apigatewayv2_integration', WS)) {
         const target = tf.routeTable.routes[key];
         expect(integration.after['integration_uri']).toBe(
           `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/` +
@@ -571,6 +739,119 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
       );
     });
 
+    it("gives the backend API functions the chat settings and the WebSocket stage's @connections endpoint, and no other function that endpoint", () => {
+      const backend = backendFunctions(tf.routeTable);
+      expect(existing.output('management_endpoint')).toBe(managementEndpoint);
+      for (const [name, fn] of existing.perFunction('aws_lambda_function')) {
+        const environment = environmentOf(fn);
+        if (backend.has(name)) {
+          expect([name, environment]).toEqual([
+            name,
+            { ...chatEnvironment(existing, prefix), MANAGEMENT_ENDPOINT: managementEndpoint },
+          ]);
+        } else {
+          expect([name, environment['MANAGEMENT_ENDPOINT']]).toEqual([name, undefined]);
+        }
+      }
+    });
+
+    it('grants the backend API functions least privilege too: their DynamoDB actions exactly, ManageConnections only when they push', () => {
+      const backend = [...backendFunctions(tf.routeTable)];
+      expect([...policies().keys()]).toEqual(expect.arrayContaining(backend));
+      for (const name of backend) {
+        const spec = tf.routeTable.functions[name];
+        if (spec === undefined) throw new Error(`${name} is not a function of the route table`);
+        const actions = statementsFor(name).flatMap((statement) => asList(statement.Action));
+        expect([name, [...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()]).toEqual([
+          name,
+          spec.dynamodb.map((action) => `dynamodb:${action}`).sort(),
+        ]);
+        expect([name, actions.filter((a) => a.startsWith('execute-api:'))]).toEqual([
+          name,
+          spec.manageConnections ? ['execute-api:ManageConnections'] : [],
+        ]);
+        expect([name, [...new Set(actions.map((a) => a.split(':')[0]))].sort()]).toEqual([
+          name,
+          ['logs', 'xray', ...(spec.dynamodb.length > 0 ? ['dynamodb'] : [])]
+            .concat(spec.manageConnections ? ['execute-api'] : [])
+            .sort(),
+        ]);
+      }
+      // Calling the backend API is for its callers: no function of the stack may.
+      for (const [name] of policies()) {
+        const actions = statementsFor(name).flatMap((statement) => asList(statement.Action));
+        expect([name, actions.includes('execute-api:Invoke')]).toEqual([name, false]);
+      }
+    });
+
+    it('lets API Gateway invoke each backend function from its own method and path of the backend API only', () => {
+      const permissions = existing.byKey('aws_lambda_permission', HTTP, 'route');
+      expect([...permissions.keys()].sort()).toEqual(Object.keys(tf.routeTable.httpRoutes).sort());
+      for (const [key, permission] of permissions) {
+        const [method, path] = splitRouteKey(key);
+        expect(permission.after).toMatchObject({
+          function_name: `${prefix}-${tf.routeTable.httpRoutes[key]}`,
+          source_arn: `${httpExecutionArn}/*/${method}${path}`,
+        });
+      }
+    });
+
+    it('integrates every backend route with the function the route table names', () => {
+      const integrations = existing.byKey('aws_apigatewayv2_integration', HTTP);
+      expect([...integrations.keys()].sort()).toEqual(Object.keys(tf.routeTable.httpRoutes).sort());
+      for (const [key, integration] of integrations) {
+        expect(integration.after).toMatchObject({
+          api_id: FAKE_HTTP_API_ID,
+          payload_format_version: '2.0',
+          integration_uri:
+            `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/` +
+            `arn:aws:lambda:${region}:${FAKE_ACCOUNT}:function:${prefix}-${tf.routeTable.httpRoutes[key]}/invocations`,
+        });
+      }
+      for (const route of existing.byKey('aws_apigatewayv2_route', HTTP).values()) {
+        expect(route.after).toMatchObject({ api_id: FAKE_HTTP_API_ID, authorization_type: 'AWS_IAM' });
+      }
+    });
+
+    it("sends the backend API's access logs to its own log group", () => {
+      const stage = existing.resource(`${HTTP}.aws_apigatewayv2_stage.this`);
+      expect(block(stage, 'access_log_settings')['destination_arn']).toBe(
+        `arn:aws:logs:${region}:${FAKE_ACCOUNT}:log-group:/aws/apigateway/${prefix}-backend/access`,
+      );
+    });
+
+    it('outputs the backend API URL, and the ARNs and policy a caller needs to be allowed execute-api:Invoke', () => {
+      expect(existing.output('backend_api_url')).toBe(
+        `https://${FAKE_HTTP_API_ID}.execute-api.${region}.amazonaws.com`,
+      );
+      expect(existing.output('backend_api_id')).toBe(FAKE_HTTP_API_ID);
+      expect(existing.output('backend_api_execution_arn')).toBe(httpExecutionArn);
+
+      const invokeArns = existing.output('backend_api_invoke_arns') as Record<string, string>;
+      const expected = Object.fromEntries(
+        Object.keys(tf.routeTable.httpRoutes).map((key) => {
+          const [method, path] = splitRouteKey(key);
+          return [key, `${httpExecutionArn}/*/${method}${path.replace(/\{[^}]+\}/g, '*')}`];
+        }),
+      );
+      expect(invokeArns).toEqual(expected);
+      expect(invokeArns['POST /rooms/{room}/messages']).toBe(`${httpExecutionArn}/*/POST/rooms/*/messages`);
+
+      const policy = JSON.parse(String(existing.output('backend_api_invoke_policy'))) as {
+        Version: string;
+        Statement: Statement[];
+      };
+      expect(policy.Version).toBe('2012-10-17');
+      expect(policy.Statement).toEqual([
+        {
+          Sid: 'InvokeBackendApi',
+          Effect: 'Allow',
+          Action: 'execute-api:Invoke',
+          Resource: Object.values(expected).sort(),
+        },
+      ]);
+    });
+
     it("gives API Gateway's logging role AWS's CloudWatch push policy and nothing else", () => {
       const [attachment] = existing.resources('aws_iam_role_policy_attachment');
       expect(attachment?.after['policy_arn']).toBe(
@@ -587,17 +868,23 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
   });
 });
 
-suite('plan with anonymous access and one more route (examples/dev.tfvars)', () => {
+suite('plan with anonymous access and one more route of each API (examples/dev.tfvars)', () => {
   let tf: TerraformWorkspace;
   let plan: PlanView;
   const prefix = 'roomcast-dev';
 
   beforeAll(async () => {
-    // Adding a route in code is one entry in the route table: it must be enough for the API.
+    // Adding a route in code is one entry in the route table: it must be enough for either API.
     tf = await workspace((table) => {
       table.routes['react'] = 'react';
       table.functions['react'] = {
         entry: 'react.ts',
+        dynamodb: ['GetItem', 'Query'],
+        manageConnections: true,
+      };
+      table.httpRoutes['POST /rooms/{room}/reactions'] = 'apiReact';
+      table.functions['apiReact'] = {
+        entry: 'api-react.ts',
         dynamodb: ['GetItem', 'Query'],
         manageConnections: true,
       };
@@ -610,26 +897,37 @@ suite('plan with anonymous access and one more route (examples/dev.tfvars)', () 
     await tf?.dispose();
   });
 
-  it('deploys no authorizer at all, leaves every route open and runs the functions with AUTH_MODE=anonymous', () => {
+  it('deploys no authorizer at all, leaves every WebSocket route open and runs the functions with AUTH_MODE=anonymous', () => {
     expect(plan.resources('aws_apigatewayv2_authorizer')).toEqual([]);
     expect(plan.resources('aws_lambda_permission').map((permission) => permission.name)).not.toContain(
       'authorizer',
     );
     const functions = plan.perFunction('aws_lambda_function');
     expect(functions.has(tf.routeTable.authorizer.function)).toBe(false);
-    for (const route of plan.resources('aws_apigatewayv2_route')) {
+    for (const route of plan.byKey('aws_apigatewayv2_route', WS).values()) {
       expect([route.address, route.after['authorization_type']]).toEqual([route.address, 'NONE']);
     }
-    for (const fn of functions.values()) {
-      expect(environmentOf(fn)['AUTH_MODE']).toBe('anonymous');
+    const backend = backendFunctions(tf.routeTable);
+    for (const [name, fn] of functions) {
+      // The backend functions' environment waits for the WebSocket API's endpoint (checked for prod).
+      if (backend.has(name)) expect(fn.unknown['environment']).toEqual([{ variables: true }]);
+      else expect(environmentOf(fn)['AUTH_MODE']).toBe('anonymous');
     }
     expect(plan.output('auth_mode')).toBe('anonymous');
   });
 
+  it('keeps every route of the backend API SigV4-only (AWS_IAM) in anonymous mode too', () => {
+    const routes = plan.byKey('aws_apigatewayv2_route', HTTP);
+    expect([...routes.keys()].sort()).toEqual(Object.keys(tf.routeTable.httpRoutes).sort());
+    for (const route of routes.values()) {
+      expect([route.address, route.after['authorization_type']]).toEqual([route.address, 'AWS_IAM']);
+    }
+  });
+
   it('adds a route of the route table with its integration, permission, function, role and log group', () => {
-    expect(plan.byKey('aws_apigatewayv2_route').get('react')?.after['route_key']).toBe('react');
-    expect(plan.byKey('aws_apigatewayv2_integration').has('react')).toBe(true);
-    expect(plan.byKey('aws_lambda_permission', 'route').get('react')?.after['function_name']).toBe(
+    expect(plan.byKey('aws_apigatewayv2_route', WS).get('react')?.after['route_key']).toBe('react');
+    expect(plan.byKey('aws_apigatewayv2_integration', WS).has('react')).toBe(true);
+    expect(plan.byKey('aws_lambda_permission', WS, 'route').get('react')?.after['function_name']).toBe(
       `${prefix}-react`,
     );
     expect(plan.perFunction('aws_lambda_function').get('react')?.after['source_code_hash']).toBe(
@@ -642,12 +940,41 @@ suite('plan with anonymous access and one more route (examples/dev.tfvars)', () 
     );
   });
 
+  it('adds a backend route of the route table with its SigV4-only route, integration, permission, function, role and log group', () => {
+    const key = 'POST /rooms/{room}/reactions';
+    expect(plan.byKey('aws_apigatewayv2_route', HTTP).get(key)?.after).toMatchObject({
+      route_key: key,
+      authorization_type: 'AWS_IAM',
+    });
+    expect(plan.byKey('aws_apigatewayv2_integration', HTTP).get(key)?.after).toMatchObject({
+      integration_type: 'AWS_PROXY',
+      payload_format_version: '2.0',
+    });
+    expect(plan.byKey('aws_lambda_permission', HTTP, 'route').get(key)?.after['function_name']).toBe(
+      `${prefix}-apiReact`,
+    );
+    const fn = plan.perFunction('aws_lambda_function').get('apiReact');
+    expect(fn?.after).toMatchObject({
+      source_code_hash: tf.packageHashes.get('apiReact'),
+      description: `roomcast backend API: ${key}`,
+    });
+    expect(plan.perFunction('aws_iam_role').has('apiReact')).toBe(true);
+    expect(plan.perFunction('aws_cloudwatch_log_group').has('apiReact')).toBe(true);
+    // A backend route is not a WebSocket route.
+    expect(plan.byKey('aws_apigatewayv2_route', WS).has(key)).toBe(false);
+  });
+
   it('leaves deletion protection off for dev and uses the dev throttling and log settings', () => {
     expect(plan.resource('module.table.aws_dynamodb_table.this').after['deletion_protection_enabled']).toBe(
       false,
     );
     const settings = block(plan.resource('module.api.aws_apigatewayv2_stage.this'), 'default_route_settings');
     expect(settings).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 25 });
+    const backendSettings = block(
+      plan.resource(`${HTTP}.aws_apigatewayv2_stage.this`),
+      'default_route_settings',
+    );
+    expect(backendSettings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
     for (const group of plan.resources('aws_cloudwatch_log_group')) {
       expect(group.after['retention_in_days']).toBe(7);
     }
@@ -672,6 +999,25 @@ suite('plan with anonymous access and one more route (examples/dev.tfvars)', () 
           '-var=cognito_client_ids=["client"]',
         ]),
       ).toMatch(/needs exactly one token issuer/);
+    },
+    PLAN_TIMEOUT,
+  );
+
+  it(
+    'refuses a backend route key that is not "METHOD /path", and a route table without backend routes',
+    async () => {
+      const refusal = async (httpRoutes: Record<string, string>) => {
+        const file = join(tf.root, `route-table-${Object.keys(httpRoutes).length}.json`);
+        await writeFile(file, JSON.stringify({ ...tf.routeTable, httpRoutes }));
+        return tf.plan('examples/dev.tfvars', [`-var=route_table_file=${file}`]).then(
+          () => 'planned',
+          (error: unknown) => (error instanceof TerraformFailure ? error.output : String(error)),
+        );
+      };
+      expect(await refusal({ 'FETCH /rooms': 'apiRoomMembers', 'GET rooms': 'apiRoomHistory' })).toMatch(
+        /Route keys are "METHOD \/path"/,
+      );
+      expect(await refusal({})).toMatch(/needs at least one route/);
     },
     PLAN_TIMEOUT,
   );

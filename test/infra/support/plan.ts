@@ -92,11 +92,11 @@ export class PlanView {
     return found;
   }
 
-  /** Resources of `type` keyed by their for_each key. */
-  byKey(type: string, name = 'this'): Map<string, Planned> {
+  /** Resources of `type` named `name` in `module` (module.api, module.backend_api...), keyed by their for_each key. */
+  byKey(type: string, module: string, name = 'this'): Map<string, Planned> {
     return new Map(
       this.resources(type)
-        .filter((resource) => resource.name === name)
+        .filter((resource) => resource.module === module && resource.name === name)
         .map((resource) => [String(resource.index), resource]),
     );
   }
@@ -141,11 +141,15 @@ export class PlanView {
 }
 
 export const FAKE_ACCOUNT = '123456789012';
+/** The WebSocket API. */
 export const FAKE_API_ID = 'a1b2c3d4e5';
+/** The backend HTTP API. */
+export const FAKE_HTTP_API_ID = 'h6i7j8k9l0';
 export const FAKE_AUTHORIZER_ID = 'auth01';
 
 /**
- * The state of a stack whose API, authorizer, table, roles, log groups and functions already exist,
+ * The state of a stack whose APIs, authorizer, table, roles, log groups and functions (and the backend
+ * API's $default stage, so that its URL is known) already exist,
  * built from a plan that creates them, with the identifiers AWS would have assigned. Planning again on
  * top of it (with -refresh=false, so no AWS call) gives every ARN a known value, so that IAM policies and
  * invoke permissions can be read in full instead of as "known after apply".
@@ -154,14 +158,30 @@ export function existingStackState(plan: PlanView, region: string): unknown {
   const attributesOf = (type: string, values: Values): Values | undefined => {
     const name = typeof values['name'] === 'string' ? values['name'] : undefined;
     switch (type) {
-      case 'aws_apigatewayv2_api':
+      case 'aws_apigatewayv2_api': {
+        const http = values['protocol_type'] === 'HTTP';
+        const id = http ? FAKE_HTTP_API_ID : FAKE_API_ID;
         return {
           ...values,
-          id: FAKE_API_ID,
-          arn: `arn:aws:apigateway:${region}::/apis/${FAKE_API_ID}`,
-          execution_arn: `arn:aws:execute-api:${region}:${FAKE_ACCOUNT}:${FAKE_API_ID}`,
-          api_endpoint: `wss://${FAKE_API_ID}.execute-api.${region}.amazonaws.com`,
+          id,
+          arn: `arn:aws:apigateway:${region}::/apis/${id}`,
+          execution_arn: `arn:aws:execute-api:${region}:${FAKE_ACCOUNT}:${id}`,
+          api_endpoint: `${http ? 'https' : 'wss'}://${id}.execute-api.${region}.amazonaws.com`,
         };
+      }
+      // Only the HTTP API's auto-deployed stage: the WebSocket stage follows a deployment the plan makes.
+      case 'aws_apigatewayv2_stage':
+        return name === '$default'
+          ? {
+              ...values,
+              id: name,
+              api_id: FAKE_HTTP_API_ID,
+              arn: `arn:aws:apigateway:${region}::/apis/${FAKE_HTTP_API_ID}/stages/${name}`,
+              execution_arn: `arn:aws:execute-api:${region}:${FAKE_ACCOUNT}:${FAKE_HTTP_API_ID}/${name}`,
+              // What AWS answers for a $default stage: the API's endpoint with a trailing slash.
+              invoke_url: `https://${FAKE_HTTP_API_ID}.execute-api.${region}.amazonaws.com/`,
+            }
+          : undefined;
       case 'aws_apigatewayv2_authorizer':
         return { ...values, id: FAKE_AUTHORIZER_ID, api_id: FAKE_API_ID };
       case 'aws_dynamodb_table':

@@ -41,6 +41,8 @@ export interface RouteTableJson {
   routeSelectionExpression: string;
   authorizer: { function: string; identitySources: string[] };
   routes: Record<string, string>;
+  /** Backend HTTP API route key (`METHOD /path/{param}`) -> function name. */
+  httpRoutes: Record<string, string>;
   functions: Record<string, { entry: string; dynamodb: string[]; manageConnections: boolean }>;
 }
 
