@@ -1,0 +1,132 @@
+// Client SDK: the wire protocol as a client sees it. Server events come from the domain as types only
+// (erased at build time, so nothing server-side reaches a browser bundle); client frames are the raw
+// JSON shapes of docs/protocol.md, which differ from the domain's parsed actions.
+
+import type {
+  AckEvent,
+  DirectMessageEvent,
+  HistoryEvent,
+  JoinedEvent,
+  LeftEvent,
+  MemberJoinedEvent,
+  MemberLeftEvent,
+  PongEvent,
+  PresenceEntry,
+  PresenceEvent,
+  RoomMessageEvent,
+  ServerEvent,
+  TypingEvent,
+  WhoAmIEvent,
+} from '../domain/protocol/server-events.js';
+import type { ErrorCode, ErrorEvent } from '../domain/protocol/errors.js';
+import type { Identity } from '../domain/model/identity.js';
+
+export type {
+  AckEvent,
+  DirectMessageEvent,
+  ErrorCode,
+  ErrorEvent,
+  HistoryEvent,
+  Identity,
+  JoinedEvent,
+  LeftEvent,
+  MemberJoinedEvent,
+  MemberLeftEvent,
+  PongEvent,
+  PresenceEntry,
+  PresenceEvent,
+  RoomMessageEvent,
+  ServerEvent,
+  TypingEvent,
+  WhoAmIEvent,
+};
+
+interface Correlated {
+  readonly requestId?: string;
+}
+
+export interface JoinFrame extends Correlated {
+  readonly action: 'join';
+  readonly room: string;
+  readonly since?: number;
+}
+export interface LeaveFrame extends Correlated {
+  readonly action: 'leave';
+  readonly room: string;
+}
+export interface SendMessageFrame extends Correlated {
+  readonly action: 'sendMessage';
+  readonly room: string;
+  readonly text: string;
+  readonly clientMsgId: string;
+}
+export interface SendDirectFrame extends Correlated {
+  readonly action: 'sendDirect';
+  readonly to: string;
+  readonly text: string;
+  readonly clientMsgId: string;
+}
+export interface HistoryFrame extends Correlated {
+  readonly action: 'history';
+  readonly room?: string;
+  readonly with?: string;
+  readonly after?: number;
+  readonly before?: number;
+  readonly limit?: number;
+}
+export interface PresenceFrame extends Correlated {
+  readonly action: 'presence';
+  readonly room: string;
+}
+export interface TypingFrame extends Correlated {
+  readonly action: 'typing';
+  readonly room: string;
+  readonly isTyping: boolean;
+}
+export interface PingFrame extends Correlated {
+  readonly action: 'ping';
+}
+export interface WhoAmIFrame extends Correlated {
+  readonly action: 'whoami';
+}
+
+export type ClientFrame =
+  | JoinFrame
+  | LeaveFrame
+  | SendMessageFrame
+  | SendDirectFrame
+  | HistoryFrame
+  | PresenceFrame
+  | TypingFrame
+  | PingFrame
+  | WhoAmIFrame;
+
+/** Which reply each action expects; `typing` has none on success. */
+export interface ReplyOf {
+  join: JoinedEvent;
+  leave: LeftEvent;
+  sendMessage: AckEvent;
+  sendDirect: AckEvent;
+  history: HistoryEvent;
+  presence: PresenceEvent;
+  ping: PongEvent;
+  whoami: WhoAmIEvent;
+}
+
+export type RepliedAction = keyof ReplyOf;
+
+/** A message in a room or a direct conversation: both carry a per-conversation `seq`. */
+export type ConversationMessage = RoomMessageEvent | DirectMessageEvent;
+
+/** Reads a frame's `type` defensively: frames come from the network. */
+export function parseServerFrame(data: unknown): Record<string, unknown> | undefined {
+  if (typeof data !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(data);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

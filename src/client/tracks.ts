@@ -1,0 +1,102 @@
+// Client SDK: what the client remembers about each conversation it follows, so that it can resume it
+// on a new connection: the delivery cursor, and for rooms the presence list and pending joins.
+
+import { Timer, type Clock } from './clock.js';
+import type { DirectMessageEvent, Identity, PresenceEntry, RoomMessageEvent } from './protocol.js';
+import { SequenceCursor, type Source } from './sequence-cursor.js';
+
+export interface RoomSnapshot {
+  readonly room: string;
+  readonly members: readonly PresenceEntry[];
+  /** True when the room holds more users than the snapshot lists. */
+  readonly truncated: boolean;
+}
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** State shared by rooms and direct conversations. */
+abstract class Track<E extends RoomMessageEvent | DirectMessageEvent> {
+  readonly cursor: SequenceCursor<E>;
+  /** Catch-ups (resume, gap fills) under way; gaps are not chased while one runs. */
+  syncing = 0;
+  readonly gapTimer: Timer;
+
+  constructor(
+    deliver: (event: E, source: Source) => void,
+    clock: Clock,
+    /** How many recent messages to deliver when the conversation is first opened. */
+    readonly recent: number,
+    since: number | undefined,
+  ) {
+    this.cursor = new SequenceCursor(deliver, since);
+    this.gapTimer = new Timer(clock);
+  }
+}
+
+export class RoomTrack extends Track<RoomMessageEvent> {
+  members: PresenceEntry[] = [];
+  truncated = false;
+  private readonly waiters: Waiter<RoomSnapshot>[] = [];
+
+  constructor(
+    readonly room: string,
+    deliver: (event: RoomMessageEvent, source: Source) => void,
+    clock: Clock,
+    recent: number,
+    since: number | undefined,
+  ) {
+    super(deliver, clock, recent, since);
+  }
+
+  snapshot(): RoomSnapshot {
+    return { room: this.room, members: this.members, truncated: this.truncated };
+  }
+
+  waitForJoin(): Promise<RoomSnapshot> {
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  settleJoin(error?: unknown): void {
+    for (const waiter of this.waiters.splice(0)) {
+      if (error === undefined) waiter.resolve(this.snapshot());
+      else waiter.reject(error);
+    }
+  }
+
+  /** Applies a member_joined broadcast: one entry per user, as in the service's snapshots. */
+  addMember(user: Identity): void {
+    if (this.members.some((member) => member.userId === user.userId)) return;
+    this.members = sortMembers([...this.members, { ...user, connections: 1 }]);
+  }
+
+  removeMember(user: Identity): void {
+    this.members = this.members.filter((member) => member.userId !== user.userId);
+  }
+
+  setMembers(members: readonly PresenceEntry[], truncated: boolean): void {
+    this.members = sortMembers([...members]);
+    this.truncated = truncated;
+  }
+}
+
+export class DirectTrack extends Track<DirectMessageEvent> {
+  constructor(
+    readonly peer: string,
+    deliver: (event: DirectMessageEvent, source: Source) => void,
+    clock: Clock,
+    recent: number,
+    since: number | undefined,
+  ) {
+    super(deliver, clock, recent, since);
+  }
+}
+
+/** The service's presence order: by display name, then user id. */
+function sortMembers(members: PresenceEntry[]): PresenceEntry[] {
+  return members.sort(
+    (a, b) => a.displayName.localeCompare(b.displayName) || a.userId.localeCompare(b.userId),
+  );
+}

@@ -1,0 +1,232 @@
+// Client SDK against `make dev`'s stack (DynamoDB Local, the API Gateway emulator, the real handlers):
+// connections are cut abruptly or closed cleanly mid-conversation, and each application still sees
+// every message exactly once, in order.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import WebSocket from 'ws';
+import { RoomcastClient, type ConnectionState, type RoomcastClientOptions } from '../../src/client/index.js';
+import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
+import { waitFor } from '../support/ws-client.js';
+
+let stack: DevStack;
+const clients: RoomcastClient[] = [];
+
+beforeAll(async () => {
+  stack = await startDevStack({ wsPort: 0, webPort: 0, handlerLogLevel: 'SILENT' });
+}, 60_000);
+
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await stack?.stop();
+});
+
+interface App {
+  readonly client: RoomcastClient;
+  /** Room messages as seen by the application: `seq:text`, per room. */
+  readonly rooms: Map<string, string[]>;
+  /** Direct messages as seen by the application: `seq:text`, per peer. */
+  readonly directs: Map<string, string[]>;
+  readonly states: ConnectionState[];
+  /** The current connection's id (from whoami after each connection). */
+  connectionId: string;
+  readonly connectionIds: string[];
+  /** Sockets the SDK opened, so a test can close one from the client side. */
+  readonly sockets: WebSocket[];
+}
+
+function app(userId: string, options: Partial<RoomcastClientOptions> = {}): App {
+  const sockets: WebSocket[] = [];
+  class RecordedSocket extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      sockets.push(this);
+    }
+  }
+  const client = new RoomcastClient({
+    url: stack.wsUrl,
+    token: () => stack.tokenFor(userId, userId.toUpperCase()),
+    WebSocket: RecordedSocket,
+    reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+    gapWaitMs: 200,
+    ...options,
+  });
+  clients.push(client);
+  const state: App = {
+    client,
+    rooms: new Map(),
+    directs: new Map(),
+    states: [],
+    connectionId: '',
+    connectionIds: [],
+    sockets,
+  };
+  const push = (map: Map<string, string[]>, key: string, entry: string) =>
+    map.set(key, [...(map.get(key) ?? []), entry]);
+  client.on('message', ({ message }) => push(state.rooms, message.room, `${message.seq}:${message.text}`));
+  client.on('direct', ({ message, peer }) => push(state.directs, peer, `${message.seq}:${message.text}`));
+  client.on('state', ({ state: next }) => state.states.push(next));
+  client.on('identity', (me) => {
+    state.connectionId = me.connectionId;
+    state.connectionIds.push(me.connectionId);
+  });
+  client.connect();
+  return state;
+}
+
+/** The server closes the connection normally (DeleteConnection: close code 1000, `$disconnect` runs). */
+async function closeFromServer(connectionId: string): Promise<void> {
+  const response = await fetch(
+    `${stack.managementEndpoint}/@connections/${encodeURIComponent(connectionId)}`,
+    {
+      method: 'DELETE',
+    },
+  );
+  expect(response.status).toBe(204);
+}
+
+async function reconnected(who: App, previous: string): Promise<void> {
+  await waitFor(
+    () => who.client.state === 'open' && who.connectionId !== previous,
+    10_000,
+    'a new connection',
+  );
+}
+
+const expected = (texts: readonly string[]) => texts.map((text, i) => `${i + 1}:${text}`);
+
+describe('the client SDK on the local stack', () => {
+  it('delivers every room message exactly once, in order, while connections are cut and closed', async () => {
+    const ada = app('ada');
+    const bob = app('bob');
+    await Promise.all([ada.client.joinRoom('relay'), bob.client.joinRoom('relay')]);
+
+    const sent: string[] = [];
+    const say = async (who: App, text: string) => {
+      await who.client.send('relay', text);
+      sent.push(text);
+    };
+    const faults: Record<number, () => Promise<void>> = {
+      4: async () => {
+        stack.gateway.dropAbruptly(ada.connectionId);
+      },
+      9: async () => closeFromServer(ada.connectionId),
+      14: async () => {
+        // Bob's connection vanishes with his next send possibly on the wire: the retry must not duplicate it.
+        const id = bob.connectionId;
+        const sending = say(bob, 'bob-during-cut');
+        stack.gateway.dropAbruptly(id);
+        await sending;
+      },
+      19: async () => {
+        ada.sockets.at(-1)?.close(4000, 'client-side close');
+      },
+    };
+    for (let i = 0; i < 24; i += 1) {
+      await say(i % 3 === 0 ? ada : bob, `m${i}`);
+      const fault = faults[i];
+      if (fault !== undefined) {
+        const before = [ada.connectionId, bob.connectionId];
+        await fault();
+        // Keep talking while the victim is away; only wait for it every other time.
+        if (i % 2 === 0)
+          await reconnected(i === 14 ? bob : ada, i === 14 ? (before[1] as string) : (before[0] as string));
+      }
+    }
+
+    const all = expected(sent);
+    await waitFor(
+      () => ada.rooms.get('relay')?.length === all.length && bob.rooms.get('relay')?.length === all.length,
+      15_000,
+      'every message at both clients',
+    );
+    expect(sent).toHaveLength(25);
+    expect(ada.rooms.get('relay')).toEqual(all);
+    expect(bob.rooms.get('relay')).toEqual(all);
+    expect(new Set(ada.connectionIds).size).toBeGreaterThanOrEqual(4);
+    expect(ada.states).toContain('reconnecting');
+    expect(ada.client.state).toBe('open');
+    const stored = await ada.client.history({ room: 'relay' }, { after: 0, limit: 100 });
+    expect(stored.messages.map((m) => `${m.seq}:${m.text}`)).toEqual(all);
+  });
+
+  it('never stores a send twice when the connection drops with sends in flight', async () => {
+    const cat = app('cat');
+    await cat.client.joinRoom('burst');
+    const texts = Array.from({ length: 10 }, (_, i) => `burst-${i}`);
+
+    const sending = texts.map((text) => cat.client.send('burst', text));
+    const first = cat.connectionId;
+    await new Promise((resolve) => setImmediate(resolve));
+    stack.gateway.dropAbruptly(first);
+    const acks = await Promise.all(sending);
+
+    expect(new Set(acks.map((ack) => ack.seq)).size).toBe(10);
+    await waitFor(() => cat.rooms.get('burst')?.length === 10, 10_000, 'the burst');
+    const stored = await cat.client.history({ room: 'burst' }, { after: 0 });
+    expect(stored.messages.map((m) => m.text).sort()).toEqual([...texts].sort());
+    expect(cat.rooms.get('burst')).toEqual(stored.messages.map((m) => `${m.seq}:${m.text}`));
+    expect(cat.connectionId).not.toBe(first);
+  });
+
+  it('resumes a direct conversation after a cut, including messages sent meanwhile from both sides', async () => {
+    // Connections are opened one at a time, and Eve waits a while before reconnecting, so that no
+    // fan-out reaches a connection whose handshake is under way (the service would drop its record).
+    const dan = app('dan');
+    await waitFor(() => dan.client.state === 'open', 10_000, 'Dan connected');
+    const eve = app('eve', { reconnect: { initialDelayMs: 1_000, maxDelayMs: 1_000 } });
+    await waitFor(() => eve.client.state === 'open', 10_000, 'Eve connected');
+    await dan.client.openDirect('eve');
+    await eve.client.openDirect('dan');
+    const sent: string[] = [];
+
+    await dan.client.sendDirect('eve', 'd1');
+    sent.push('d1');
+    const cut = eve.connectionId;
+    stack.gateway.dropAbruptly(cut);
+    await dan.client.sendDirect('eve', 'd2');
+    sent.push('d2');
+    // Eve writes while disconnected: the send waits for the new connection.
+    const fromEve = eve.client.sendDirect('dan', 'e1');
+    await reconnected(eve, cut);
+    await fromEve;
+    sent.push('e1');
+    await dan.client.sendDirect('eve', 'd3');
+    sent.push('d3');
+
+    const all = expected(sent);
+    await waitFor(
+      () => eve.directs.get('dan')?.length === 4 && dan.directs.get('eve')?.length === 4,
+      10_000,
+      'the conversation on both sides',
+    );
+    expect(eve.directs.get('dan')).toEqual(all);
+    expect(dan.directs.get('eve')).toEqual(all);
+  });
+
+  it('replaces its connection before the age limit without a visible reconnect or a lost message', async () => {
+    const fay = app('fay', { maxConnectionAgeMs: 300 });
+    const gus = app('gus');
+    await Promise.all([fay.client.joinRoom('rotation'), gus.client.joinRoom('rotation')]);
+    const texts: string[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const text = `r${i}`;
+      await (i % 2 === 0 ? gus : fay).client.send('rotation', text);
+      texts.push(text);
+      // Every seventh message, wait for a replacement so that messages flow across each switch.
+      if (i % 7 === 6)
+        await waitFor(() => fay.connectionIds.length >= (i + 1) / 7 + 1, 10_000, 'a planned reconnect');
+    }
+
+    await waitFor(() => fay.rooms.get('rotation')?.length === texts.length, 10_000, 'all messages at Fay');
+    expect(fay.rooms.get('rotation')).toEqual(expected(texts));
+    expect(new Set(fay.connectionIds).size).toBeGreaterThanOrEqual(3);
+    expect(fay.states).toEqual(['connecting', 'open']);
+    // Old connections are closed once replaced: only the current one stays open on the gateway.
+    await waitFor(
+      () => fay.connectionIds.filter((id) => stack.gateway.connectionIds().includes(id)).length === 1,
+      5_000,
+      'old connections closed',
+    );
+    fay.client.close();
+  });
+});
