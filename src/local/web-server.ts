@@ -1,8 +1,12 @@
-// Local stack: the HTTP server on WEB_PORT. Hands out dev tokens signed with the local key
-// (`GET /dev/token?user=<id>&name=<display>`) and serves the page that shows how to connect.
+// Local stack: the HTTP server on WEB_PORT. Serves the chat page (web/, bundled in memory with esbuild
+// on first request), `GET /config.json` (where the page finds the WebSocket, since ports are
+// configurable), and dev tokens signed with the local key (`GET /dev/token?user=<id>&name=<display>`).
 
+import { context, type BuildContext } from 'esbuild';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { isValidUserId } from '../domain/index.js';
 import type { DevKeys } from './dev-keys.js';
 
@@ -10,10 +14,10 @@ export interface WebServerOptions {
   readonly port?: number;
   readonly host?: string;
   readonly keys: DevKeys;
-  /** The WebSocket URL clients connect to, shown on the page. */
+  /** The WebSocket URL clients connect to, handed to the page by `/config.json`. */
   readonly wsUrl: string;
   readonly anonymous: boolean;
-  /** Extra routes served before the built-in ones (the web page, the backend API). */
+  /** Extra routes served before the built-in ones (the backend API). */
   readonly extraRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 }
 
@@ -23,39 +27,101 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
+const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+/** The page talks to its own origin and to the WebSocket, which listens on another port. */
+const PAGE_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy':
+    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; base-uri 'none'; form-action 'self'",
+};
+
+const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.css': { file: 'styles.css', type: 'text/css; charset=utf-8' },
+};
+
 function json(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   response.end(JSON.stringify(body));
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/**
+ * The page's script: web/app.ts and the client SDK in one minified ES module. Built on first request,
+ * then rebuilt incrementally on each request, so edits to web/ or src/client show on reload.
+ */
+class PageBundle {
+  private built: BuildContext | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** One build at a time: esbuild contexts do not take concurrent rebuilds. */
+  files(): Promise<Map<string, Uint8Array>> {
+    const next = this.queue.then(() => this.rebuild());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async dispose(): Promise<void> {
+    await this.queue;
+    await this.built?.dispose();
+    this.built = undefined;
+  }
+
+  private async rebuild(): Promise<Map<string, Uint8Array>> {
+    this.built ??= await context({
+      entryPoints: { app: `${WEB_DIR}app.ts` },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: ['es2022'],
+      minify: true,
+      sourcemap: 'linked',
+      write: false,
+      outdir: '/',
+      tsconfig: `${WEB_DIR}tsconfig.json`,
+      logLevel: 'silent',
+    });
+    const result = await this.built.rebuild();
+    return new Map(
+      (result.outputFiles ?? []).map((file) => [file.path.replace(/^.*[\\/]/, '/'), file.contents]),
+    );
+  }
 }
 
-function page(options: WebServerOptions, origin: string): string {
-  const connect = options.anonymous
-    ? `npx wscat -c "${options.wsUrl}?name=Alice"`
-    : `TOKEN=$(curl -s "${origin}/dev/token?user=alice&amp;name=Alice" | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')\nnpx wscat -c "${options.wsUrl}?token=$TOKEN"`;
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>roomcast (local)</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}</style></head>
-<body>
-<h1>roomcast is running locally</h1>
-<p>WebSocket: <code>${escapeHtml(options.wsUrl)}</code> (stage <code>local</code>).
-Auth: ${options.anonymous ? 'anonymous (no token needed)' : 'dev tokens from <code>/dev/token</code>'}.</p>
-<h2>Connect with wscat</h2>
-<pre>${connect}</pre>
-<p>Then send, for example:</p>
-<pre>{"action":"sendMessage","data":"hello world"}
-{"action":"join","room":"general"}
-{"action":"whoami"}</pre>
-<p>The protocol is described in <code>docs/protocol.md</code>.</p>
-</body></html>`;
+async function servePage(pathname: string, response: ServerResponse, bundle: PageBundle): Promise<boolean> {
+  const staticFile = STATIC_FILES[pathname];
+  if (staticFile !== undefined) {
+    const body = await readFile(`${WEB_DIR}${staticFile.file}`);
+    response.writeHead(200, { 'Content-Type': staticFile.type, ...PAGE_HEADERS });
+    response.end(body);
+    return true;
+  }
+  if (pathname !== '/app.js' && pathname !== '/app.js.map') return false;
+  let files: Map<string, Uint8Array>;
+  try {
+    files = await bundle.files();
+  } catch (error) {
+    // A syntax error in web/ while developing: say so in the browser's console and here.
+    const message = String((error as { message?: unknown }).message ?? error);
+    console.error(`web page bundle failed: ${message}`);
+    response.writeHead(500, { 'Content-Type': 'text/javascript; charset=utf-8', ...PAGE_HEADERS });
+    response.end(`console.error(${JSON.stringify(`The page bundle failed to build:\n${message}`)});`);
+    return true;
+  }
+  const body = files.get(pathname);
+  if (body === undefined) return false;
+  response.writeHead(200, {
+    'Content-Type': pathname.endsWith('.map') ? 'application/json' : 'text/javascript; charset=utf-8',
+    ...PAGE_HEADERS,
+  });
+  response.end(body);
+  return true;
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
-  let origin = '';
+  const bundle = new PageBundle();
   const server: Server = createServer((request, response) => {
     void (async () => {
       if (options.extraRoutes !== undefined && (await options.extraRoutes(request, response))) return;
@@ -72,11 +138,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         json(response, 200, { token: options.keys.sign({ sub: user, name }) });
         return;
       }
-      if (request.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
-        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        response.end(page(options, origin));
+      if (request.method === 'GET' && url.pathname === '/config.json') {
+        json(response, 200, { wsUrl: options.wsUrl, anonymous: options.anonymous });
         return;
       }
+      if (request.method === 'GET' && (await servePage(url.pathname, response, bundle))) return;
       json(response, 404, {
         error: { code: 'not_found', message: `No route for ${request.method} ${url.pathname}` },
       });
@@ -90,14 +156,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://localhost:${port}`;
   return {
-    url: origin,
+    url: `http://localhost:${port}`,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await bundle.dispose();
+    },
   };
 }

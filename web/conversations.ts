@@ -1,0 +1,78 @@
+// Web page: what the page shows, kept apart from the DOM: the conversations (rooms and direct
+// messages), their messages in order and their unread counts.
+
+export interface ShownMessage {
+  readonly seq: number;
+  readonly fromId: string;
+  readonly fromName: string;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
+export interface Conversation {
+  readonly key: string;
+  readonly kind: 'room' | 'direct';
+  /** Room name, or the peer's user id. */
+  readonly target: string;
+  title: string;
+  readonly messages: ShownMessage[];
+  unread: number;
+  /** True once the first message of the conversation (seq 1) is shown, or history said there is no more. */
+  complete: boolean;
+}
+
+export const roomKey = (room: string) => `room:${room}`;
+export const directKey = (peer: string) => `dm:${peer}`;
+
+export class Conversations {
+  private readonly all = new Map<string, Conversation>();
+  active: string | undefined;
+
+  list(kind: Conversation['kind']): Conversation[] {
+    return [...this.all.values()]
+      .filter((conversation) => conversation.kind === kind)
+      .sort((a, b) => a.title.localeCompare(b.title));
+  }
+
+  get(key: string): Conversation | undefined {
+    return this.all.get(key);
+  }
+
+  ensure(kind: Conversation['kind'], target: string, title = target): Conversation {
+    const key = kind === 'room' ? roomKey(target) : directKey(target);
+    let conversation = this.all.get(key);
+    if (conversation === undefined) {
+      conversation = { key, kind, target, title, messages: [], unread: 0, complete: false };
+      this.all.set(key, conversation);
+    }
+    return conversation;
+  }
+
+  remove(key: string): void {
+    this.all.delete(key);
+    if (this.active === key) this.active = undefined;
+  }
+
+  /** The SDK delivers each conversation in order; only older pages (scrolling back) go in front. */
+  append(key: string, message: ShownMessage): void {
+    const conversation = this.all.get(key);
+    if (conversation === undefined) return;
+    conversation.messages.push(message);
+    if (message.seq === 1) conversation.complete = true;
+    if (this.active !== key) conversation.unread += 1;
+  }
+
+  prepend(key: string, older: readonly ShownMessage[], hasMore: boolean): void {
+    const conversation = this.all.get(key);
+    if (conversation === undefined) return;
+    const first = conversation.messages[0]?.seq ?? Infinity;
+    conversation.messages.unshift(...older.filter((message) => message.seq < first));
+    if (!hasMore || conversation.messages[0]?.seq === 1) conversation.complete = true;
+  }
+
+  activate(key: string): void {
+    this.active = key;
+    const conversation = this.all.get(key);
+    if (conversation !== undefined) conversation.unread = 0;
+  }
+}
