@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { ServerEvent } from '../../src/domain/index.js';
 import type { WsEvent, WsResult } from '../../src/handlers/runtime/ws-event.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { startConnectionsApi, type ConnectionsApiServer } from '../support/connections-api-server.js';
 import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { handlerEnvironment } from '../support/handler-env.js';
 import { connectEvent, lambdaContext, messageEvent } from '../support/ws-events.js';
 
 type Handler = (event: WsEvent, context: ReturnType<typeof lambdaContext>) => Promise<WsResult>;
@@ -18,17 +18,7 @@ let whoami: Handler;
 
 beforeAll(async () => {
   [table, api] = await Promise.all([startTestTable(), startConnectionsApi('prod')]);
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    TABLE_NAME: table.tableName,
-    DYNAMODB_ENDPOINT: table.db.endpoint,
-    MANAGEMENT_ENDPOINT: api.endpoint,
-    AUTH_MODE: 'anonymous',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  });
+  Object.assign(process.env, handlerEnvironment(table, api, { AUTH_MODE: 'anonymous' }));
   ({ handler: connect } = (await import('../../src/handlers/functions/connect.js')) as { handler: Handler });
   ({ handler: sendMessage } = (await import('../../src/handlers/functions/send-message.js')) as {
     handler: Handler;

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ServerEvent } from '../../src/domain/index.js';
 import type { WsEvent, WsResult } from '../../src/handlers/runtime/ws-event.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { startConnectionsApi, type ConnectionsApiServer } from '../support/connections-api-server.js';
 import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { handlerEnvironment } from '../support/handler-env.js';
 import { connectEvent, disconnectEvent, lambdaContext, messageEvent } from '../support/ws-events.js';
 
 type Handler = (event: WsEvent, context: ReturnType<typeof lambdaContext>) => Promise<WsResult>;
@@ -17,16 +17,7 @@ const handlers: Record<string, Handler> = {};
 
 beforeAll(async () => {
   [table, api] = await Promise.all([startTestTable(), startConnectionsApi('prod')]);
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    TABLE_NAME: table.tableName,
-    DYNAMODB_ENDPOINT: table.db.endpoint,
-    MANAGEMENT_ENDPOINT: api.endpoint,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  });
+  Object.assign(process.env, handlerEnvironment(table, api));
   for (const name of ['connect', 'disconnect', 'default', 'join', 'send-message', 'history', 'whoami']) {
     const module = (await import(`../../src/handlers/functions/${name}.js`)) as { handler: Handler };
     handlers[name] = module.handler;
