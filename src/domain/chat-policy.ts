@@ -23,6 +23,11 @@ export interface ChatPolicy {
   readonly connectionTtlMs: number;
   /** How long messages are kept. */
   readonly messageRetentionMs: number;
+  /**
+   * A connection reported gone (410) this soon after it connected is kept: API Gateway answers 410
+   * while `$connect` is still running.
+   */
+  readonly handshakeGraceMs: number;
   /** Per-connection token bucket over every client frame, or null for none. */
   readonly rateLimit: { readonly burst: number; readonly perSecond: number } | null;
 }
@@ -42,6 +47,7 @@ export const DEFAULT_CHAT_POLICY: ChatPolicy = {
   presenceMaxUsers: 200,
   connectionTtlMs: 2 * 60 * MINUTE + 5 * MINUTE,
   messageRetentionMs: 7 * DAY,
+  handshakeGraceMs: 30_000,
   rateLimit: { burst: 20, perSecond: 5 },
 };
 
@@ -68,6 +74,9 @@ export function chatPolicy(overrides: Partial<ChatPolicy> = {}): ChatPolicy {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new RangeError(`${key} must be a positive integer, got ${String(value)}`);
     }
+  }
+  if (!Number.isSafeInteger(policy.handshakeGraceMs) || policy.handshakeGraceMs < 0) {
+    throw new RangeError('handshakeGraceMs must be a non-negative integer');
   }
   if (policy.rateLimit !== null) {
     const { burst, perSecond } = policy.rateLimit;

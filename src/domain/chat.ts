@@ -73,7 +73,7 @@ export interface CreateChatOptions {
 
 /** Builds the use cases; only the fan-out strategy can be swapped, everything else stays as it is. */
 export function createChat(ports: ChatPorts, policy: ChatPolicy, options: CreateChatOptions = {}): Chat {
-  const janitor = new ConnectionJanitor(ports);
+  const janitor = new ConnectionJanitor({ ...ports, graceMs: policy.handshakeGraceMs });
   const strategy =
     options.fanOut ??
     new PagedFanOut({

@@ -48,6 +48,7 @@ export function readChatConfig(env: Env): ChatConfig {
     ...integer(env, 'HISTORY_LIMIT_MAX', 'historyLimitMax'),
     ...days(env, 'MESSAGE_RETENTION_DAYS', 'messageRetentionMs'),
     ...rateLimit(env),
+    ...milliseconds(env, 'HANDSHAKE_GRACE_MS', 'handshakeGraceMs'),
   };
   let policy: ChatPolicy;
   try {
@@ -142,6 +143,17 @@ function rateLimit(env: Env): Partial<ChatPolicy> {
       perSecond: rate,
     },
   };
+}
+
+/** A non-negative whole number of milliseconds (0 allowed). */
+function milliseconds(env: Env, name: string, key: keyof ChatPolicy): Partial<ChatPolicy> {
+  const value = optional(env, name);
+  if (value === undefined) return {};
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) {
+    throw new ConfigError(`${name} must be a whole number of milliseconds, got "${value}"`);
+  }
+  return { [key]: parsed };
 }
 
 function url(name: string, value: string): string {

@@ -2,8 +2,6 @@
 // the route table in-process, and the web server. `make dev` runs it; end-to-end tests start it too.
 
 import { createTable } from '../adapters/dynamodb/table-schema.js';
-import { resetAppContainer } from '../handlers/composition-root.js';
-import { resetTokenVerifier } from '../handlers/functions/authorizer.js';
 import { ROUTE_TABLE } from '../handlers/route-table.js';
 import { createDevKeys, LOCAL_AUDIENCE, LOCAL_ISSUER, type DevKeys } from './dev-keys.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
@@ -95,8 +93,13 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     });
     const functions = await loadFunctions();
     // A stack started again in the same process (tests, restarts) must not keep the last one's wiring.
+    // Imported here, after the environment is set, so Powertools reads this stack's settings.
+    const { resetAppContainer } = await import('../handlers/composition-root.js');
+    const { resetTokenVerifier } = await import('../handlers/functions/authorizer.js');
+    const { logger } = await import('../handlers/runtime/powertools.js');
     resetAppContainer();
     resetTokenVerifier();
+    logger.setLogLevel((options.handlerLogLevel ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
     const binding = (name: string): RouteBinding => ({ name, handler: functions[name] as LambdaHandler });
     const routes: GatewayRoutes = {
       routeSelectionExpression: ROUTE_TABLE.routeSelectionExpression,

@@ -12,7 +12,12 @@ let stack: DevStack;
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  stack = await startDevStack({ wsPort: 0, webPort: 0, handlerLogLevel: 'SILENT' });
+  stack = await startDevStack({
+    wsPort: 0,
+    webPort: 0,
+    handlerLogLevel: 'SILENT',
+    env: { HANDSHAKE_GRACE_MS: '0' },
+  });
 }, 60_000);
 
 afterAll(async () => {

@@ -138,7 +138,8 @@ describe('the local stack, end to end', () => {
         ids: new RandomIds(),
         logger: new RecordingLogger(),
       },
-      chatPolicy(),
+      // These clients connected moments ago; the test is about stale ones, so no handshake grace.
+      chatPolicy({ handshakeGraceMs: 0 }),
     );
 
     const report = await chat.fanOut.toRoom('town', {

@@ -1,7 +1,13 @@
 // Unit: what backends may do: publish to a room, a user or everyone, look at rooms, and kick.
 
 import { describe, expect, it } from '@jest/globals';
-import { ChatError, directConversation, roomConversation, toIdentity } from '../../src/domain/index.js';
+import {
+  ChatError,
+  directConversation,
+  roomConversation,
+  toIdentity,
+  HANDSHAKE_GRACE_MS,
+} from '../../src/domain/index.js';
 import { chatHarness } from '../support/chat-harness.js';
 
 async function withRoom() {
@@ -105,6 +111,7 @@ describe('broadcast', () => {
     const h = chatHarness({ lobbyRoom: null, membersPageSize: 2 });
     for (const user of ['a', 'b', 'c', 'd', 'e']) await h.connect(user, `c-${user}`);
     h.notifier.gone.add('c-c');
+    h.clock.advance(HANDSHAKE_GRACE_MS); // past the handshake grace: gone now means stale
 
     const { notice, fanOut } = await h.chat.backend.publish.toEveryone({
       text: 'Maintenance in 5 minutes',

@@ -17,7 +17,7 @@ function setup(options: { concurrency: number; pageSize: number }) {
   const memberships = new InMemoryRoomMembership(clock);
   const notifier = new RecordingNotifier();
   const logger = new RecordingLogger();
-  const janitor = new ConnectionJanitor({ connections, memberships });
+  const janitor = new ConnectionJanitor({ connections, memberships, clock });
   const fanOut = new PagedFanOut({ memberships, connections, notifier, janitor, clock, logger, ...options });
 
   async function member(
@@ -30,7 +30,8 @@ function setup(options: { concurrency: number; pageSize: number }) {
       connectionId,
       userId,
       displayName: userId,
-      connectedAt: clock.now(),
+      // Connected a while ago: past the handshake grace, so a 410 means stale.
+      connectedAt: clock.now() - 60_000,
       expiresAt,
     });
     const membership = { room, connectionId, userId, displayName: userId, joinedAt: clock.now(), expiresAt };
@@ -182,6 +183,28 @@ describe('PagedFanOut', () => {
     });
     expect(notifier.recipientsOf('pong')).toHaveLength(9);
     expect(await connections.find('conn-3')).toBeUndefined();
+  });
+
+  it('keeps a connection reported gone while its handshake may still be running', async () => {
+    const { fanOut, notifier, member, connections, clock } = setup({ concurrency: 2, pageSize: 10 });
+    await member('room', 'old');
+    const now = clock.now();
+    await connections.register({
+      connectionId: 'opening',
+      userId: 'u',
+      displayName: 'u',
+      connectedAt: now,
+      expiresAt: now + HOUR,
+    });
+    notifier.gone.add('opening');
+
+    const report = await fanOut.toConnections(['old', 'opening'], event);
+
+    expect(report).toMatchObject({ delivered: 1, gone: 1 });
+    expect(await connections.find('opening')).toBeDefined();
+    clock.advance(30_000);
+    await fanOut.toConnections(['opening'], event);
+    expect(await connections.find('opening')).toBeUndefined();
   });
 
   it('delivers to a list of connections once each', async () => {

@@ -1,7 +1,7 @@
 // Unit: direct messages reach every device of the recipient and the sender's other devices, and are kept.
 
 import { describe, expect, it } from '@jest/globals';
-import { directConversation } from '../../src/domain/index.js';
+import { directConversation, HANDSHAKE_GRACE_MS } from '../../src/domain/index.js';
 import { chatHarness } from '../support/chat-harness.js';
 
 async function twoUsers() {
@@ -90,6 +90,7 @@ describe('sendDirect', () => {
   it('removes a recipient device that is gone and still reaches the others', async () => {
     const { h, alice } = await twoUsers();
     h.notifier.gone.add('c-bob-laptop');
+    h.clock.advance(HANDSHAKE_GRACE_MS); // past the handshake grace: gone now means stale
 
     const result = await h.chat.sendDirect.execute(alice, { action: 'sendDirect', to: 'bob', text: 'hi' });
 

@@ -8,6 +8,7 @@ import {
   roomConversation,
   ChatError,
   type Caller,
+  HANDSHAKE_GRACE_MS,
 } from '../../src/domain/index.js';
 import { chatHarness } from '../support/chat-harness.js';
 
@@ -207,6 +208,7 @@ describe('sendMessage', () => {
   it('removes a stale recipient while the others still receive, and never the sender', async () => {
     const { h, alice } = await inRoom('general');
     h.notifier.gone.add('c-bob');
+    h.clock.advance(HANDSHAKE_GRACE_MS); // past the handshake grace: gone now means stale
 
     const result = await h.chat.sendMessage.execute(alice, {
       action: 'sendMessage',

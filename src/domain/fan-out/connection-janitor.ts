@@ -1,14 +1,40 @@
-// Domain service: forgets a connection completely (its record and every membership). Used by disconnect
-// and by the fan-out when API Gateway reports a recipient gone.
+// Domain service: forgets a connection completely (its record and every membership). Used by disconnect,
+// and by the fan-out and kick when API Gateway reports a connection gone.
 
 import type { ConnectionId, Membership } from '../model/connection.js';
+import type { ClockPort } from '../ports/clock.port.js';
 import type { ConnectionRegistryPort } from '../ports/connection-registry.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 
+/**
+ * API Gateway answers 410 to posts while a connection's `$connect` is still running (up to its 29 s
+ * integration timeout), so a connection this young reported gone is most likely still opening.
+ */
+export const HANDSHAKE_GRACE_MS = 30_000;
+
 export class ConnectionJanitor {
   constructor(
-    private readonly deps: { connections: ConnectionRegistryPort; memberships: RoomMembershipPort },
+    private readonly deps: {
+      connections: ConnectionRegistryPort;
+      memberships: RoomMembershipPort;
+      clock: ClockPort;
+      /** Defaults to HANDSHAKE_GRACE_MS. */
+      graceMs?: number;
+    },
   ) {}
+
+  /**
+   * Purges a connection a delivery found gone, unless it was recorded within the handshake grace:
+   * then it is being opened, not stale, and removing it would cut it off from every room.
+   * Returns whether it was purged.
+   */
+  async purgeGone(connectionId: ConnectionId): Promise<boolean> {
+    const record = await this.deps.connections.find(connectionId);
+    const grace = this.deps.graceMs ?? HANDSHAKE_GRACE_MS;
+    if (record !== undefined && this.deps.clock.now() - record.connectedAt < grace) return false;
+    await this.purge(connectionId);
+    return true;
+  }
 
   /** Removes the connection and its memberships; returns the memberships that were removed. */
   async purge(connectionId: ConnectionId): Promise<Membership[]> {

@@ -117,7 +117,7 @@ export class PagedFanOut implements FanOutPort {
   /** A gone recipient is removed; failing to remove it must not stop delivery to the others. */
   private async forget(connectionId: ConnectionId, target: string): Promise<void> {
     try {
-      await this.deps.janitor.purge(connectionId);
+      await this.deps.janitor.purgeGone(connectionId);
     } catch (error) {
       this.deps.logger.warn('could not remove a gone connection', { target, connectionId, error });
     }
