@@ -102,3 +102,9 @@ destroy: build tf-check ## Tear the stack down (TF_VARS=...; apply deletion_prot
 	@bash scripts/require-aws-credentials.sh destroy
 	$(tf_init)
 	$(TF) destroy $(TF_VAR_FILE) $(TF_APPROVE)
+
+# --- Benchmarks -----------------------------------------------------------------------------------
+.PHONY: bench
+
+bench: install build ## Benchmarks against the classic baseline and a floor: one table, bench/results.json, docs/performance.md
+	npx tsx bench/run.ts

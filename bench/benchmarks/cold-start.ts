@@ -1,0 +1,331 @@
+// Benchmark 4, cold start: per function, the bundle's size (minified, gzipped) and its module
+// initialisation time (median over fresh Node processes importing dist/functions/<name>/index.mjs),
+// against a floor handler that only constructs the same SDK clients, bundled the same way. To find what
+// dominates: the bundle's bytes by package (esbuild metafile), the import time of each dependency
+// bundled alone, and the function bundled without the tracer.
+
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { ROUTE_TABLE, type FunctionName } from '../../src/handlers/route-table.js';
+import { REPO_ROOT } from '../lib/children.js';
+import type { Log } from '../lib/log.js';
+import { median, ratio } from '../lib/stats.js';
+
+const run = promisify(execFile);
+
+export interface ColdStartConfig {
+  /** Functions to measure; all of the route table when absent. */
+  readonly functions?: readonly string[];
+  /** Fresh processes per function and for the floor. */
+  readonly runs: number;
+  /** Fresh processes per dependency slice and what-if bundle. */
+  readonly analysisRuns: number;
+  /** Slices to time (file names under bench/cold-start/slices, without .ts); all when absent. */
+  readonly slices?: readonly string[];
+}
+
+export interface BundleTiming {
+  readonly name: string;
+  readonly bundleKiB: number;
+  readonly gzipKiB: number;
+  readonly initMs: number;
+  /** initMs / the floor's. */
+  readonly ratioToFloor: number;
+}
+
+export interface PackageShare {
+  readonly package: string;
+  readonly kib: number;
+  readonly share: number;
+}
+
+export interface SliceTiming {
+  readonly slice: string;
+  readonly bundleKiB: number;
+  readonly initMs: number;
+  /** Over the empty module's import time: what the dependency itself adds. */
+  readonly addedMs: number;
+}
+
+export interface ColdStartResult {
+  readonly runs: number;
+  readonly analysisRuns: number;
+  readonly environment: string;
+  readonly floor: BundleTiming;
+  readonly functions: readonly BundleTiming[];
+  /** The representative chat function the analysis looks into. */
+  readonly analysed: string;
+  readonly packages: readonly PackageShare[];
+  readonly slices: readonly SliceTiming[];
+  readonly whatIf: {
+    /** The analysed function and the floor, timed in the same loop as the what-ifs. */
+    readonly analysedMs: number;
+    readonly floorMs: number;
+    /** The analysed function with the tracer replaced by a no-op. */
+    readonly withoutTracer: BundleTiming;
+    /** The floor with the SDK left in node_modules instead of bundled. */
+    readonly floorUnbundled: BundleTiming;
+  };
+  readonly summary: {
+    readonly chatInitMedianMs: number;
+    /** Share of a chat function's initialisation the floor accounts for. */
+    readonly floorShare: number;
+    /** The slice that adds the most, the SDK clients aside. */
+    readonly largestOwnSlice: string;
+    /** Median of the paired, run-by-run differences between the analysed function and its what-if. */
+    readonly tracerSavingMs: number;
+    readonly tracerSavingShare: number;
+  };
+}
+
+const HERE = fileURLToPath(new URL('../cold-start/', import.meta.url));
+const SLICES = join(HERE, 'slices');
+const ALL_SLICES = [
+  'empty',
+  'sdk-dynamodb',
+  'sdk-management',
+  'tracer',
+  'logger',
+  'metrics',
+  'middy',
+  'inversify',
+  'jwt',
+];
+
+/** The options scripts/build-functions.mjs bundles each function with (keep the two in step). */
+function functionBuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    minify: true,
+    treeShaking: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  };
+}
+
+const withoutTracer: Plugin = {
+  name: 'bench-without-tracer',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-lambda-powertools\/tracer(\/middleware)?$/ }, () => ({
+      path: join(HERE, 'tracer-stub.ts'),
+    }));
+  },
+};
+
+/** The package an input file of the bundle belongs to (the last node_modules segment wins). */
+function packageOf(input: string): string {
+  const parts = input.split('node_modules/');
+  if (parts.length < 2) return input.startsWith('src/') ? 'roomcast (src)' : 'other';
+  const rest = parts[parts.length - 1] as string;
+  const segments = rest.split('/');
+  return rest.startsWith('@') ? `${segments[0]}/${segments[1]}` : (segments[0] as string);
+}
+
+function packagesOf(metafile: Metafile): PackageShare[] {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
+  if (output === undefined) return [];
+  const bytes = new Map<string, number>();
+  for (const [input, info] of Object.entries(output.inputs)) {
+    bytes.set(packageOf(input), (bytes.get(packageOf(input)) ?? 0) + info.bytesInOutput);
+  }
+  const total = [...bytes.values()].reduce((sum, b) => sum + b, 0);
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, b]) => ({ package: name, kib: b / 1024, share: b / total }));
+}
+
+/**
+ * What the child runs: import the bundle and report how long the import took. Node's own start-up is
+ * outside the measurement; Lambda's runtime start-up is outside our control too.
+ */
+const IMPORT_SCRIPT =
+  'const t0 = performance.now(); await import(process.env.BENCH_BUNDLE_URL);' +
+  'process.stdout.write(String(performance.now() - t0));';
+
+async function importMs(file: string): Promise<number> {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT], {
+    // What a function sees at import in Lambda, minus the Lambda markers: the tracer stays off, as
+    // it does outside Lambda, but every module is evaluated all the same.
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      TABLE_NAME: 'roomcast-bench',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      BENCH_BUNDLE_URL: pathToFileURL(file).href,
+    },
+    cwd: tmpdir(),
+  });
+  const ms = Number(stdout);
+  if (!Number.isFinite(ms)) throw new Error(`could not time the import of ${file}: ${stdout}`);
+  return ms;
+}
+
+async function sizes(file: string): Promise<{ bundleKiB: number; gzipKiB: number }> {
+  const code = await readFile(file);
+  return { bundleKiB: code.length / 1024, gzipKiB: gzipSync(code).length / 1024 };
+}
+
+/** Times every target `runs` times, interleaved, so a change in machine load hits them all alike. */
+async function timeAll(files: ReadonlyMap<string, string>, runs: number): Promise<Map<string, number[]>> {
+  const samples = new Map<string, number[]>([...files.keys()].map((name) => [name, []]));
+  for (let i = 0; i < runs; i += 1) {
+    for (const [name, file] of files) samples.get(name)?.push(await importMs(file));
+  }
+  return samples;
+}
+
+const medians = (samples: ReadonlyMap<string, number[]>) =>
+  new Map([...samples].map(([name, list]) => [name, median(list)]));
+
+/** Median of the run-by-run differences: two targets timed back to back share the load of the moment. */
+function pairedDifference(samples: ReadonlyMap<string, number[]>, a: string, b: string): number {
+  const first = samples.get(a) ?? [];
+  const second = samples.get(b) ?? [];
+  return median(first.map((ms, i) => ms - (second[i] ?? Number.NaN)));
+}
+
+export async function runColdStart(config: ColdStartConfig, log: Log): Promise<ColdStartResult> {
+  const names = config.functions ?? Object.keys(ROUTE_TABLE.functions);
+  const bundleOf = (name: string) => join(REPO_ROOT, 'dist/functions', name, 'index.mjs');
+  const missing = names.filter((name) => !existsSync(bundleOf(name)));
+  if (missing.length > 0)
+    throw new Error(`bundles missing (${missing.join(', ')}): run \`make build\` first`);
+
+  const analysed = names.includes('sendMessage') ? 'sendMessage' : (names[0] as string);
+  const entryOf = (name: string) =>
+    join(REPO_ROOT, 'src/handlers/functions', ROUTE_TABLE.functions[name as FunctionName].entry);
+  const work = await mkdtemp(join(tmpdir(), 'roomcast-bench-'));
+  try {
+    // The floor, the slices and the what-ifs, bundled the way the functions are.
+    const floorFile = join(work, 'floor', 'index.mjs');
+    await build(functionBuildOptions(join(HERE, 'floor-handler.ts'), floorFile));
+    const slices = config.slices ?? ALL_SLICES;
+    const sliceFiles = new Map<string, string>();
+    for (const slice of slices) {
+      const file = join(work, 'slices', slice, 'index.mjs');
+      await build(functionBuildOptions(join(SLICES, `${slice}.ts`), file));
+      sliceFiles.set(slice, file);
+    }
+    const analysedBuild = await build({
+      ...functionBuildOptions(entryOf(analysed), join(work, 'analysed', 'index.mjs')),
+      write: false,
+    });
+    const noTracerFile = join(work, 'without-tracer', 'index.mjs');
+    await build({ ...functionBuildOptions(entryOf(analysed), noTracerFile), plugins: [withoutTracer] });
+    // The SDK loaded from node_modules, as it would be if it were not bundled.
+    const unbundledDir = join(work, 'floor-unbundled');
+    await mkdir(unbundledDir, { recursive: true });
+    await symlink(join(REPO_ROOT, 'node_modules'), join(unbundledDir, 'node_modules'), 'dir');
+    const unbundledFile = join(unbundledDir, 'index.mjs');
+    await build({
+      ...functionBuildOptions(join(HERE, 'floor-handler.ts'), unbundledFile),
+      packages: 'external',
+      banner: {},
+    });
+
+    log(`cold start: timing ${names.length} functions and the floor, ${config.runs} fresh processes each`);
+    const main = new Map<string, string>([
+      ['(floor)', floorFile],
+      ...names.map((n) => [n, bundleOf(n)] as const),
+    ]);
+    const mainMs = medians(await timeAll(main, config.runs));
+    log(`cold start: timing ${slices.length} slices and 2 what-ifs, ${config.analysisRuns} processes each`);
+    // Each what-if is compared with its original timed in the same loop, under the same load.
+    const analysis = new Map<string, string>([
+      ...[...sliceFiles].map(([slice, file]) => [`slice:${slice}`, file] as const),
+      ['analysed', bundleOf(analysed)],
+      ['without-tracer', noTracerFile],
+      ['floor', floorFile],
+      ['floor-unbundled', unbundledFile],
+    ]);
+    const analysisSamples = await timeAll(analysis, config.analysisRuns);
+    const analysisMs = medians(analysisSamples);
+    const tracerSavingMs = pairedDifference(analysisSamples, 'analysed', 'without-tracer');
+
+    const floorMs = mainMs.get('(floor)') as number;
+    const timing = async (
+      name: string,
+      file: string,
+      ms: number,
+      floorBase = floorMs,
+    ): Promise<BundleTiming> => ({
+      name,
+      ...(await sizes(file)),
+      initMs: ms,
+      ratioToFloor: ratio(ms, floorBase),
+    });
+    const floor = await timing('floor', floorFile, floorMs);
+    const functions: BundleTiming[] = [];
+    for (const name of names) functions.push(await timing(name, bundleOf(name), mainMs.get(name) as number));
+    const emptyMs = analysisMs.get('slice:empty') ?? 0;
+    const sliceTimings: SliceTiming[] = [];
+    for (const [slice, file] of sliceFiles) {
+      const ms = analysisMs.get(`slice:${slice}`) as number;
+      sliceTimings.push({
+        slice,
+        bundleKiB: (await sizes(file)).bundleKiB,
+        initMs: ms,
+        addedMs: ms - emptyMs,
+      });
+    }
+    const analysedMs = analysisMs.get('analysed') as number;
+    const analysisFloorMs = analysisMs.get('floor') as number;
+    const noTracer = await timing(
+      `${analysed} without the tracer`,
+      noTracerFile,
+      analysisMs.get('without-tracer') as number,
+      analysisFloorMs,
+    );
+    const unbundled = await timing(
+      'floor, SDK not bundled',
+      unbundledFile,
+      analysisMs.get('floor-unbundled') as number,
+      analysisFloorMs,
+    );
+    const chat = functions.filter((f) => f.name !== 'authorizer');
+    const chatInitMedianMs = median((chat.length > 0 ? chat : functions).map((f) => f.initMs));
+    const own = sliceTimings.filter((s) => !s.slice.startsWith('sdk-') && s.slice !== 'empty');
+    const largestOwn = own.reduce<SliceTiming | undefined>(
+      (a, b) => (a === undefined || b.addedMs > a.addedMs ? b : a),
+      undefined,
+    );
+    return {
+      runs: config.runs,
+      analysisRuns: config.analysisRuns,
+      environment: 'fresh `node` per import; AWS_REGION and dummy credentials set, no Lambda markers',
+      floor,
+      functions,
+      analysed,
+      packages: analysedBuild.metafile === undefined ? [] : packagesOf(analysedBuild.metafile).slice(0, 12),
+      slices: sliceTimings,
+      whatIf: { analysedMs, floorMs: analysisFloorMs, withoutTracer: noTracer, floorUnbundled: unbundled },
+      summary: {
+        chatInitMedianMs,
+        floorShare: ratio(floorMs, chatInitMedianMs),
+        largestOwnSlice: largestOwn?.slice ?? 'none',
+        tracerSavingMs,
+        tracerSavingShare: ratio(tracerSavingMs, analysedMs),
+      },
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

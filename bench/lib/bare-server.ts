@@ -1,0 +1,84 @@
+// Bench floor: the least a server can do for the same work, with no service logic. A bare `ws` server
+// that answers a sendMessage with an ack and the message to every client (the fan-out), and takes
+// `POST /{stage}/@connections/{id}` and writes the body to that socket (the relay). No routing, no
+// authorizer, no storage, no metering, no limits.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface BareServer {
+  /** `ws://127.0.0.1:{port}/{stage}` */
+  readonly url: string;
+  /** What the AWS SDK's management client takes as `endpoint`. */
+  readonly managementEndpoint: string;
+  connectionIds(): string[];
+  stop(): Promise<void>;
+}
+
+export async function startBareServer(stage = 'local'): Promise<BareServer> {
+  const sockets = new Map<string, WebSocket>();
+  let seq = 0;
+
+  const relay = (request: IncomingMessage, response: ServerResponse): void => {
+    const match = /^\/[^/]+\/@connections\/([^/]+)$/.exec(request.url ?? '');
+    const socket = match === null ? undefined : sockets.get(decodeURIComponent(match[1] as string));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.method !== 'POST' || socket === undefined) {
+        response.writeHead(410).end();
+        return;
+      }
+      socket.send(Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(200).end();
+    });
+  };
+
+  const server = createServer(relay);
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  wss.on('connection', (ws) => {
+    const id = randomBytes(12).toString('base64url').slice(0, 15) + '=';
+    sockets.set(id, ws);
+    ws.on('close', () => sockets.delete(id));
+    ws.on('error', () => undefined);
+    ws.on('message', (data) => {
+      let frame: { action?: unknown; text?: unknown };
+      try {
+        frame = JSON.parse(data.toString()) as typeof frame;
+      } catch {
+        return;
+      }
+      if (frame.action !== 'sendMessage' || typeof frame.text !== 'string') return;
+      // The same frames the service sends: an ack to the sender, then the message to everyone.
+      seq += 1;
+      const sentAt = Date.now();
+      const messageId = randomBytes(8).toString('hex');
+      ws.send(JSON.stringify({ type: 'ack', room: 'lobby', seq, messageId, sentAt, duplicate: false }));
+      const message = JSON.stringify({
+        type: 'message',
+        room: 'lobby',
+        seq,
+        messageId,
+        from: { userId: id, displayName: id },
+        text: frame.text,
+        sentAt,
+      });
+      for (const peer of sockets.values()) peer.send(message);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/${stage}`,
+    managementEndpoint: `http://127.0.0.1:${port}/${stage}`,
+    connectionIds: () => [...sockets.keys()],
+    stop: async () => {
+      for (const ws of sockets.values()) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Bench helper process: hosts the server under test, the API Gateway emulator (with no routes: every
+// connection is accepted and only the @connections API is exercised) or the bare `ws` floor, alone in
+// its process, so the memory it reports is the server's own.
+
+import { WebSocketGateway } from '../../src/local/emulator/websocket-gateway.js';
+import { startBareServer } from './bare-server.js';
+import { serveRequests } from './children.js';
+import { collectGarbage, memoryNow, type MemoryPoint } from './memory.js';
+
+export type ServerKind = 'emulator' | 'bare';
+
+export type ServerHostRequest =
+  | { op: 'start'; kind: ServerKind }
+  | { op: 'memory' }
+  | { op: 'connections' }
+  | { op: 'latency'; ms: number }
+  | { op: 'stop' };
+
+export interface StartedReply {
+  readonly url: string;
+  readonly managementEndpoint: string;
+}
+
+/** Loopback by address: `localhost` may try ::1 first on every new socket. */
+const loopback = (url: string) => url.replace('//localhost:', '//127.0.0.1:');
+
+let server:
+  | {
+      url: string;
+      managementEndpoint: string;
+      ids: () => string[];
+      latency: (ms: number) => void;
+      stop: () => Promise<void>;
+    }
+  | undefined;
+
+async function start(kind: ServerKind): Promise<StartedReply> {
+  if (kind === 'emulator') {
+    const gateway = await WebSocketGateway.start(
+      { routeSelectionExpression: '$request.body.action', routes: {} },
+      { port: 0, stage: 'local' },
+    );
+    server = {
+      url: loopback(gateway.url),
+      managementEndpoint: loopback(gateway.managementEndpoint),
+      ids: () => gateway.connectionIds(),
+      latency: (ms) => {
+        gateway.faults.latencyMs = ms;
+      },
+      stop: () => gateway.stop(),
+    };
+  } else {
+    const bare = await startBareServer();
+    server = {
+      url: bare.url,
+      managementEndpoint: bare.managementEndpoint,
+      ids: () => bare.connectionIds(),
+      latency: () => {
+        throw new Error('the bare server injects no latency');
+      },
+      stop: () => bare.stop(),
+    };
+  }
+  return { url: server.url, managementEndpoint: server.managementEndpoint };
+}
+
+function running() {
+  if (server === undefined) throw new Error('no server started');
+  return server;
+}
+
+serveRequests<ServerHostRequest, unknown>(async (request) => {
+  switch (request.op) {
+    case 'start':
+      return start(request.kind);
+    case 'memory': {
+      collectGarbage();
+      return memoryNow() satisfies MemoryPoint;
+    }
+    case 'connections':
+      return running().ids();
+    case 'latency':
+      running().latency(request.ms);
+      return { latencyMs: request.ms };
+    case 'stop': {
+      await running().stop();
+      setTimeout(() => process.exit(0), 50);
+      return { stopped: true };
+    }
+  }
+});
