@@ -28,14 +28,14 @@ export const BUDGETS: readonly Budget[] = [
   },
   {
     id: 'read-requests',
-    what: 'fan-out read: Queries per broadcast over ceil((N + 1) / page size), largest room',
+    what: 'fan-out read: Queries per broadcast over ceil(N / page size), largest room',
     limit: '<= 1',
     value: (r) => {
       const read = r.fanOutRead;
       const row = read?.rows.at(-1);
       return read === undefined || row === undefined
         ? undefined
-        : row.ours.requests / Math.ceil((row.members + 1) / read.pageSize);
+        : row.ours.requests / Math.max(1, Math.ceil(row.members / read.pageSize));
     },
     ok: (v) => v <= 1,
   },

@@ -266,9 +266,9 @@ function readSection(read: NonNullable<BenchResults['fanOutRead']>): string[] {
       'Ours reads the room and nothing else: its cost follows the room and stays the same whatever else the',
       'table holds. The Scan reads the whole table for every broadcast, so its cost follows the whole service.',
       "Per item ours reads more bytes (its items carry their keys and the member's identity), which is why the",
-      'read-unit ratio is smaller than the item ratio. When the room fills its last page exactly, one more',
-      'Query comes back empty (DynamoDB cannot tell the page was the last), hence `ceil((N + 1) / page size)`',
-      'Queries.',
+      'read-unit ratio is smaller than the item ratio. Each Query asks for one member more than a page holds, so',
+      'a room that fills its last page exactly costs no extra Query coming back empty (DynamoDB returns a',
+      'continuation key whenever it stops at the Limit): `ceil(N / page size)` Queries.',
     ),
   ];
 }

@@ -69,7 +69,7 @@ export function costModel(
 
   // DynamoDB: ours as consumed in the end-to-end run (rate limit, membership check, sequence, message,
   // member pages); the classic design's Scan of a table of the read cost run's size, and no writes.
-  const pages = Math.ceil((members + 1) / read.pageSize);
+  const pages = Math.max(1, Math.ceil(members / read.pageSize));
   const oursQueries = per.dynamoByCommand['Query'] ?? 0;
   const oursRead = per.readUnits ?? 0;
   const oursWrite = per.writeUnits ?? 0;

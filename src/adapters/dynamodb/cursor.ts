@@ -27,3 +27,36 @@ export function decodeCursor(cursor: string | undefined): Key | undefined {
   }
   return parsed as Key;
 }
+
+type Item = Record<string, NativeAttributeValue>;
+
+export interface LookAheadPage {
+  /** The page's items that pass `keep`, in key order. */
+  readonly items: Item[];
+  /** The key to continue after, or undefined when the range holds nothing more. */
+  readonly lastKey: Key | undefined;
+}
+
+/**
+ * Reads one page of `limit` items with a Query that asks for one item more. DynamoDB returns a
+ * LastEvaluatedKey whenever it stops at the Limit, even when nothing follows, so a range holding an exact
+ * multiple of the page size would cost one more Query that comes back empty; the extra item tells whether
+ * another page exists. Filtering happens here rather than in a FilterExpression (which DynamoDB applies
+ * after the Limit, costing the same reads) so that the key of the page's last item is always known.
+ */
+export async function queryWithLookAhead(
+  run: (limit: number) => Promise<{ Items?: Item[] | undefined; LastEvaluatedKey?: Key | undefined }>,
+  options: { limit: number; keyAttributes: readonly string[]; keep: (item: Item) => boolean },
+): Promise<LookAheadPage> {
+  const result = await run(options.limit + 1);
+  const read = result.Items ?? [];
+  if (read.length <= options.limit) {
+    // Either the range ended (no LastEvaluatedKey) or DynamoDB stopped at its 1 MB page size before
+    // the Limit: then its LastEvaluatedKey is where the next page starts.
+    return { items: read.filter(options.keep), lastKey: result.LastEvaluatedKey };
+  }
+  const page = read.slice(0, options.limit);
+  const last = page[page.length - 1] as Item;
+  const lastKey = Object.fromEntries(options.keyAttributes.map((name) => [name, last[name]]));
+  return { items: page.filter(options.keep), lastKey };
+}

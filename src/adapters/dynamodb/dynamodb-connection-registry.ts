@@ -17,7 +17,7 @@ import type {
   ConnectionsPage,
   UserId,
 } from '../../domain/index.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, queryWithLookAhead } from './cursor.js';
 import { CONNECTION_SHARDS, keys, ttlSeconds } from './keys.js';
 import { ALL_CONNECTIONS_INDEX, USER_INDEX } from './table-schema.js';
 
@@ -109,25 +109,30 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
 
   async connectionsPage(options: { cursor?: string; limit: number }): Promise<ConnectionsPage> {
     const position = decodePosition(options.cursor);
-    const page = await this.config.client.send(
-      new QueryCommand({
-        TableName: this.config.tableName,
-        IndexName: ALL_CONNECTIONS_INDEX,
-        KeyConditionExpression: 'gsi2pk = :shard',
-        FilterExpression: 'expiresAt > :now',
-        ExpressionAttributeValues: {
-          ':shard': keys.allConnectionsPartition(position.shard),
-          ':now': this.config.clock.now(),
-        },
-        Limit: options.limit,
-        ExclusiveStartKey: position.key,
-      }),
+    const page = await queryWithLookAhead(
+      (limit) =>
+        this.config.client.send(
+          new QueryCommand({
+            TableName: this.config.tableName,
+            IndexName: ALL_CONNECTIONS_INDEX,
+            KeyConditionExpression: 'gsi2pk = :shard',
+            ExpressionAttributeValues: { ':shard': keys.allConnectionsPartition(position.shard) },
+            Limit: limit,
+            ExclusiveStartKey: position.key,
+          }),
+        ),
+      // An index's key is its own key plus the table's.
+      {
+        limit: options.limit,
+        keyAttributes: ['gsi2pk', 'gsi2sk', 'pk', 'sk'],
+        keep: (item) => this.live(item),
+      },
     );
-    const connections = (page.Items ?? []).map(toConnection);
+    const connections = page.items.map(toConnection);
     // Within a shard, continue after the last key; then move to the next shard.
     const next: Position | undefined =
-      page.LastEvaluatedKey !== undefined
-        ? { shard: position.shard, key: page.LastEvaluatedKey }
+      page.lastKey !== undefined
+        ? { shard: position.shard, key: page.lastKey }
         : position.shard + 1 < CONNECTION_SHARDS
           ? { shard: position.shard + 1 }
           : undefined;

@@ -11,7 +11,7 @@ import type {
   RoomName,
   UserId,
 } from '../../domain/index.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, queryWithLookAhead } from './cursor.js';
 import type { DynamoDbAdapterConfig } from './dynamodb-connection-registry.js';
 import { keys, ttlSeconds } from './keys.js';
 
@@ -81,22 +81,26 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
   }
 
   async membersPage(room: RoomName, options: { cursor?: string; limit: number }): Promise<MembersPage> {
-    const page = await this.config.client.send(
-      new QueryCommand({
-        TableName: this.config.tableName,
-        KeyConditionExpression: 'pk = :room AND begins_with(sk, :member)',
-        FilterExpression: 'expiresAt > :now',
-        ExpressionAttributeValues: {
-          ':room': keys.roomPartition(room),
-          ':member': keys.memberPrefix,
-          ':now': this.config.clock.now(),
-        },
-        Limit: options.limit,
-        ExclusiveStartKey: decodeCursor(options.cursor),
-      }),
+    const now = this.config.clock.now();
+    const page = await queryWithLookAhead(
+      (limit) =>
+        this.config.client.send(
+          new QueryCommand({
+            TableName: this.config.tableName,
+            KeyConditionExpression: 'pk = :room AND begins_with(sk, :member)',
+            ExpressionAttributeValues: { ':room': keys.roomPartition(room), ':member': keys.memberPrefix },
+            Limit: limit,
+            ExclusiveStartKey: decodeCursor(options.cursor),
+          }),
+        ),
+      {
+        limit: options.limit,
+        keyAttributes: ['pk', 'sk'],
+        keep: (item) => (item['expiresAt'] as number) > now,
+      },
     );
-    const members = (page.Items ?? []).map(toMembership);
-    const cursor = encodeCursor(page.LastEvaluatedKey);
+    const members = page.items.map(toMembership);
+    const cursor = encodeCursor(page.lastKey);
     return cursor === undefined ? { members } : { members, cursor };
   }
 
