@@ -50,6 +50,7 @@ locals {
     POWERTOOLS_SERVICE_NAME      = var.name
     POWERTOOLS_METRICS_NAMESPACE = var.name
     POWERTOOLS_LOG_LEVEL         = var.log_level
+    SDK_TRACING                  = var.sdk_tracing ? "on" : "off"
     NODE_OPTIONS                 = "--enable-source-maps"
   }
 

@@ -197,7 +197,7 @@ variable "extra_environment" {
   validation {
     condition = length(setintersection(keys(var.extra_environment), [
       "TABLE_NAME", "AUTH_MODE", "LOBBY_ROOM", "FAN_OUT_CONCURRENCY", "MESSAGE_RETENTION_DAYS", "NODE_OPTIONS",
-      "MANAGEMENT_ENDPOINT", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE",
+      "MANAGEMENT_ENDPOINT", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "SDK_TRACING",
     ])) == 0
     error_message = "extra_environment must not set variables this module manages; use their own variables (lobby_room, log_level, ...)."
   }
@@ -227,6 +227,13 @@ variable "log_retention_days" {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be a retention CloudWatch Logs offers (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)."
   }
+}
+
+variable "sdk_tracing" {
+  description = "X-Ray subsegments for every DynamoDB and @connections call, from the Powertools Tracer (SDK_TRACING). Off by default: loading the Tracer costs about a fifth of each cold start and some CPU on every call. Lambda's Active tracing records every invocation either way."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "function_memory_mb" {

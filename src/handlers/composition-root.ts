@@ -18,7 +18,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createChat, type Chat, type ClockPort, type NotifierPort } from '../domain/index.js';
 import { readChatConfig, type ChatConfig } from './config.js';
 import { MeteredFanOut } from './runtime/metered-fan-out.js';
-import { logger, metrics, tracer } from './runtime/powertools.js';
+import { logger, metrics } from './runtime/powertools.js';
+import { traceClient } from './runtime/tracing.js';
 import { TOKENS } from './tokens.js';
 
 export function createContainer(config: ChatConfig): Container {
@@ -33,7 +34,7 @@ export function createContainer(config: ChatConfig): Container {
       region: config.region,
       ...(config.dynamoDbEndpoint === undefined ? {} : { endpoint: config.dynamoDbEndpoint }),
     });
-    return tracer.captureAWSv3Client(client);
+    return traceClient(client);
   });
   container.bind(TOKENS.clientPool).toDynamicValue(
     () =>
@@ -84,7 +85,7 @@ export function createContainer(config: ChatConfig): Container {
         let notifier = notifiers.get(endpoint);
         if (notifier === undefined) {
           notifier = new ManagementApiNotifier({
-            client: tracer.captureAWSv3Client(pool.clientFor(endpoint)),
+            client: traceClient(pool.clientFor(endpoint)),
           });
           notifiers.set(endpoint, notifier);
         }

@@ -9,6 +9,9 @@ auth_mode = "anonymous"
 log_level          = "DEBUG"
 log_retention_days = 7
 
+# X-Ray subsegments for every DynamoDB and @connections call; worth its cold-start cost while developing.
+sdk_tracing = true
+
 throttling_rate_limit  = 50
 throttling_burst_limit = 25
 

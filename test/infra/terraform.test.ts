@@ -114,6 +114,7 @@ function chatEnvironment(plan: PlanView, tableName: string): Record<string, stri
     POWERTOOLS_SERVICE_NAME: 'roomcast',
     POWERTOOLS_METRICS_NAMESPACE: 'roomcast',
     POWERTOOLS_LOG_LEVEL: String(plan.variable('log_level')),
+    SDK_TRACING: 'off',
     NODE_OPTIONS: '--enable-source-maps',
     TABLE_NAME: tableName,
     AUTH_MODE: String(plan.variable('auth_mode')),
@@ -360,6 +361,7 @@ suite('plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
       POWERTOOLS_SERVICE_NAME: 'roomcast',
       POWERTOOLS_METRICS_NAMESPACE: 'roomcast',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      SDK_TRACING: 'off',
       NODE_OPTIONS: '--enable-source-maps',
     };
     expect(backend.size).toBeGreaterThan(0);
@@ -897,7 +899,7 @@ suite('plan with anonymous access and one more route of each API (examples/dev.t
     await tf?.dispose();
   });
 
-  it('deploys no authorizer at all, leaves every WebSocket route open and runs the functions with AUTH_MODE=anonymous', () => {
+  it('deploys no authorizer at all, leaves every WebSocket route open and runs the functions with AUTH_MODE=anonymous (and SDK tracing, as dev.tfvars asks)', () => {
     expect(plan.resources('aws_apigatewayv2_authorizer')).toEqual([]);
     expect(plan.resources('aws_lambda_permission').map((permission) => permission.name)).not.toContain(
       'authorizer',
@@ -911,7 +913,11 @@ suite('plan with anonymous access and one more route of each API (examples/dev.t
     for (const [name, fn] of functions) {
       // The backend functions' environment waits for the WebSocket API's endpoint (checked for prod).
       if (backend.has(name)) expect(fn.unknown['environment']).toEqual([{ variables: true }]);
-      else expect(environmentOf(fn)['AUTH_MODE']).toBe('anonymous');
+      else
+        expect([name, environmentOf(fn)]).toEqual([
+          name,
+          expect.objectContaining({ AUTH_MODE: 'anonymous', SDK_TRACING: 'on' }),
+        ]);
     }
     expect(plan.output('auth_mode')).toBe('anonymous');
   });

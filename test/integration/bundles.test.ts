@@ -3,7 +3,9 @@
 // the @connections API on loopback.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +15,7 @@ import { createDevKeys, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../src/local/dev
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { startConnectionsApi, type ConnectionsApiServer } from '../support/connections-api-server.js';
 import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { waitFor } from '../support/ws-client.js';
 import {
   authorizerEvent,
   connectEvent,
@@ -33,7 +36,11 @@ const connectionId = 'BundleConn0001=';
 const authorizer = { principalId: 'bundle-user', userId: 'bundle-user', name: 'Bundle' };
 
 /** Imports the bundle in a new process and invokes its handler once; returns what the handler returned. */
-async function invokeBundle(name: string, event: unknown): Promise<unknown> {
+async function invokeBundle(
+  name: string,
+  event: unknown,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<unknown> {
   const script =
     `import { handler } from ${JSON.stringify(pathToFileURL(bundleOf(name)).href)};` +
     'const result = await handler(JSON.parse(process.env.EVENT), JSON.parse(process.env.CONTEXT));' +
@@ -55,6 +62,7 @@ async function invokeBundle(name: string, event: unknown): Promise<unknown> {
       POWERTOOLS_METRICS_DISABLED: 'true',
       EVENT: JSON.stringify(event),
       CONTEXT: JSON.stringify(lambdaContext(name)),
+      ...extraEnv,
     },
   });
   return JSON.parse(stdout) as unknown;
@@ -79,7 +87,10 @@ afterAll(async () => {
 const message = (route: string, body: object) =>
   messageEvent(connectionId, route, JSON.stringify({ action: route, ...body }), { authorizer });
 
-/** In order: connect first, so the message routes find the connection and its lobby membership. */
+/**
+ * Each case names a WebSocket route (served by the route table's function for it) or a function. In
+ * order: connect first, so the message routes find the connection and its lobby membership.
+ */
 const cases: [string, () => unknown, (result: unknown) => void][] = [
   [
     'authorizer',
@@ -88,7 +99,7 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
       expect(result).toMatchObject({ principalId: 'bundle-user', context: { userId: 'bundle-user' } }),
   ],
   [
-    'connect',
+    '$connect',
     () => connectEvent(connectionId, { authorizer }),
     (result) => expect(result).toEqual({ statusCode: 200 }),
   ],
@@ -142,7 +153,7 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
     () => expect(lastFrame()).toMatchObject({ type: 'left' }),
   ],
   [
-    'default',
+    '$default',
     () => messageEvent(connectionId, '$default', '{"action":"dance"}', { authorizer }),
     () => expect(lastFrame()).toMatchObject({ type: 'error', code: 'unknown_action' }),
   ],
@@ -215,18 +226,65 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
     (result) => expect(JSON.parse((result as { body: string }).body)).toEqual({ closed: 0, gone: 0 }),
   ],
   [
-    'disconnect',
+    '$disconnect',
     () => disconnectEvent(connectionId, { authorizer }),
     (result) => expect(result).toEqual({ statusCode: 200 }),
   ],
 ];
 
+const functionOf = (name: string): string => ROUTE_TABLE.routes[name] ?? name;
+
 describe('built bundles', () => {
-  it('covers every function of the route table', () => {
-    expect(cases.map(([name]) => name).sort()).toEqual(Object.keys(ROUTE_TABLE.functions).sort());
+  it('covers every function and every WebSocket route of the route table', () => {
+    const names = cases.map(([name]) => name);
+    expect([...new Set(names.map(functionOf))].sort()).toEqual(Object.keys(ROUTE_TABLE.functions).sort());
+    expect(names).toEqual(expect.arrayContaining(Object.keys(ROUTE_TABLE.routes)));
   });
 
   it.each(cases)('%s loads in a fresh process and serves a real-shaped event', async (name, event, check) => {
-    check(await invokeBundle(name, event()));
+    check(await invokeBundle(functionOf(name), event()));
+  });
+});
+
+describe('SDK tracing', () => {
+  // What Lambda sets for a traced invocation, with the X-Ray daemon played by a UDP socket on loopback.
+  const lambdaTracing = (port: number, root: string): NodeJS.ProcessEnv => ({
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_FUNCTION_NAME: 'roomcast-test-message',
+    LAMBDA_TASK_ROOT: dirname(bundleOf('message')),
+    _HANDLER: 'index.handler',
+    _X_AMZN_TRACE_ID: `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`,
+    AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${port}`,
+    AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+  });
+
+  it('is off by default; SDK_TRACING=on sends the invocation and each AWS call to X-Ray', async () => {
+    const daemon = createSocket('udp4');
+    const documents: Record<string, unknown>[] = [];
+    // Each datagram is a header line, then one segment or subsegment document.
+    daemon.on('message', (datagram) => {
+      const [, body] = datagram.toString('utf8').split('\n');
+      if (body !== undefined) documents.push(JSON.parse(body) as Record<string, unknown>);
+    });
+    await new Promise<void>((done) => daemon.bind(0, '127.0.0.1', done));
+    const { port } = daemon.address() as AddressInfo;
+    try {
+      const off = '1-6740a1b2-000000000000000000000001';
+      const on = '1-6740a1b2-000000000000000000000002';
+      const whoami = () => message('whoami', {});
+      expect(await invokeBundle('message', whoami(), lambdaTracing(port, off))).toEqual({ statusCode: 200 });
+      expect(
+        await invokeBundle('message', whoami(), { ...lambdaTracing(port, on), SDK_TRACING: 'on' }),
+      ).toEqual({ statusCode: 200 });
+
+      const names = (root: string) =>
+        documents.filter((d) => d['trace_id'] === root).map((d) => String(d['name']));
+      await waitFor(() =>
+        ['## index.handler', 'DynamoDB', 'ApiGatewayManagementApi'].every((n) => names(on).includes(n)),
+      );
+      expect(names(off)).toEqual([]);
+    } finally {
+      daemon.close();
+    }
   });
 });

@@ -13,17 +13,13 @@ type Handler = (event: WsEvent, context: ReturnType<typeof lambdaContext>) => Pr
 let table: TestTable;
 let api: ConnectionsApiServer;
 let connect: Handler;
-let sendMessage: Handler;
-let whoami: Handler;
+let message: Handler;
 
 beforeAll(async () => {
   [table, api] = await Promise.all([startTestTable(), startConnectionsApi('prod')]);
   Object.assign(process.env, handlerEnvironment(table, api, { AUTH_MODE: 'anonymous' }));
   ({ handler: connect } = (await import('../../src/handlers/functions/connect.js')) as { handler: Handler });
-  ({ handler: sendMessage } = (await import('../../src/handlers/functions/send-message.js')) as {
-    handler: Handler;
-  });
-  ({ handler: whoami } = (await import('../../src/handlers/functions/whoami.js')) as { handler: Handler });
+  ({ handler: message } = (await import('../../src/handlers/functions/message.js')) as { handler: Handler });
 }, 60_000);
 
 afterAll(async () => {
@@ -41,13 +37,13 @@ it('connects without a token, names the user from ?name= and keeps that identity
   );
   expect(await connect(connectEvent('AnonTwo0000001='), lambdaContext())).toEqual({ statusCode: 200 });
 
-  await whoami(messageEvent('AnonOne0000001=', 'whoami', '{"action":"whoami"}'), lambdaContext());
+  await message(messageEvent('AnonOne0000001=', 'whoami', '{"action":"whoami"}'), lambdaContext());
   const me = last('AnonOne0000001=');
   expect(me).toMatchObject({ type: 'whoami', user: { displayName: 'Zed' } });
   expect(me?.type === 'whoami' && me.user.userId).toMatch(/^anon-[0-9a-f]{8}$/);
 
   const body = '{"action":"sendMessage","data":"hello world","from":"someone-else"}';
-  await sendMessage(messageEvent('AnonOne0000001=', 'sendMessage', body), lambdaContext());
+  await message(messageEvent('AnonOne0000001=', 'sendMessage', body), lambdaContext());
   expect(last('AnonTwo0000001=')).toMatchObject({
     type: 'message',
     text: 'hello world',

@@ -18,7 +18,7 @@ const handlers: Record<string, Handler> = {};
 beforeAll(async () => {
   [table, api] = await Promise.all([startTestTable(), startConnectionsApi('prod')]);
   Object.assign(process.env, handlerEnvironment(table, api));
-  for (const name of ['connect', 'disconnect', 'default', 'join', 'send-message', 'history', 'whoami']) {
+  for (const name of ['connect', 'disconnect', 'message']) {
     const module = (await import(`../../src/handlers/functions/${name}.js`)) as { handler: Handler };
     handlers[name] = module.handler;
   }
@@ -61,7 +61,7 @@ describe('Lambda handlers', () => {
 
   it('serves an action route: join replies with presence', async () => {
     const result = await invoke(
-      'join',
+      'message',
       messageEvent(
         'AliceConn00001=',
         'join',
@@ -80,14 +80,14 @@ describe('Lambda handlers', () => {
     ['a JSON string body', '"join"', 'invalid_request'],
     ['an invalid room', '{"action":"join","room":"../etc","requestId":"bad-room"}', 'invalid_room'],
   ])('answers %s with a typed error frame and a status', async (_label, body, code) => {
-    const result = await invoke('join', messageEvent('AliceConn00001=', 'join', body, as('alice')));
+    const result = await invoke('message', messageEvent('AliceConn00001=', 'join', body, as('alice')));
     expect(result.statusCode).toBeGreaterThanOrEqual(400);
     expect(lastFrame('AliceConn00001=')).toMatchObject({ type: 'error', code });
   });
 
   it('echoes the requestId on an error frame', async () => {
     await invoke(
-      'join',
+      'message',
       messageEvent(
         'AliceConn00001=',
         'join',
@@ -104,14 +104,11 @@ describe('Lambda handlers', () => {
 
   it('refuses a 200 KB message as too large and stores nothing', async () => {
     const body = JSON.stringify({ action: 'sendMessage', text: 'x'.repeat(200_000) });
-    const result = await invoke(
-      'send-message',
-      messageEvent('AliceConn00001=', 'sendMessage', body, as('alice')),
-    );
+    const result = await invoke('message', messageEvent('AliceConn00001=', 'sendMessage', body, as('alice')));
     expect(result).toEqual({ statusCode: 413 });
     expect(lastFrame('AliceConn00001=')).toMatchObject({ type: 'error', code: 'message_too_large' });
     await invoke(
-      'history',
+      'message',
       messageEvent('AliceConn00001=', 'history', '{"action":"history","room":"lobby"}', as('alice')),
     );
     expect(lastFrame('AliceConn00001=')).toMatchObject({ type: 'history', messages: [] });
@@ -119,7 +116,7 @@ describe('Lambda handlers', () => {
 
   it('takes the sender from the authorizer, whatever the body claims', async () => {
     const body = '{"action":"sendMessage","text":"hi","from":"bob","sender":"bob","userId":"bob"}';
-    await invoke('send-message', messageEvent('AliceConn00001=', 'sendMessage', body, as('alice', 'Alice')));
+    await invoke('message', messageEvent('AliceConn00001=', 'sendMessage', body, as('alice', 'Alice')));
     const received = frames('BobConn0000001=').filter((e) => e.type === 'message');
     expect(received.at(-1)).toMatchObject({ text: 'hi', from: { userId: 'alice', displayName: 'Alice' } });
     const own = frames('AliceConn00001=').slice(-2);
@@ -127,27 +124,27 @@ describe('Lambda handlers', () => {
   });
 
   it('answers an unknown action on $default with the valid actions', async () => {
-    await invoke('default', messageEvent('AliceConn00001=', '$default', '{"action":"dance"}', as('alice')));
+    await invoke('message', messageEvent('AliceConn00001=', '$default', '{"action":"dance"}', as('alice')));
     const frame = lastFrame('AliceConn00001=');
     expect(frame).toMatchObject({ type: 'error', code: 'unknown_action' });
     expect(frame?.type === 'error' && frame.details?.['validActions']).toContain('sendMessage');
   });
 
   it('answers a frame that is not JSON on $default with invalid_json', async () => {
-    await invoke('default', messageEvent('AliceConn00001=', '$default', 'hello there', as('alice')));
+    await invoke('message', messageEvent('AliceConn00001=', '$default', 'hello there', as('alice')));
     expect(lastFrame('AliceConn00001=')).toMatchObject({ type: 'error', code: 'invalid_json' });
   });
 
   it('serves a known action that reached $default', async () => {
     await invoke(
-      'default',
+      'message',
       messageEvent('AliceConn00001=', '$default', '{"action":"ping","requestId":"p"}', as('alice')),
     );
     expect(lastFrame('AliceConn00001=')).toMatchObject({ type: 'pong', requestId: 'p' });
   });
 
   it('reports the management endpoint on whoami', async () => {
-    await invoke('whoami', messageEvent('BobConn0000001=', 'whoami', '{"action":"whoami"}', as('bob')));
+    await invoke('message', messageEvent('BobConn0000001=', 'whoami', '{"action":"whoami"}', as('bob')));
     expect(lastFrame('BobConn0000001=')).toMatchObject({
       type: 'whoami',
       connectionId: 'BobConn0000001=',
@@ -157,7 +154,7 @@ describe('Lambda handlers', () => {
   });
 
   it('refuses a message event without identity', async () => {
-    await invoke('whoami', messageEvent('BobConn0000001=', 'whoami', '{"action":"whoami"}'));
+    await invoke('message', messageEvent('BobConn0000001=', 'whoami', '{"action":"whoami"}'));
     expect(lastFrame('BobConn0000001=')).toMatchObject({ type: 'error', code: 'unauthorized' });
   });
 
@@ -175,7 +172,7 @@ describe('Lambda handlers', () => {
   it('turns an unexpected failure into internal_error without internals, and never throws', async () => {
     await table.db.stop();
     const result = await invoke(
-      'send-message',
+      'message',
       messageEvent('AliceConn00001=', 'sendMessage', '{"action":"sendMessage","text":"x"}', as('alice')),
     );
     expect(result).toEqual({ statusCode: 500 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, readAuthConfig, readChatConfig } from '../../src/handlers/config.js';
 import { identityFromAuthorizer, managementEndpointOf } from '../../src/handlers/runtime/caller.js';
+import { sdkTracingEnabled } from '../../src/handlers/runtime/tracing.js';
 import type { WsRequestContext } from '../../src/handlers/runtime/ws-event.js';
 
 const base = { AWS_REGION: 'eu-west-1', TABLE_NAME: 'roomcast' };
@@ -117,5 +118,17 @@ describe('reply endpoint and identity', () => {
       displayName: 'p2',
     });
     expect(identityFromAuthorizer(context('d'))).toBeUndefined();
+  });
+});
+
+describe('SDK_TRACING', () => {
+  it('is off unless switched on, and refuses values it does not know', () => {
+    expect(sdkTracingEnabled({})).toBe(false);
+    expect(sdkTracingEnabled({ SDK_TRACING: 'off' })).toBe(false);
+    expect(sdkTracingEnabled({ SDK_TRACING: 'On ' })).toBe(true);
+    expect(sdkTracingEnabled({ SDK_TRACING: 'true' })).toBe(true);
+    expect(() => sdkTracingEnabled({ SDK_TRACING: 'yes please' })).toThrow(
+      /SDK_TRACING must be "on" or "off"/,
+    );
   });
 });

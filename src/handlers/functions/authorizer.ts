@@ -4,11 +4,11 @@
 // and 403 on a Deny policy; the client never learns why, the log does.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier.js';
 import { readAuthConfig } from '../config.js';
-import { logger, tracer } from '../runtime/powertools.js';
+import { logger } from '../runtime/powertools.js';
+import { traceInvocations } from '../runtime/tracing.js';
 import type { AuthorizerEvent, AuthorizerResult } from '../runtime/ws-event.js';
 
 let verifier: TokenVerifier | undefined;
@@ -66,6 +66,6 @@ export async function authorize(event: AuthorizerEvent): Promise<AuthorizerResul
 }
 
 export const handler = middy<AuthorizerEvent, AuthorizerResult>()
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(traceInvocations())
   .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.connectionId', resetKeys: true }))
   .handler(authorize);

@@ -4,7 +4,6 @@
 // carrying the request id.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import {
@@ -19,7 +18,8 @@ import {
 } from '../../domain/index.js';
 import { appContainer } from '../composition-root.js';
 import { ConfigError } from '../config.js';
-import { logger, metrics, tracer } from '../runtime/powertools.js';
+import { logger, metrics } from '../runtime/powertools.js';
+import { traceInvocations } from '../runtime/tracing.js';
 import { TOKENS } from '../tokens.js';
 import type { HttpEvent, HttpResult } from './http-event.js';
 
@@ -88,7 +88,7 @@ export function apiRoute(
   options: { body: boolean },
 ) {
   const chain = middy<HttpEvent, HttpResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceInvocations())
     .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
     .use(publishMetrics())
     .use(httpErrors());

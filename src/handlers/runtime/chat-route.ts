@@ -1,30 +1,29 @@
 // Driving side: the fixed Middy chain every WebSocket route handler is built with, and the glue from
-// an event to one use case call: tracer, logger (correlation id = connection id), metrics flush, error
-// frames, and the JSON body parser on message routes only.
+// an event to one use case call: tracer (when on), logger (correlation id = connection id), metrics
+// flush, error frames, and optionally the JSON body parser.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
-import { dispatch, parseActionBody, type ActionName, type Caller, type Chat } from '../../domain/index.js';
+import type { Caller, Chat } from '../../domain/index.js';
 import { appContainer } from '../composition-root.js';
 import { TOKENS } from '../tokens.js';
 import { callerOf } from './caller.js';
 import { errorFrames } from './error-frames.js';
-import { logger, metrics, tracer } from './powertools.js';
+import { logger, metrics } from './powertools.js';
+import { traceInvocations } from './tracing.js';
 import type { WsEvent, WsResult } from './ws-event.js';
 
 export interface RouteRequest {
   readonly chat: Chat;
   readonly caller: Caller;
-  /** Parsed JSON on message routes with the body parser; the raw text otherwise. */
-  readonly body: unknown;
+  /** The frame as the client sent it (text; not always JSON). */
+  readonly body: string | undefined;
 }
 
-/** The chain shared by every route, up to (not including) body parsing. */
+/** The chain shared by every WebSocket route. */
 export function baseChain() {
   return middy<WsEvent, WsResult>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(traceInvocations())
     .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.connectionId', resetKeys: true }))
     .use(publishMetrics());
 }
@@ -40,30 +39,25 @@ function publishMetrics(): MiddlewareObj<WsEvent, WsResult> {
   return { after: publish, onError: publish };
 }
 
-/** A message route: identity from the authorizer, one use case, errors as frames. */
-export function chatRoute(run: (request: RouteRequest) => Promise<unknown>, options: { parseJson: boolean }) {
-  const chain = baseChain().use(errorFrames());
-  // WebSocket MESSAGE events have no headers, so the content-type check must be off; $default keeps the
-  // raw text because it also receives frames that are not JSON.
-  if (options.parseJson) chain.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
-  return chain.handler(async (event) => {
-    const container = appContainer();
-    const caller = await callerOf(
-      event.requestContext,
-      container.get(TOKENS.config),
-      container.get(TOKENS.connections),
-    );
-    const chat = container.get(TOKENS.chatFor)(caller.managementEndpoint as string);
-    // Every frame counts against the connection's rate limit, before any work is done for it.
-    await chat.admission.admit(caller);
-    await run({ chat, caller, body: event.body });
-    return { statusCode: 200 };
-  });
-}
-
-/** The handler of one action's route: validates the body for that action and runs its use case. */
-export function actionRoute(action: ActionName) {
-  return chatRoute(({ chat, caller, body }) => dispatch(chat, caller, parseActionBody(action, body)), {
-    parseJson: true,
-  });
+/**
+ * A message route: identity from the authorizer, one use case, errors as frames. The frame is decoded by
+ * the domain rather than a body parser, because message routes also receive text that is not JSON, and
+ * that must become an `invalid_json` frame like any other refusal.
+ */
+export function chatRoute(run: (request: RouteRequest) => Promise<unknown>) {
+  return baseChain()
+    .use(errorFrames())
+    .handler(async (event) => {
+      const container = appContainer();
+      const caller = await callerOf(
+        event.requestContext,
+        container.get(TOKENS.config),
+        container.get(TOKENS.connections),
+      );
+      const chat = container.get(TOKENS.chatFor)(caller.managementEndpoint as string);
+      // Every frame counts against the connection's rate limit, before any work is done for it.
+      await chat.admission.admit(caller);
+      await run({ chat, caller, body: event.body });
+      return { statusCode: 200 };
+    });
 }

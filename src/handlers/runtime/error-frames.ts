@@ -1,30 +1,18 @@
-// Driving side: the one error-mapping middleware. Whatever a route throws (a domain error, malformed
-// JSON from the body parser, an unexpected exception) becomes a typed error frame to the caller and a
-// status code; unexpected errors are logged with their stack and never shown to the client.
+// Driving side: the one error-mapping middleware. Whatever a route throws (a domain error such as
+// malformed JSON or a refused action, or an unexpected exception) becomes a typed error frame to the
+// caller and a status code; unexpected errors are logged with their stack and never shown to the client.
 
 import type { MiddlewareObj } from '@middy/core';
-import { ChatError, ERROR_STATUS, isChatError, peekRequestId, toErrorEvent } from '../../domain/index.js';
+import { ERROR_STATUS, isChatError, peekRequestId, toErrorEvent } from '../../domain/index.js';
 import { appContainer } from '../composition-root.js';
 import { TOKENS } from '../tokens.js';
 import { managementEndpointOf } from './caller.js';
 import { logger } from './powertools.js';
 import type { WsEvent, WsResult } from './ws-event.js';
 
-/** Middy's body parser throws an HttpError (415 or 422 by version) for a body that is not JSON. */
-function isBodyParserError(error: unknown): boolean {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return (status === 415 || status === 422) && (error as { expose?: unknown }).expose === true;
-}
-
-function asChatError(error: unknown): ChatError | undefined {
-  if (isChatError(error)) return error;
-  if (isBodyParserError(error)) return new ChatError('invalid_json', 'The frame is not valid JSON');
-  return undefined;
-}
-
-/** The requestId the client sent, read from the parsed body or, failing that, from the raw text. */
-function requestIdOf(body: unknown): string | undefined {
-  if (typeof body !== 'string') return peekRequestId(body);
+/** The requestId the client sent, read from the raw frame when it is JSON. */
+function requestIdOf(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined;
   try {
     return peekRequestId(JSON.parse(body));
   } catch {
@@ -36,7 +24,7 @@ export function errorFrames(): MiddlewareObj<WsEvent, WsResult> {
   return {
     onError: async (request) => {
       const error = request.error;
-      const known = asChatError(error);
+      const known = isChatError(error) ? error : undefined;
       if (known === undefined) logger.error('unexpected error', { error: error as Error });
       else logger.info('request refused', { code: known.code, reason: known.message });
 

@@ -22,8 +22,8 @@ export interface WsRequestContext {
 
 export interface WsEvent {
   readonly requestContext: WsRequestContext;
-  /** Raw text frame; Middy's JSON body parser replaces it with the parsed value on message routes. */
-  body?: unknown;
+  /** The text frame as the client sent it (absent on connect and disconnect). */
+  readonly body?: string;
   readonly headers?: Readonly<Record<string, string | undefined>>;
   readonly queryStringParameters?: Readonly<Record<string, string | undefined>>;
   readonly isBase64Encoded: boolean;
