@@ -30,6 +30,7 @@ lint: install ## ESLint (with the dependency rule) and Prettier
 
 typecheck: install ## TypeScript, strict
 	npx tsc -p tsconfig.json
+	npx tsc -p bench/tsconfig.json
 
 test: lint typecheck build ## Lint, type-check, build the bundles and run every test suite
 	$(JEST)

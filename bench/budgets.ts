@@ -86,9 +86,18 @@ export const BUDGETS: readonly Budget[] = [
   {
     id: 'cold-start-over-floor',
     what: 'cold start: median chat function initialisation over the SDK-clients floor',
-    limit: '<= 1.3',
+    // 1.12 to 1.13 measured in three runs at a load average of 2 to 3 on two shared cores.
+    limit: '<= 1.2',
     value: (r) => (r.coldStart === undefined ? undefined : 1 / r.coldStart.summary.floorShare),
-    ok: (v) => v <= 1.3,
+    ok: (v) => v <= 1.2,
+  },
+  {
+    id: 'init-async-hooks',
+    what: 'cold start: async hooks created at module initialisation, any function',
+    limit: '0 (the X-Ray SDK stays off the cold path)',
+    value: (r) =>
+      r.coldStart === undefined ? undefined : Math.max(0, ...r.coldStart.functions.map((f) => f.asyncHooks)),
+    ok: (v) => v === 0,
   },
   {
     id: 'bundle-gzip',

@@ -59,7 +59,12 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     fanOutRead: { rooms: 3, sizes: [10, 30], pageSize: 8, seedConcurrency: 4 },
     fanOutTime: { sizes: [20], latencyMs: 5, concurrency: 4, pageSize: 8, sequentialSample: 5 },
     endToEnd: { clients: 5, messages: 20, ratePerSecond: 20, warmup: 2, floorMessages: 20 },
-    coldStart: { runs: 2, analysisRuns: 1, functions: ['ping', 'authorizer'], slices: ['empty', 'tracer'] },
+    coldStart: {
+      runs: 2,
+      analysisRuns: 1,
+      functions: ['message', 'authorizer'],
+      slices: ['empty', 'tracer'],
+    },
     capacity: { connections: 40, relayMessages: 200, relayConcurrency: 8 },
     cost: COST,
   },

@@ -2,9 +2,12 @@
 // results object, so the document always shows the numbers of the last run.
 
 import { DEFAULT_CHAT_POLICY } from '../src/domain/index.js';
+import { ROUTE_TABLE } from '../src/handlers/route-table.js';
+import { messageRouteFunctions, messageRoutes } from './benchmarks/cold-start.js';
+import { median, ratio } from './lib/stats.js';
 import { PRICES } from './prices.js';
 import type { Profile } from './profiles.js';
-import type { BenchResults } from './results.js';
+import type { BenchResults, Machine } from './results.js';
 
 export interface Row {
   readonly bench: string;
@@ -38,6 +41,19 @@ const ms = (n: number) =>
 const x = (n: number) => (!Number.isFinite(n) ? '-' : n >= 10 ? `${num(n, 0)}x` : `${num(n, 2)}x`);
 const usd = (n: number) => `$${n >= 100 ? num(n, 0) : n >= 1 ? num(n, 2) : num(n, 3)}`;
 const mib = (n: number) => `${num(n, 1)} MiB`;
+const pct = (share: number) => (Number.isFinite(share) ? `${num(share * 100, 0)}%` : '-');
+const hooks = (n: number) => (n === 0 ? 'none' : n === 1 ? 'one async hook' : `${int(n)} async hooks`);
+/** `a to b`, or one value when both print alike. */
+const span = (values: readonly number[], format: (n: number) => string) => {
+  const low = format(Math.min(...values));
+  const high = format(Math.max(...values));
+  return low === high ? low : `${low} to ${high}`;
+};
+/** What the cold-start what-if puts the Tracer at init at, in ms and as a share of that cold start. */
+const tracerCost = (cold: NonNullable<BenchResults['coldStart']>) =>
+  cold.summary.tracerAtInitCostMs > 0
+    ? `${ms(cold.summary.tracerAtInitCostMs)} (${pct(cold.summary.tracerAtInitCostShare)})`
+    : `nothing measurable (${ms(cold.summary.tracerAtInitCostMs)}, within this run's noise)`;
 
 export function resultRows(results: BenchResults): Row[] {
   const rows: Row[] = [];
@@ -125,12 +141,12 @@ export function resultRows(results: BenchResults): Row[] {
     });
     add({
       bench: '4 cold start',
-      measure: `${cold.analysed} without the tracer (what-if): module init`,
-      ours: ms(cold.whatIf.withoutTracer.initMs),
-      baseline: `${ms(cold.whatIf.analysedMs)} as built`,
+      measure: `${cold.analysed} as built; with the tracer at init (what-if): module init`,
+      ours: ms(cold.whatIf.analysedMs),
+      baseline: `${ms(cold.whatIf.withTracerAtInit.initMs)} with tracer`,
       floor: ms(cold.whatIf.floorMs),
-      vsBaseline: x(cold.whatIf.withoutTracer.initMs / cold.whatIf.analysedMs),
-      vsFloor: x(cold.whatIf.withoutTracer.ratioToFloor),
+      vsBaseline: x(cold.whatIf.analysedMs / cold.whatIf.withTracerAtInit.initMs),
+      vsFloor: x(cold.whatIf.analysedMs / cold.whatIf.floorMs),
     });
   }
   const capacity = results.emulatorCapacity;
@@ -268,7 +284,9 @@ function readSection(read: NonNullable<BenchResults['fanOutRead']>): string[] {
       "Per item ours reads more bytes (its items carry their keys and the member's identity), which is why the",
       'read-unit ratio is smaller than the item ratio. Each Query asks for one member more than a page holds, so',
       'a room that fills its last page exactly costs no extra Query coming back empty (DynamoDB returns a',
-      'continuation key whenever it stops at the Limit): `ceil(N / page size)` Queries.',
+      'continuation key whenever it stops at the Limit): `ceil(N / page size)` Queries. The member asked for',
+      'beyond a page is the first of the next one and is read again by the next Query, so ours reads',
+      '`N + Queries - 1` items.',
     ),
   ];
 }
@@ -339,11 +357,11 @@ function timeSection(time: NonNullable<BenchResults['fanOutTime']>): string[] {
   if (traced !== undefined) {
     blocks.push(
       para(
-        `With the Powertools Tracer's module loaded, as it is in every function, the same ${int(largest.members)}-client`,
-        `fan-out used ${ms(traced.cpuMsPer1000)} of CPU per 1,000 deliveries instead of ${ms(largest.ours.cpuMsPer1000)}`,
-        `(${x(traced.cpuMsPer1000 / largest.ours.cpuMsPer1000)}) and took ${ms(traced.ms)} instead of ${ms(largest.ours.ms)}. Importing the X-Ray SDK`,
-        'creates a `cls-hooked` namespace, which switches on async hooks for the whole process whether tracing',
-        'is enabled or not, and every promise pays for them.',
+        `With the Powertools Tracer's module loaded, as it is in a function only when \`SDK_TRACING=on\` (the`,
+        `default is off), the same ${int(largest.members)}-client fan-out used ${ms(traced.cpuMsPer1000)} of CPU per 1,000 deliveries`,
+        `instead of ${ms(largest.ours.cpuMsPer1000)} (${x(traced.cpuMsPer1000 / largest.ours.cpuMsPer1000)}) and took ${ms(traced.ms)} instead of ${ms(largest.ours.ms)}.`,
+        'Importing the X-Ray SDK creates a `cls-hooked` namespace, which switches on async hooks for the whole',
+        'process, and every promise pays for them; with SDK tracing off the functions never import it.',
       ),
     );
   }
@@ -393,7 +411,7 @@ function endToEndSection(e2e: NonNullable<BenchResults['endToEnd']>): string[] {
       'the rate limit, the sequence number, the membership check, the message, the member pages),',
       `${num(per.readUnits ?? Number.NaN, 2)} read and ${num(per.writeUnits ?? Number.NaN, 2)} write units, and ${num(per.billableMessages, 1)}`,
       `API Gateway messages (${num(per.messagesIn, 1)} in, ${num(per.messagesOut, 1)} out: the ack and one per member). The`,
-      `sendMessage handler took ${ms(per.handlerMsMedian)} (median; p95 ${ms(per.handlerMsP95)}), most of it in DynamoDB Local, whose`,
+      `\`${ROUTE_TABLE.routes['sendMessage'] ?? 'sendMessage'}\` function took ${ms(per.handlerMsMedian)} per \`sendMessage\` frame (median; p95 ${ms(per.handlerMsP95)}), most of it in DynamoDB Local, whose`,
       'requests take milliseconds each here and are made one after another before the fan-out starts.',
     ),
     para(
@@ -411,7 +429,16 @@ function coldStartSection(cold: NonNullable<BenchResults['coldStart']>): string[
   const group = chat.length > 0 ? chat : cold.functions;
   const sizes = group.map((f) => f.bundleKiB);
   const inits = group.map((f) => f.initMs);
-  const analysedKiB = cold.functions.find((f) => f.name === cold.analysed)?.bundleKiB ?? Number.NaN;
+  const analysedTiming = cold.functions.find((f) => f.name === cold.analysed);
+  const withTracer = cold.whatIf.withTracerAtInit;
+  const routes = messageRoutes();
+  const served =
+    cold.messageRouteFunctions.length === 1
+      ? `one function, \`${cold.messageRouteFunctions[0] ?? ''}\``
+      : `${cold.messageRouteFunctions.length} functions (${cold.messageRouteFunctions.map((f) => `\`${f}\``).join(', ')})`;
+  const others = slices.filter(
+    (sl) => !sl.slice.startsWith('sdk-') && sl.slice !== 'empty' && sl.slice !== 'tracer',
+  );
   return [
     '## 4. Cold start',
     para(
@@ -455,42 +482,315 @@ function coldStartSection(cold: NonNullable<BenchResults['coldStart']>): string[
     para(
       'Alone, a slice also pays for the Node built-ins it is first to load (`http`, `https`, `crypto`, ...),',
       'which inside a function the SDK has loaded already, so slices overlap and overstate what removing one',
-      `would save. The what-if measures it in place: ${cold.analysed} bundled with the Powertools Tracer replaced by a`,
-      `no-op (and with it the X-Ray SDK, \`cls-hooked\` and \`semver\`; \`${cold.summary.largestOwnSlice}\` is the largest slice after the SDK)`,
-      `initialises in ${ms(cold.whatIf.withoutTracer.initMs)} instead of ${ms(cold.whatIf.analysedMs)}: ${ms(cold.summary.tracerSavingMs)}, or`,
-      `${num(cold.summary.tracerSavingShare * 100, 0)}%, for ${num(analysedKiB - cold.whatIf.withoutTracer.bundleKiB, 0)} KiB less bundle. Leaving the SDK out of the bundle is worse,`,
-      `not better: the floor loading the SDK from \`node_modules\` takes ${ms(cold.whatIf.floorUnbundled.initMs)} against`,
-      `${ms(cold.whatIf.floorMs)} bundled (${x(cold.whatIf.floorUnbundled.initMs / cold.whatIf.floorMs)}). The functions build their clients on first invocation`,
-      '(the container is lazy), so their times include loading the SDK but not constructing the clients, which',
-      "the floor does: if anything, the SDK's share is understated.",
-    ),
-    para(
-      '**Recommendation.** Cut the number of cold starts rather than their length, and keep the SDK bundled',
-      `and minified as \`make build\` does. The ${group.length} chat functions are one bundle (${num(Math.min(...sizes), 0)} to`,
-      `${num(Math.max(...sizes), 0)} KiB) with one initialisation (${ms(Math.min(...inits))} to ${ms(Math.max(...inits))} here), and each keeps its`,
-      'own pool of warm containers, so a rarely used route (`whoami`, `presence`, `typing`, `history`)',
-      'cold-starts far more often than it would in a shared pool. Serve the WebSocket message routes from one',
-      'function: `$default` already dispatches every action, so the route table can point every message route',
-      'at it, keeping `connect`, `disconnect`, the authorizer and the backend API apart where their permissions',
-      'differ. Every cold start then warms a container for all message routes, and provisioned concurrency,',
-      'where the first message must not wait, is bought once instead of per route.',
-    ),
-    para(
-      ...(cold.summary.tracerSavingShare >= 0.05
-        ? [
-            `Of our own dependencies only the tracer is worth a decision: ${ms(cold.summary.tracerSavingMs)}`,
-            `(${num(cold.summary.tracerSavingShare * 100, 0)}%) of every cold start, and at run time the async hooks its X-Ray SDK`,
-            'installs (benchmark 2). The functions run with `tracing_config` `Active`, so it is in use; if the',
-            'subsegments it adds for SDK calls are not read, remove the Tracer, `captureAWSv3Client` and',
-            "`captureLambdaHandler`, and keep Lambda's own Active tracing, which records every invocation with",
-            'no code in the function.',
-          ]
+      `would save. The what-if measures the tracer in place: \`${cold.analysed}\` bundled with the Powertools Tracer`,
+      'and its middleware imported, and a Tracer constructed, at module initialisation',
+      '(`bench/cold-start/message-with-tracer.ts`; with it come the X-Ray SDK, `cls-hooked` and `semver`;',
+      `\`${cold.summary.largestOwnSlice}\` is the largest slice after the SDK). It initialises in ${ms(withTracer.initMs)} against`,
+      `${ms(cold.whatIf.analysedMs)} as built: the Tracer at init costs ${tracerCost(cold)} of that cold start (median of`,
+      `the paired, run-by-run differences). Importing it creates ${hooks(withTracer.asyncHooks)}; importing the function as`,
+      `built creates ${hooks(cold.whatIf.analysedAsyncHooks)}.`,
+      ...(analysedTiming === undefined
+        ? []
         : [
-            `None of our own dependencies is worth trimming for cold start: the largest, the tracer, is worth`,
-            `${num(cold.summary.tracerSavingShare * 100, 0)}% of it.`,
+            `The two bundles are within ${num(Math.abs(withTracer.bundleKiB - analysedTiming.bundleKiB), 1)} KiB of each other`,
+            `(${num(analysedTiming.bundleKiB, 0)} KiB): the function carries the Tracer for \`SDK_TRACING=on\` and evaluates it only then.`,
           ]),
+      'Leaving the SDK out of the bundle is worse, not better: the floor loading the SDK from `node_modules`',
+      `takes ${ms(cold.whatIf.floorUnbundled.initMs)} against ${ms(cold.whatIf.floorMs)} bundled (${x(cold.whatIf.floorUnbundled.initMs / cold.whatIf.floorMs)}). The functions build their`,
+      'clients on first invocation (the container is lazy), so their times include loading the SDK but not',
+      "constructing the clients, which the floor does: if anything, the SDK's share is understated.",
     ),
+    '### What the functions do about it',
+    para(
+      'The SDK stays bundled and minified, as `make build` does: it is most of every cold start, and it loads',
+      'faster bundled than from `node_modules`. What is left to act on is how often a cold start happens and',
+      'our own share of it.',
+    ),
+    bullets([
+      [
+        `**One function for the message routes.** The ${routes.length} WebSocket message routes (\`$default\` and one per`,
+        `action) are served by ${served}${analysedTiming === undefined ? '' : ` (${num(analysedTiming.bundleKiB, 0)} KiB, ${ms(analysedTiming.initMs)} to initialise here)`};`,
+        '`connect`, `disconnect`, the authorizer and the backend API keep functions of their own, where their',
+        `permissions differ. Besides the authorizer that makes ${group.length} function${group.length === 1 ? '' : 's'} of ${span(sizes, (v) => num(v, 0))} KiB`,
+        `taking ${span(inits, ms)} to initialise. A cold start of \`${cold.analysed}\` warms a container for every`,
+        'message route, so a rarely used route (`whoami`, `presence`, `typing`, `history`) does not cold-start',
+        'in a pool of its own, and provisioned concurrency, where the first message must not wait, is bought',
+        'once instead of per route.',
+      ].join(' '),
+      [
+        '**The Tracer off the cold path.** The Powertools Tracer loads only when `SDK_TRACING=on`, on the first',
+        'invocation (`src/handlers/runtime/tracing.ts`). By default it is bundled but never evaluated, so the',
+        `${tracerCost(cold)} the what-if measures stays out of every cold start, and so do`,
+        'the async hooks its X-Ray SDK installs, which every promise of the process pays for at run time',
+        '(benchmark 2).',
+        "Lambda's own Active tracing records every invocation with no code in the function; `SDK_TRACING=on`",
+        'adds a subsegment for each SDK call, at that price.',
+      ].join(' '),
+    ]),
+    ...(others.length > 0
+      ? [
+          para(
+            `Our other dependencies are not worth trimming for cold start: alone, ${others.map((sl) => `\`${sl.slice}\``).join(', ')} add`,
+            `${ms(Math.max(...others.map((sl) => sl.addedMs)))} at most, each.`,
+          ),
+        ]
+      : []),
   ];
+}
+
+type DeepPartial<T> = T extends readonly (infer U)[]
+  ? readonly DeepPartial<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** An earlier run's results.json (bench/before.json) as read from disk: any field may be missing. */
+export type EarlierResults = DeepPartial<BenchResults> & {
+  readonly coldStart?: {
+    /**
+     * Runs whose functions loaded the Powertools Tracer at init measured it with the opposite what-if, the
+     * function with the Tracer taken out; these are that what-if's saving and its share.
+     */
+    readonly summary?: { readonly tracerSavingMs?: number; readonly tracerSavingShare?: number };
+    readonly whatIf?: { readonly withoutTracer?: { readonly bundleKiB?: number } };
+  };
+};
+
+/** An array, or none: an earlier run's file is not trusted to hold what this one does. */
+const list = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** A finite number, or undefined: an earlier run's file is not trusted to hold what this one does. */
+const finite = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+function describeRun(run: {
+  readonly date?: string;
+  readonly profile?: string;
+  readonly durationS?: number;
+  readonly machine?: DeepPartial<Machine>;
+}): string {
+  const m: DeepPartial<Machine> = typeof run.machine === 'object' && run.machine !== null ? run.machine : {};
+  const cpus = finite(m.cpus);
+  const memory = finite(m.memoryGiB);
+  const load = finite(m.loadAtStart);
+  const duration = finite(run.durationS);
+  const parts = [
+    text(run.profile) === undefined ? undefined : `profile \`${run.profile}\``,
+    duration === undefined ? undefined : `${int(duration)} s`,
+    cpus === undefined
+      ? undefined
+      : `on ${cpus} cores${text(m.cpuModel) === undefined ? '' : ` (${m.cpuModel})`}`,
+    memory === undefined ? undefined : `${num(memory, 1)} GiB of memory`,
+    text(m.node) === undefined ? undefined : `Node.js ${m.node}`,
+    text(m.os),
+    load === undefined ? undefined : `load average ${num(load, 2)} at the start`,
+  ].filter((p) => p !== undefined);
+  return `${text(run.date)?.slice(0, 10) ?? 'undated'}${parts.length > 0 ? `, ${parts.join(', ')}` : ''}`;
+}
+
+/**
+ * The functions of a cold-start run that served the WebSocket message routes: the run's own list when it
+ * recorded one, else the functions named after a message route, one function per route as routes were
+ * once served.
+ */
+function routeFunctionsOf(cold: EarlierResults['coldStart']): string[] | undefined {
+  const recorded = list(cold?.messageRouteFunctions).filter(
+    (name): name is string => typeof name === 'string',
+  );
+  if (recorded !== undefined && recorded.length > 0) return recorded;
+  const routes = messageRoutes();
+  const named = list(cold?.functions)
+    .map((f) => f?.name)
+    .filter(
+      (name): name is string => name !== undefined && (routes.includes(name) || routes.includes(`$${name}`)),
+    );
+  return named.length > 0 ? named : undefined;
+}
+
+function routeFunctionsOverFloor(cold: EarlierResults['coldStart'], names: readonly string[] | undefined) {
+  if (names === undefined) return undefined;
+  const ratios = list(cold?.functions)
+    .filter((f) => f?.name !== undefined && names.includes(f.name))
+    .map((f) => finite(f?.ratioToFloor))
+    .filter((r): r is number => r !== undefined);
+  return ratios.length > 0 ? median(ratios) : undefined;
+}
+
+/** Before and after: an earlier run (bench/before.json) against this one, row by row where both measured. */
+function beforeAfterSection(before: EarlierResults, now: BenchResults): string[] {
+  const rows: string[][] = [];
+  const add = (measure: string, b: unknown, n: unknown, format: (value: number) => string) => {
+    const then = finite(b);
+    const current = finite(n);
+    if (then === undefined || current === undefined) return;
+    rows.push([measure, format(then), format(current), x(ratio(current, then))]);
+  };
+  const count = (value: number) => int(value);
+
+  // Cold start and the functions serving the message routes.
+  const beforeCold = before.coldStart;
+  const nowCold = now.coldStart;
+  const beforeRouteFunctions = routeFunctionsOf(beforeCold);
+  const nowRouteFunctions = nowCold?.messageRouteFunctions ?? messageRouteFunctions();
+  add(
+    `function bundles serving the ${messageRoutes().length} WebSocket message routes`,
+    beforeRouteFunctions?.length,
+    nowRouteFunctions.length,
+    count,
+  );
+  if (nowCold !== undefined) {
+    const chat = (fns: readonly ({ readonly name?: string } | undefined)[] | undefined) =>
+      (fns ?? []).filter((f) => f?.name !== undefined && f.name !== 'authorizer').length;
+    add(
+      `cold start: median module init of the functions besides the authorizer (${chat(list(beforeCold?.functions))} before, ${chat(nowCold.functions)} now)`,
+      beforeCold?.summary?.chatInitMedianMs,
+      nowCold.summary.chatInitMedianMs,
+      ms,
+    );
+    const floorShare = finite(beforeCold?.summary?.floorShare);
+    add(
+      'cold start: that median over the SDK-clients floor',
+      floorShare === undefined ? undefined : 1 / floorShare,
+      1 / nowCold.summary.floorShare,
+      x,
+    );
+    add(
+      'cold start: function(s) serving the message routes, init over the floor (median)',
+      routeFunctionsOverFloor(beforeCold, beforeRouteFunctions),
+      routeFunctionsOverFloor(nowCold, nowRouteFunctions),
+      x,
+    );
+  }
+
+  // Fan-out read: rooms of the same size, paged alike.
+  const beforeRead = before.fanOutRead;
+  if (now.fanOutRead !== undefined && beforeRead?.pageSize === now.fanOutRead.pageSize) {
+    for (const row of now.fanOutRead.rows) {
+      const then = list(beforeRead.rows).find(
+        (r) => r?.members === row.members && r.tableItems === row.tableItems,
+      );
+      add(
+        `fan-out read: Queries per broadcast, room of ${int(row.members)} (${now.fanOutRead.pageSize} a page)`,
+        then?.ours?.requests,
+        row.ours.requests,
+        count,
+      );
+    }
+  }
+
+  // End to end: the same crowd at the same rate.
+  const e2e = now.endToEnd;
+  const beforeE2e = before.endToEnd;
+  if (
+    e2e !== undefined &&
+    beforeE2e?.clients === e2e.clients &&
+    beforeE2e.ratePerSecond === e2e.ratePerSecond
+  ) {
+    add(
+      'end to end: DynamoDB requests per message',
+      beforeE2e.perMessage?.dynamoRequests,
+      e2e.perMessage.dynamoRequests,
+      (v) => num(v, 2),
+    );
+    for (const p of ['p50', 'p95', 'p99'] as const) {
+      add(`end to end: ${p} send to receive over the floor`, beforeE2e.ratios?.[p], e2e.ratios[p], x);
+    }
+  }
+
+  // Fan-out time: the largest room, at the same latency and concurrency.
+  const time = now.fanOutTime;
+  const largest = time?.rows.at(-1);
+  const beforeTime = before.fanOutTime;
+  const then = list(beforeTime?.rows).find((r) => r?.members === largest?.members);
+  // Runs with the opposite cold-start what-if are runs whose functions loaded the Tracer at init.
+  const tracerWasAtInit = finite(beforeCold?.summary?.tracerSavingMs) !== undefined;
+  if (
+    time !== undefined &&
+    largest !== undefined &&
+    then !== undefined &&
+    beforeTime?.latencyMs === time.latencyMs &&
+    beforeTime.concurrency === time.concurrency
+  ) {
+    const label = `fan-out, ${int(largest.members)} clients`;
+    add(`${label}: time over the ideal`, then.ours?.ratioToIdeal, largest.ours.ratioToIdeal, x);
+    add(
+      `${label}: sender CPU per 1,000 deliveries, Tracer not loaded in either run`,
+      then.ours?.cpuMsPer1000,
+      largest.ours.cpuMsPer1000,
+      ms,
+    );
+    if (tracerWasAtInit) {
+      const thenTraced = then.oursWithTracer?.cpuMsPer1000;
+      add(
+        `${label}: CPU per 1,000 deliveries with the Tracer as the functions load it (before: at init; now: not loaded)`,
+        thenTraced,
+        largest.ours.cpuMsPer1000,
+        ms,
+      );
+      const thenAll = finite(then.promiseAll?.cpuMsPer1000);
+      add(
+        `${label}: the same over the Promise.all baseline's CPU`,
+        thenAll === undefined ? undefined : ratio(finite(thenTraced) ?? Number.NaN, thenAll),
+        ratio(largest.ours.cpuMsPer1000, largest.promiseAll.cpuMsPer1000),
+        x,
+      );
+    }
+  }
+
+  // Cost: the same room priced.
+  const cost = now.cost;
+  const beforeCost = before.cost;
+  if (cost !== undefined && beforeCost?.config?.members === cost.config.members) {
+    const label = `cost per million messages, room of ${int(cost.config.members)}`;
+    add(`${label}: ours`, beforeCost.totalOurs, cost.totalOurs, (v) => `$${v.toFixed(2)}`);
+    add(`${label}: ours over the classic design`, beforeCost.ratio, cost.ratio, x);
+  }
+
+  const blocks = [
+    '## Before and after',
+    para(
+      `**Before**: the run kept in \`bench/before.json\`, ${describeRun(before)}. **Now**: the last run, ${describeRun(now)}.`,
+      'Both machines are shared, so compare the ratios; absolute times move with whatever else runs at the',
+      'same time.',
+      ...(before.profile !== undefined && before.profile !== now.profile
+        ? [
+            `The two runs are of different profiles (\`${before.profile}\` before, \`${now.profile}\` now): only what was`,
+            'measured at the same sizes is compared.',
+          ]
+        : []),
+    ),
+    rows.length > 0
+      ? markdownTable(['Measure', 'Before', 'Now', 'Now / before'], rows)
+      : para('The two runs have nothing measured alike to compare.'),
+  ];
+  const thenCost = finite(beforeCold?.summary?.tracerSavingMs);
+  const thenAnalysedKiB = finite(
+    list(beforeCold?.functions).find((f) => f?.name === beforeCold?.analysed)?.bundleKiB,
+  );
+  const thenStrippedKiB = finite(beforeCold?.whatIf?.withoutTracer?.bundleKiB);
+  const thenBundleSaved =
+    thenAnalysedKiB === undefined || thenStrippedKiB === undefined
+      ? undefined
+      : thenAnalysedKiB - thenStrippedKiB;
+  if (thenCost !== undefined && nowCold !== undefined) {
+    blocks.push(
+      para(
+        'The Powertools Tracer: in the run before, the functions loaded it at init, and its what-if (the',
+        `function with the Tracer taken out) put its cost at ${ms(thenCost)} (${pct(finite(beforeCold?.summary?.tracerSavingShare) ?? Number.NaN)} of the cold start). Now the`,
+        'functions leave it unloaded unless `SDK_TRACING=on`, and the what-if that loads it at init puts its',
+        `cost at ${tracerCost(nowCold)}.`,
+        ...(thenBundleSaved === undefined
+          ? []
+          : [
+              `The earlier what-if also took the Tracer's code out of the bundle (${num(thenBundleSaved, 0)} KiB less to load); the`,
+              'functions still carry it, unevaluated, for `SDK_TRACING=on`.',
+            ]),
+      ),
+    );
+  }
+  return blocks;
 }
 
 function capacitySection(capacity: NonNullable<BenchResults['emulatorCapacity']>): string[] {
@@ -560,8 +860,11 @@ function costSection(cost: NonNullable<BenchResults['cost']>): string[] {
   ];
 }
 
-/** docs/performance.md: what is measured, how to reproduce it, the last run's numbers, the budgets. */
-export function renderMarkdown(results: BenchResults, profile: Profile): string {
+/**
+ * docs/performance.md: what is measured, how to reproduce it, the last run's numbers (against an earlier
+ * run's when one is given), the budgets.
+ */
+export function renderMarkdown(results: BenchResults, profile: Profile, before?: EarlierResults): string {
   const m = results.machine;
   const rows = resultRows(results);
   const blocks: string[] = [
@@ -586,7 +889,9 @@ export function renderMarkdown(results: BenchResults, profile: Profile): string 
       'DynamoDB Local, like the test suites, and only talks to loopback. Progress goes to stderr, the table to',
       'stdout. The harness is in `bench/` (sizes in `bench/profiles.ts`, prices in `bench/prices.ts`, budgets in',
       '`bench/budgets.ts`); `test/bench` runs it at the smoke size as part of `make test` and checks that it',
-      'produces well-formed results, never how fast anything is.',
+      'produces well-formed results, never how fast anything is. Only a whole `full` run writes',
+      '`bench/results.json` and this file; a smoke or partial run without `--out` writes to `tmp/bench`.',
+      'When `bench/before.json` holds an earlier run, this file compares the two.',
     ),
     '## Last run',
     para(
@@ -600,6 +905,7 @@ export function renderMarkdown(results: BenchResults, profile: Profile): string 
       rows.map((row) => COLUMNS.map(([key]) => row[key])),
     ),
   ];
+  if (before !== undefined) blocks.push(...beforeAfterSection(before, results));
   if (results.fanOutRead !== undefined) blocks.push(...readSection(results.fanOutRead));
   if (results.fanOutTime !== undefined) blocks.push(...timeSection(results.fanOutTime));
   if (results.endToEnd !== undefined) blocks.push(...endToEndSection(results.endToEnd));

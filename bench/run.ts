@@ -1,9 +1,12 @@
 // `make bench`: runs the benchmarks, prints one results table, writes bench/results.json and
-// docs/performance.md. Options: --profile full|smoke, --out <dir> (both files there instead),
-// --only a,b (benchmark names as in results.json).
+// docs/performance.md, comparing the run with bench/before.json when that file is there. Options:
+// --profile full|smoke, --out <dir> (both files there instead), --only a,b (benchmark names as in
+// results.json). Only a whole `full` run writes the committed files: a smoke or partial run without --out
+// writes to tmp/bench.
 
 import './lib/quiet-handlers.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
@@ -11,7 +14,7 @@ import { runBenchmarks } from './harness.js';
 import { REPO_ROOT } from './lib/children.js';
 import { stderrLog } from './lib/log.js';
 import { PROFILES, type ProfileName } from './profiles.js';
-import { renderMarkdown, renderText, resultRows } from './report.js';
+import { renderMarkdown, renderText, resultRows, type EarlierResults } from './report.js';
 import { BENCHMARKS, checkResults, type BenchmarkName } from './results.js';
 
 const { values } = parseArgs({
@@ -39,13 +42,32 @@ async function formatted(file: string, text: string, parser: 'json' | 'markdown'
   return prettier.format(text, { ...config, parser });
 }
 
+/** The earlier run to compare with, if there is one; a file that does not parse is reported and skipped. */
+async function earlierRun(): Promise<EarlierResults | undefined> {
+  const file = join(REPO_ROOT, 'bench/before.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as EarlierResults) : undefined;
+  } catch (error) {
+    stderrLog(`bench/before.json is not readable JSON, no comparison: ${String(error)}`);
+    return undefined;
+  }
+}
+
+// The committed files hold a whole `full` run; anything less goes to tmp/bench unless --out says where.
+const whole = profile.name === 'full' && only === undefined;
+const outDir = values.out ?? (whole ? undefined : join(REPO_ROOT, 'tmp/bench'));
 const resultsFile =
-  values.out === undefined ? join(REPO_ROOT, 'bench/results.json') : join(values.out, 'results.json');
+  outDir === undefined ? join(REPO_ROOT, 'bench/results.json') : join(outDir, 'results.json');
 const docFile =
-  values.out === undefined ? join(REPO_ROOT, 'docs/performance.md') : join(values.out, 'performance.md');
-if (values.out !== undefined) await mkdir(values.out, { recursive: true });
+  outDir === undefined ? join(REPO_ROOT, 'docs/performance.md') : join(outDir, 'performance.md');
+if (outDir !== undefined) await mkdir(outDir, { recursive: true });
 await writeFile(resultsFile, await formatted(resultsFile, JSON.stringify(results), 'json'));
-await writeFile(docFile, await formatted(docFile, renderMarkdown(results, profile), 'markdown'));
+await writeFile(
+  docFile,
+  await formatted(docFile, renderMarkdown(results, profile, await earlierRun()), 'markdown'),
+);
 
 process.stdout.write(`${renderText(resultRows(results))}\n`);
 const missed = results.budgets.filter((b) => !b.ok);

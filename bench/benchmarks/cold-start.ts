@@ -1,10 +1,12 @@
 // Benchmark 4, cold start: per function, the bundle's size (minified, gzipped) and its module
 // initialisation time (median over fresh Node processes importing dist/functions/<name>/index.mjs),
 // against a floor handler that only constructs the same SDK clients, bundled the same way. To find what
-// dominates: the bundle's bytes by package (esbuild metafile), the import time of each dependency
-// bundled alone, and the function bundled without the tracer.
+// dominates: the bundle's bytes by package (esbuild metafile) and the import time of each dependency
+// bundled alone. Two what-ifs, each timed with its original in the same loop: the `message` function
+// with the Powertools Tracer loaded at init (the usual way to use it; the functions load it only when
+// SDK_TRACING=on), and the floor with the SDK left in node_modules.
 
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
@@ -38,6 +40,8 @@ export interface BundleTiming {
   readonly initMs: number;
   /** initMs / the floor's. */
   readonly ratioToFloor: number;
+  /** Async hooks created while the bundle was imported (the X-Ray SDK's `cls-hooked` creates one). */
+  readonly asyncHooks: number;
 }
 
 export interface PackageShare {
@@ -60,16 +64,20 @@ export interface ColdStartResult {
   readonly environment: string;
   readonly floor: BundleTiming;
   readonly functions: readonly BundleTiming[];
-  /** The representative chat function the analysis looks into. */
+  /** The function the analysis looks into: the one serving every WebSocket message route. */
   readonly analysed: string;
+  /** The distinct functions serving the WebSocket message routes (every route but $connect and $disconnect). */
+  readonly messageRouteFunctions: readonly string[];
   readonly packages: readonly PackageShare[];
   readonly slices: readonly SliceTiming[];
   readonly whatIf: {
     /** The analysed function and the floor, timed in the same loop as the what-ifs. */
     readonly analysedMs: number;
+    /** Async hooks the analysed function's import created. */
+    readonly analysedAsyncHooks: number;
     readonly floorMs: number;
-    /** The analysed function with the tracer replaced by a no-op. */
-    readonly withoutTracer: BundleTiming;
+    /** The analysed function with the Powertools Tracer imported and constructed at init. */
+    readonly withTracerAtInit: BundleTiming;
     /** The floor with the SDK left in node_modules instead of bundled. */
     readonly floorUnbundled: BundleTiming;
   };
@@ -79,9 +87,13 @@ export interface ColdStartResult {
     readonly floorShare: number;
     /** The slice that adds the most, the SDK clients aside. */
     readonly largestOwnSlice: string;
-    /** Median of the paired, run-by-run differences between the analysed function and its what-if. */
-    readonly tracerSavingMs: number;
-    readonly tracerSavingShare: number;
+    /**
+     * What loading the Tracer at init costs, and so what keeping it off the cold path saves: the median of
+     * the paired, run-by-run differences between the what-if and the analysed function as built.
+     */
+    readonly tracerAtInitCostMs: number;
+    /** That cost as a share of the what-if's initialisation (the cold start it would otherwise be). */
+    readonly tracerAtInitCostShare: number;
   };
 }
 
@@ -119,14 +131,21 @@ function functionBuildOptions(entry: string, outfile: string): BuildOptions {
   };
 }
 
-const withoutTracer: Plugin = {
-  name: 'bench-without-tracer',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@aws-lambda-powertools\/tracer(\/middleware)?$/ }, () => ({
-      path: join(HERE, 'tracer-stub.ts'),
-    }));
-  },
-};
+/** The function the analysis looks into: every WebSocket message route is served by it. */
+const ANALYSED: FunctionName = 'message';
+
+/** Route keys of the WebSocket connection lifecycle; every other route carries a client's message. */
+const LIFECYCLE_ROUTES = new Set(['$connect', '$disconnect']);
+
+/** The WebSocket route keys that carry a client's message: `$default` and one per action. */
+export function messageRoutes(): string[] {
+  return Object.keys(ROUTE_TABLE.routes).filter((route) => !LIFECYCLE_ROUTES.has(route));
+}
+
+/** The distinct functions the route table has serve the WebSocket message routes. */
+export function messageRouteFunctions(): string[] {
+  return [...new Set(messageRoutes().map((route) => ROUTE_TABLE.routes[route] as string))];
+}
 
 /** The package an input file of the bundle belongs to (the last node_modules segment wins). */
 function packageOf(input: string): string {
@@ -151,17 +170,26 @@ function packagesOf(metafile: Metafile): PackageShare[] {
 }
 
 /**
- * What the child runs: import the bundle and report how long the import took. Node's own start-up is
- * outside the measurement; Lambda's runtime start-up is outside our control too.
+ * What the child runs: import the bundle and report how long the import took and how many async hooks it
+ * created (counted by wrapping `createHook`, which bundled CommonJS code reaches through `require`). Node's
+ * own start-up is outside the measurement; Lambda's runtime start-up is outside our control too.
  */
 const IMPORT_SCRIPT =
+  "import hooks from 'node:async_hooks'; let created = 0; const createHook = hooks.createHook;" +
+  'hooks.createHook = (...args) => { created += 1; return createHook(...args); };' +
   'const t0 = performance.now(); await import(process.env.BENCH_BUNDLE_URL);' +
-  'process.stdout.write(String(performance.now() - t0));';
+  'process.stdout.write(JSON.stringify({ ms: performance.now() - t0, asyncHooks: created }));';
 
-async function importMs(file: string): Promise<number> {
+interface ImportSample {
+  readonly ms: number;
+  readonly asyncHooks: number;
+}
+
+async function importOnce(file: string): Promise<ImportSample> {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT], {
-    // What a function sees at import in Lambda, minus the Lambda markers: the tracer stays off, as
-    // it does outside Lambda, but every module is evaluated all the same.
+    // What a function sees at import in Lambda, minus the Lambda markers. SDK_TRACING is unset, its
+    // default (off), so the functions leave the Tracer unloaded; the what-if that imports it at init has
+    // every module evaluated all the same (a Tracer outside Lambda only stops recording).
     env: {
       PATH: process.env['PATH'] ?? '',
       AWS_REGION: 'us-east-1',
@@ -173,9 +201,16 @@ async function importMs(file: string): Promise<number> {
     },
     cwd: tmpdir(),
   });
-  const ms = Number(stdout);
-  if (!Number.isFinite(ms)) throw new Error(`could not time the import of ${file}: ${stdout}`);
-  return ms;
+  let sample: Partial<ImportSample> = {};
+  try {
+    sample = JSON.parse(stdout) as Partial<ImportSample>;
+  } catch {
+    // Reported below.
+  }
+  const { ms, asyncHooks } = sample;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || typeof asyncHooks !== 'number')
+    throw new Error(`could not time the import of ${file}: ${stdout}`);
+  return { ms, asyncHooks };
 }
 
 async function sizes(file: string): Promise<{ bundleKiB: number; gzipKiB: number }> {
@@ -183,13 +218,25 @@ async function sizes(file: string): Promise<{ bundleKiB: number; gzipKiB: number
   return { bundleKiB: code.length / 1024, gzipKiB: gzipSync(code).length / 1024 };
 }
 
+interface Timed {
+  /** Import times in ms, per target, in run order. */
+  readonly samples: Map<string, number[]>;
+  /** Async hooks each target's import created (the most any run saw). */
+  readonly asyncHooks: Map<string, number>;
+}
+
 /** Times every target `runs` times, interleaved, so a change in machine load hits them all alike. */
-async function timeAll(files: ReadonlyMap<string, string>, runs: number): Promise<Map<string, number[]>> {
+async function timeAll(files: ReadonlyMap<string, string>, runs: number): Promise<Timed> {
   const samples = new Map<string, number[]>([...files.keys()].map((name) => [name, []]));
+  const asyncHooks = new Map<string, number>([...files.keys()].map((name) => [name, 0]));
   for (let i = 0; i < runs; i += 1) {
-    for (const [name, file] of files) samples.get(name)?.push(await importMs(file));
+    for (const [name, file] of files) {
+      const sample = await importOnce(file);
+      samples.get(name)?.push(sample.ms);
+      asyncHooks.set(name, Math.max(asyncHooks.get(name) ?? 0, sample.asyncHooks));
+    }
   }
-  return samples;
+  return { samples, asyncHooks };
 }
 
 const medians = (samples: ReadonlyMap<string, number[]>) =>
@@ -205,13 +252,13 @@ function pairedDifference(samples: ReadonlyMap<string, number[]>, a: string, b: 
 export async function runColdStart(config: ColdStartConfig, log: Log): Promise<ColdStartResult> {
   const names = config.functions ?? Object.keys(ROUTE_TABLE.functions);
   const bundleOf = (name: string) => join(REPO_ROOT, 'dist/functions', name, 'index.mjs');
-  const missing = names.filter((name) => !existsSync(bundleOf(name)));
+  const analysed = ANALYSED;
+  const missing = [...new Set([...names, analysed])].filter((name) => !existsSync(bundleOf(name)));
   if (missing.length > 0)
     throw new Error(`bundles missing (${missing.join(', ')}): run \`make build\` first`);
 
-  const analysed = names.includes('sendMessage') ? 'sendMessage' : (names[0] as string);
-  const entryOf = (name: string) =>
-    join(REPO_ROOT, 'src/handlers/functions', ROUTE_TABLE.functions[name as FunctionName].entry);
+  const entryOf = (name: FunctionName) =>
+    join(REPO_ROOT, 'src/handlers/functions', ROUTE_TABLE.functions[name].entry);
   const work = await mkdtemp(join(tmpdir(), 'roomcast-bench-'));
   try {
     // The floor, the slices and the what-ifs, bundled the way the functions are.
@@ -228,8 +275,8 @@ export async function runColdStart(config: ColdStartConfig, log: Log): Promise<C
       ...functionBuildOptions(entryOf(analysed), join(work, 'analysed', 'index.mjs')),
       write: false,
     });
-    const noTracerFile = join(work, 'without-tracer', 'index.mjs');
-    await build({ ...functionBuildOptions(entryOf(analysed), noTracerFile), plugins: [withoutTracer] });
+    const withTracerFile = join(work, 'with-tracer-at-init', 'index.mjs');
+    await build(functionBuildOptions(join(HERE, 'message-with-tracer.ts'), withTracerFile));
     // The SDK loaded from node_modules, as it would be if it were not bundled.
     const unbundledDir = join(work, 'floor-unbundled');
     await mkdir(unbundledDir, { recursive: true });
@@ -246,35 +293,42 @@ export async function runColdStart(config: ColdStartConfig, log: Log): Promise<C
       ['(floor)', floorFile],
       ...names.map((n) => [n, bundleOf(n)] as const),
     ]);
-    const mainMs = medians(await timeAll(main, config.runs));
+    const mainTimed = await timeAll(main, config.runs);
+    const mainMs = medians(mainTimed.samples);
     log(`cold start: timing ${slices.length} slices and 2 what-ifs, ${config.analysisRuns} processes each`);
     // Each what-if is compared with its original timed in the same loop, under the same load.
     const analysis = new Map<string, string>([
       ...[...sliceFiles].map(([slice, file]) => [`slice:${slice}`, file] as const),
       ['analysed', bundleOf(analysed)],
-      ['without-tracer', noTracerFile],
+      ['with-tracer-at-init', withTracerFile],
       ['floor', floorFile],
       ['floor-unbundled', unbundledFile],
     ]);
-    const analysisSamples = await timeAll(analysis, config.analysisRuns);
+    const analysisTimed = await timeAll(analysis, config.analysisRuns);
+    const analysisSamples = analysisTimed.samples;
     const analysisMs = medians(analysisSamples);
-    const tracerSavingMs = pairedDifference(analysisSamples, 'analysed', 'without-tracer');
+    const tracerAtInitCostMs = pairedDifference(analysisSamples, 'with-tracer-at-init', 'analysed');
 
     const floorMs = mainMs.get('(floor)') as number;
     const timing = async (
       name: string,
       file: string,
-      ms: number,
-      floorBase = floorMs,
-    ): Promise<BundleTiming> => ({
-      name,
-      ...(await sizes(file)),
-      initMs: ms,
-      ratioToFloor: ratio(ms, floorBase),
-    });
-    const floor = await timing('floor', floorFile, floorMs);
+      key: string,
+      timed: Timed,
+      floorBase: number,
+    ): Promise<BundleTiming> => {
+      const ms = median(timed.samples.get(key) ?? []);
+      return {
+        name,
+        ...(await sizes(file)),
+        initMs: ms,
+        ratioToFloor: ratio(ms, floorBase),
+        asyncHooks: timed.asyncHooks.get(key) ?? 0,
+      };
+    };
+    const floor = await timing('floor', floorFile, '(floor)', mainTimed, floorMs);
     const functions: BundleTiming[] = [];
-    for (const name of names) functions.push(await timing(name, bundleOf(name), mainMs.get(name) as number));
+    for (const name of names) functions.push(await timing(name, bundleOf(name), name, mainTimed, floorMs));
     const emptyMs = analysisMs.get('slice:empty') ?? 0;
     const sliceTimings: SliceTiming[] = [];
     for (const [slice, file] of sliceFiles) {
@@ -288,16 +342,18 @@ export async function runColdStart(config: ColdStartConfig, log: Log): Promise<C
     }
     const analysedMs = analysisMs.get('analysed') as number;
     const analysisFloorMs = analysisMs.get('floor') as number;
-    const noTracer = await timing(
-      `${analysed} without the tracer`,
-      noTracerFile,
-      analysisMs.get('without-tracer') as number,
+    const withTracer = await timing(
+      `${analysed} with the tracer at init`,
+      withTracerFile,
+      'with-tracer-at-init',
+      analysisTimed,
       analysisFloorMs,
     );
     const unbundled = await timing(
       'floor, SDK not bundled',
       unbundledFile,
-      analysisMs.get('floor-unbundled') as number,
+      'floor-unbundled',
+      analysisTimed,
       analysisFloorMs,
     );
     const chat = functions.filter((f) => f.name !== 'authorizer');
@@ -314,15 +370,22 @@ export async function runColdStart(config: ColdStartConfig, log: Log): Promise<C
       floor,
       functions,
       analysed,
+      messageRouteFunctions: messageRouteFunctions(),
       packages: analysedBuild.metafile === undefined ? [] : packagesOf(analysedBuild.metafile).slice(0, 12),
       slices: sliceTimings,
-      whatIf: { analysedMs, floorMs: analysisFloorMs, withoutTracer: noTracer, floorUnbundled: unbundled },
+      whatIf: {
+        analysedMs,
+        analysedAsyncHooks: analysisTimed.asyncHooks.get('analysed') ?? 0,
+        floorMs: analysisFloorMs,
+        withTracerAtInit: withTracer,
+        floorUnbundled: unbundled,
+      },
       summary: {
         chatInitMedianMs,
         floorShare: ratio(floorMs, chatInitMedianMs),
         largestOwnSlice: largestOwn?.slice ?? 'none',
-        tracerSavingMs,
-        tracerSavingShare: ratio(tracerSavingMs, analysedMs),
+        tracerAtInitCostMs,
+        tracerAtInitCostShare: ratio(tracerAtInitCostMs, withTracer.initMs),
       },
     };
   } finally {

@@ -32,7 +32,7 @@ export interface ReadCost {
   readonly requests: number;
   /** Items DynamoDB evaluated: what read units are charged on. */
   readonly itemsRead: number;
-  /** Items that came back (the room's members). */
+  /** Items that came back: the room's members (for ours, with one more for each page but the last). */
   readonly itemsReturned: number;
   /** As DynamoDB Local reported them (ReturnConsumedCapacity), or null when it did not. */
   readonly readUnits: number | null;

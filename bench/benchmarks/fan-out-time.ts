@@ -40,7 +40,7 @@ export interface FanOutTimeRow {
   readonly ours: StrategyTiming;
   readonly promiseAll: StrategyTiming;
   readonly sequential: StrategyTiming;
-  /** Ours with the Powertools Tracer module loaded, as in every function (largest room only). */
+  /** Ours with the Powertools Tracer module loaded, as in a function with SDK_TRACING=on (largest room only). */
   readonly oursWithTracer?: StrategyTiming;
 }
 

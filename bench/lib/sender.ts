@@ -27,8 +27,8 @@ export type SenderRequest =
       pageSize: number;
       round: string;
       /**
-       * Load the Powertools Tracer first, as every function does: its X-Ray SDK switches on async hooks
-       * for the whole process at import, tracing enabled or not.
+       * Load the Powertools Tracer first, as a function does with SDK_TRACING=on: its X-Ray SDK switches
+       * on async hooks for the whole process at import.
        */
       loadTracer?: boolean;
     }

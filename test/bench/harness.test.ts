@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -57,5 +58,7 @@ describe('the benchmark harness at smoke size', () => {
     for (const heading of ['## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.', '## Budgets']) {
       expect(doc).toContain(heading);
     }
+    // bench/before.json, when there, is compared with the run, whatever its profile.
+    if (existsSync(join(root, 'bench/before.json'))) expect(doc).toContain('## Before and after');
   });
 });
