@@ -19,6 +19,12 @@ export interface ChatPolicy {
   readonly membersPageSize: number;
   /** Most users listed in one presence snapshot. */
   readonly presenceMaxUsers: number;
+  /**
+   * Rooms with more member connections than this get no `member_joined` / `member_left` events: each
+   * would cost a post to every member, so a busy large room (or a reconnect storm in the lobby) would
+   * spend its fan-out on arrivals. Members of such rooms ask for `presence` instead.
+   */
+  readonly announceMaxMembers: number;
   /** How long connection and membership records live: API Gateway closes connections after 2 hours. */
   readonly connectionTtlMs: number;
   /** How long messages are kept. */
@@ -45,6 +51,7 @@ export const DEFAULT_CHAT_POLICY: ChatPolicy = {
   fanOutConcurrency: 32,
   membersPageSize: 100,
   presenceMaxUsers: 200,
+  announceMaxMembers: 100,
   connectionTtlMs: 2 * 60 * MINUTE + 5 * MINUTE,
   messageRetentionMs: 7 * DAY,
   handshakeGraceMs: 30_000,
@@ -66,6 +73,7 @@ export function chatPolicy(overrides: Partial<ChatPolicy> = {}): ChatPolicy {
     'fanOutConcurrency',
     'membersPageSize',
     'presenceMaxUsers',
+    'announceMaxMembers',
     'connectionTtlMs',
     'messageRetentionMs',
   ];

@@ -83,7 +83,11 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
       pageSize: policy.membersPageSize,
     });
   const fanOut = options.decorateFanOut === undefined ? strategy : options.decorateFanOut(strategy);
-  const announcer = new MembershipAnnouncer({ memberships: ports.memberships, fanOut });
+  const announcer = new MembershipAnnouncer({
+    memberships: ports.memberships,
+    fanOut,
+    maxMembers: policy.announceMaxMembers,
+  });
   const deps = { ...ports, fanOut, announcer, janitor, policy };
   return {
     admission: new Admission(deps),

@@ -44,6 +44,7 @@ export function readChatConfig(env: Env): ChatConfig {
     ...(lobby === undefined ? {} : { lobbyRoom: lobby === '' ? null : lobby }),
     ...integer(env, 'FAN_OUT_CONCURRENCY', 'fanOutConcurrency'),
     ...integer(env, 'MEMBERS_PAGE_SIZE', 'membersPageSize'),
+    ...integer(env, 'ANNOUNCE_MAX_MEMBERS', 'announceMaxMembers'),
     ...integer(env, 'MAX_TEXT_CHARS', 'maxTextChars'),
     ...integer(env, 'HISTORY_LIMIT_MAX', 'historyLimitMax'),
     ...days(env, 'MESSAGE_RETENTION_DAYS', 'messageRetentionMs'),

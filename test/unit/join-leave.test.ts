@@ -160,3 +160,59 @@ describe('leave', () => {
     expect(h.notifier.ofType(alice.connectionId, 'member_left')).toEqual([]);
   });
 });
+
+describe('arrivals and departures in large rooms', () => {
+  // announceMaxMembers 3, pages of 2: the room's size is known after at most two pages.
+  const policy = { announceMaxMembers: 3, membersPageSize: 2, lobbyRoom: null };
+
+  async function roomOf(h: ChatHarness, size: number) {
+    const members = [];
+    for (let i = 0; i < size; i += 1) {
+      const member = await h.connect(`m${i}`, `c-m${i}`);
+      await h.chat.join.execute(member, { action: 'join', room: 'big' });
+      members.push(member);
+    }
+    return members;
+  }
+
+  it('announces a join while the others number at most announceMaxMembers', async () => {
+    const h = chatHarness(policy);
+    await roomOf(h, 3);
+    const before = h.notifier.deliveries;
+    const newcomer = await h.connect('new', 'c-new');
+    await h.chat.join.execute(newcomer, { action: 'join', room: 'big' });
+
+    for (let i = 0; i < 3; i += 1) {
+      expect(
+        h.notifier.ofType(`c-m${i}`, 'member_joined').filter((e) => e.user.userId === 'new'),
+      ).toHaveLength(1);
+    }
+    // Three announcements and the joiner's own reply.
+    expect(h.notifier.deliveries - before).toBe(4);
+  });
+
+  it('posts nothing to anyone when a join or a leave would reach more than announceMaxMembers', async () => {
+    const h = chatHarness(policy);
+    const members = await roomOf(h, 4);
+    const pagesBefore = h.memberships.pagesRead.get('big') ?? 0;
+    const before = h.notifier.deliveries;
+    const newcomer = await h.connect('new', 'c-new');
+
+    const joined = await h.chat.join.execute(newcomer, { action: 'join', room: 'big' });
+    await h.chat.leave.execute(members[0]!, { action: 'leave', room: 'big' });
+
+    for (let i = 0; i < 4; i += 1) {
+      expect(h.notifier.ofType(`c-m${i}`, 'member_joined').filter((e) => e.user.userId === 'new')).toEqual(
+        [],
+      );
+    }
+    expect(h.notifier.ofType('c-new', 'member_left')).toEqual([]);
+    // Only the replies: `joined` to the newcomer and `left` to the leaver.
+    expect(h.notifier.deliveries - before).toBe(2);
+    // The snapshot in the reply and presence still list everyone.
+    expect(joined.members.map((m) => m.userId)).toContain('m3');
+    // Listing stops once the room is known to be too large: 2 pages per announcement here, on top of
+    // the snapshot's pages.
+    expect((h.memberships.pagesRead.get('big') ?? 0) - pagesBefore).toBeLessThanOrEqual(3 + 2 * 2);
+  });
+});

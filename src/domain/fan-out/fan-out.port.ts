@@ -17,11 +17,20 @@ export interface FanOutReport {
   readonly durationMs: number;
   /** False when listing the recipients failed part-way: some members were never tried. */
   readonly complete: boolean;
+  /** Set when nothing was sent on purpose: the room had more members than `atMost` allowed. */
+  readonly skipped?: 'room_too_large';
 }
 
 export interface FanOutPort {
-  /** Delivers the event to every member connection of the room, except `except` when given. */
-  toRoom(room: RoomName, event: ServerEvent, options?: { except?: ConnectionId }): Promise<FanOutReport>;
+  /**
+   * Delivers the event to every member connection of the room, except `except` when given. With
+   * `atMost`, delivers nothing at all when the room has more recipients than that.
+   */
+  toRoom(
+    room: RoomName,
+    event: ServerEvent,
+    options?: { except?: ConnectionId; atMost?: number },
+  ): Promise<FanOutReport>;
 
   /** Delivers the event to each listed connection. */
   toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport>;

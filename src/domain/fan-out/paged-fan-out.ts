@@ -26,8 +26,48 @@ export interface PagedFanOutDeps {
 export class PagedFanOut implements FanOutPort {
   constructor(private readonly deps: PagedFanOutDeps) {}
 
-  toRoom(room: RoomName, event: ServerEvent, options: { except?: ConnectionId } = {}): Promise<FanOutReport> {
-    return this.run(`room:${room}`, this.roomMembers(room, options.except), event);
+  toRoom(
+    room: RoomName,
+    event: ServerEvent,
+    options: { except?: ConnectionId; atMost?: number } = {},
+  ): Promise<FanOutReport> {
+    const target = `room:${room}`;
+    if (options.atMost === undefined) return this.run(target, this.roomMembers(room, options.except), event);
+    return this.toSmallRoom(target, this.roomMembers(room, options.except), event, options.atMost);
+  }
+
+  /** Lists at most `atMost` + 1 recipients before sending anything, so a large room costs no posts. */
+  private async toSmallRoom(
+    target: string,
+    members: AsyncIterable<ConnectionId>,
+    event: ServerEvent,
+    atMost: number,
+  ): Promise<FanOutReport> {
+    const startedAt = this.deps.clock.now();
+    const recipients: ConnectionId[] = [];
+    const report = (extra: Partial<FanOutReport>): FanOutReport => ({
+      target,
+      recipients: 0,
+      delivered: 0,
+      gone: 0,
+      failed: 0,
+      durationMs: this.deps.clock.now() - startedAt,
+      complete: true,
+      ...extra,
+    });
+    try {
+      for await (const connectionId of members) {
+        recipients.push(connectionId);
+        if (recipients.length > atMost) {
+          this.deps.logger.info('fan-out skipped: room too large', { target, atMost, event: event.type });
+          return report({ skipped: 'room_too_large' });
+        }
+      }
+    } catch (error) {
+      this.deps.logger.error('fan-out stopped: could not list recipients', { target, error });
+      return report({ complete: false });
+    }
+    return this.run(target, listed(recipients), event);
   }
 
   toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport> {

@@ -1,4 +1,5 @@
-// Use-case helper: tells a room that a user arrived or left, once per user rather than once per tab.
+// Use-case helper: tells a room that a user arrived or left, once per user rather than once per tab,
+// and only in rooms small enough for that to be worth a post to every member (`announceMaxMembers`).
 
 import type { ConnectionId } from '../model/connection.js';
 import type { Identity } from '../model/identity.js';
@@ -7,7 +8,9 @@ import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 
 export class MembershipAnnouncer {
-  constructor(private readonly deps: { memberships: RoomMembershipPort; fanOut: FanOutPort }) {}
+  constructor(
+    private readonly deps: { memberships: RoomMembershipPort; fanOut: FanOutPort; maxMembers: number },
+  ) {}
 
   /** Announces `member_joined` unless the user already had another connection in the room. */
   async joined(
@@ -17,13 +20,21 @@ export class MembershipAnnouncer {
   ): Promise<FanOutReport | undefined> {
     const present = await this.deps.memberships.connectionsOfUserInRoom(room, user.userId);
     if (present.some((id) => id !== connectionId)) return undefined;
-    return this.deps.fanOut.toRoom(room, { type: 'member_joined', room, user }, { except: connectionId });
+    return this.deps.fanOut.toRoom(
+      room,
+      { type: 'member_joined', room, user },
+      { except: connectionId, atMost: this.deps.maxMembers },
+    );
   }
 
   /** Announces `member_left` only when the user has no connection left in the room. */
   async left(room: RoomName, user: Identity): Promise<FanOutReport | undefined> {
     const present = await this.deps.memberships.connectionsOfUserInRoom(room, user.userId);
     if (present.length > 0) return undefined;
-    return this.deps.fanOut.toRoom(room, { type: 'member_left', room, user });
+    return this.deps.fanOut.toRoom(
+      room,
+      { type: 'member_left', room, user },
+      { atMost: this.deps.maxMembers },
+    );
   }
 }

@@ -13,7 +13,7 @@ export class MeteredFanOut implements FanOutPort {
   async toRoom(
     room: RoomName,
     event: ServerEvent,
-    options?: { except?: ConnectionId },
+    options?: { except?: ConnectionId; atMost?: number },
   ): Promise<FanOutReport> {
     return this.publish(await this.inner.toRoom(room, event, options));
   }
@@ -27,6 +27,10 @@ export class MeteredFanOut implements FanOutPort {
   }
 
   private publish(report: FanOutReport): FanOutReport {
+    if (report.skipped !== undefined) {
+      this.metrics.addMetric('FanOutsSkipped', MetricUnit.Count, 1);
+      return report;
+    }
     this.metrics.addMetric('FanOutRecipients', MetricUnit.Count, report.recipients);
     this.metrics.addMetric('DeliveriesSucceeded', MetricUnit.Count, report.delivered);
     this.metrics.addMetric('DeliveriesGone', MetricUnit.Count, report.gone);

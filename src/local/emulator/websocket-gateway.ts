@@ -334,8 +334,9 @@ export class WebSocketGateway {
           connect,
           connectEvent(this.api, facts, headers, url.searchParams, Date.now()),
         );
-      } catch {
-        return this.refuse(socket, 502, startedAt, facts.connectionId, 'connect handler threw');
+      } catch (error) {
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return this.refuse(socket, 502, startedAt, facts.connectionId, `connect handler threw (${reason})`);
       }
       const status = (result as { statusCode?: unknown } | null)?.statusCode;
       if (typeof status !== 'number')
