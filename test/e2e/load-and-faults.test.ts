@@ -23,6 +23,7 @@ let stack: DevStack;
 let restarted: DynamoDbLocal | undefined;
 const clients: TestClient[] = [];
 const sdkClients: RoomcastClient[] = [];
+const failures: unknown[] = [];
 
 beforeAll(async () => {
   stack = await startDevStack({
@@ -30,6 +31,10 @@ beforeAll(async () => {
     webPort: 0,
     dataDir,
     handlerLogLevel: 'SILENT',
+    // Refused handshakes and failed invocations, to explain a failure.
+    log: (entry) => {
+      if (typeof entry.status === 'number' && entry.status >= 500) failures.push(entry);
+    },
     // This suite is about delivery under load, not about the rate limit (tested on its own); its
     // clients are seconds old, so the handshake grace would keep the stale ones it wants removed.
     env: { RATE_LIMIT_BURST: '0', HANDSHAKE_GRACE_MS: '0' },
@@ -45,7 +50,9 @@ afterAll(async () => {
 });
 
 async function connectAs(user: string): Promise<TestClient> {
-  const client = await openClient(`${stack.wsUrl}?token=${stack.tokenFor(user)}`);
+  const client = await openClient(`${stack.wsUrl}?token=${stack.tokenFor(user)}`).catch((error: Error) => {
+    throw new Error(`${error.message}; last gateway failures: ${JSON.stringify(failures.slice(-3))}`);
+  });
   clients.push(client);
   return client;
 }

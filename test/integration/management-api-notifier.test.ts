@@ -2,6 +2,8 @@
 // real AWS SDK client against the local management API on loopback.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   DeliveryError,
   ManagementApiNotifier,
@@ -135,5 +137,32 @@ describe('ManagementApiNotifier', () => {
     expect(outcomes.every((o) => o === 'delivered')).toBe(true);
     expect(api.sockets() - before).toBeLessThanOrEqual(3);
     freshPool.destroy();
+  });
+});
+
+describe('a stalled @connections call', () => {
+  it('times out and fails as a retryable network error instead of hanging the fan-out', async () => {
+    // Accepts the request and never answers.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const stalledPool = new ManagementClientPool({
+      region: LOCAL_REGION,
+      maxSockets: 2,
+      credentials: LOCAL_CREDENTIALS,
+      requestTimeoutMs: 200,
+    });
+    try {
+      const stalled = new ManagementApiNotifier({
+        client: stalledPool.clientFor(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/prod`),
+        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 10_000 },
+      });
+      const error = await stalled.deliver('Stalled0000001=', event).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect((error as DeliveryError).details).toMatchObject({ attempts: 2 });
+    } finally {
+      stalledPool.destroy();
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 });

@@ -34,6 +34,9 @@ export class ManagementClientPool {
           httpAgent: new HttpAgent(agentOptions),
           httpsAgent: new HttpsAgent(agentOptions),
           requestTimeout: this.config.requestTimeoutMs ?? 5_000,
+          // Without this the handler only logs a warning and the request waits on: a stalled post
+          // would hold its fan-out worker for good instead of failing and being retried.
+          throwOnRequestTimeout: true,
         }),
         ...(this.config.credentials === undefined ? {} : { credentials: this.config.credentials }),
       });
