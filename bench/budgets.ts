@@ -19,7 +19,7 @@ export const BUDGETS: readonly Budget[] = [
   {
     id: 'read-scales-with-room',
     what: 'fan-out read: items read per room member, largest room',
-    limit: '<= 1.01 (the room, not the table)',
+    limit: '<= 1.01 (the room, not the table; pages overlap by one look-ahead item)',
     value: (r) => {
       const row = r.fanOutRead?.rows.at(-1);
       return row === undefined ? undefined : row.ours.itemsRead / row.members;

@@ -3,7 +3,7 @@
 
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import { ManagementApiNotifier, ManagementClientPool } from '../adapters/apigateway/index.js';
+import { InFlightLimit, ManagementApiNotifier, ManagementClientPool } from '../adapters/apigateway/index.js';
 import {
   createDocumentClient,
   DynamoDbConnectionRegistry,
@@ -86,6 +86,9 @@ export function createContainer(config: ChatConfig): Container {
         if (notifier === undefined) {
           notifier = new ManagementApiNotifier({
             client: traceClient(pool.clientFor(endpoint)),
+            // As many calls in flight as the client has sockets; in Lambda (one invocation per
+            // container) a fan-out never reaches it, in the local stack concurrent invocations share it.
+            limit: new InFlightLimit(config.policy.fanOutConcurrency + 1),
           });
           notifiers.set(endpoint, notifier);
         }

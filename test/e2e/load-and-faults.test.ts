@@ -17,6 +17,8 @@ const CLIENTS = Number(process.env['LOAD_CLIENTS'] ?? 100);
 const ROOMS = Number(process.env['LOAD_ROOMS'] ?? 5);
 const MESSAGES = Number(process.env['LOAD_MESSAGES'] ?? 20);
 const CHURNERS = Math.max(2, Math.floor(CLIENTS / 5));
+// The whole stack shares this machine's cores: larger runs queue longer, so waits grow with the size.
+const PATIENCE = Math.max(1, CLIENTS / 100);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'roomcast-load-'));
 let stack: DevStack;
@@ -31,9 +33,9 @@ beforeAll(async () => {
     webPort: 0,
     dataDir,
     handlerLogLevel: 'SILENT',
-    // Refused handshakes and failed invocations, to explain a failure.
+    // Refused handshakes, failed and timed-out invocations, to explain a failure.
     log: (entry) => {
-      if (typeof entry.status === 'number' && entry.status >= 500) failures.push(entry);
+      if (typeof entry.status === 'string' || entry.status >= 500) failures.push(entry);
     },
     // This suite is about delivery under load, not about the rate limit (tested on its own); its
     // clients are seconds old, so the handshake grace would keep the stale ones it wants removed.
@@ -61,11 +63,19 @@ let requests = 0;
 async function ask(
   client: TestClient,
   frame: Record<string, unknown>,
-  timeoutMs = 15_000,
+  timeoutMs = 15_000 * PATIENCE,
 ): Promise<Record<string, unknown>> {
   const requestId = `r${(requests += 1)}`;
   client.send({ ...frame, requestId });
-  return client.next((f) => f['requestId'] === requestId, timeoutMs);
+  return client
+    .next((f) => f['requestId'] === requestId, timeoutMs)
+    .catch((error: Error) => {
+      const recent = client.frames.filter((f) => (f as { type?: string }).type !== 'message').slice(-3);
+      throw new Error(
+        `${error.message}: no reply to ${JSON.stringify({ ...frame, requestId })}; last other frames ` +
+          `${JSON.stringify(recent)}; last gateway failures ${JSON.stringify(failures.slice(-3))}`,
+      );
+    });
 }
 
 const roomMessages = (client: TestClient, room: string) =>
@@ -151,7 +161,7 @@ describe('load and ordering', () => {
         for (const { client } of members.filter((m) => m.room === room)) {
           await waitFor(
             () => roomMessages(client, room).length >= accepted.length,
-            30_000,
+            30_000 * PATIENCE,
             `all messages of ${room}`,
           );
           const seen = roomMessages(client, room).map((m) => m.seq);
@@ -167,7 +177,11 @@ describe('load and ordering', () => {
         }
         // To the application, through the SDK: exactly once and in sequence order.
         const listener = listeners.find((l) => l.room === room)!;
-        await waitFor(() => listener.seqs.length >= accepted.length, 30_000, `the SDK's messages of ${room}`);
+        await waitFor(
+          () => listener.seqs.length >= accepted.length,
+          30_000 * PATIENCE,
+          `the SDK's messages of ${room}`,
+        );
         expect(listener.seqs).toEqual(accepted);
         const history = await ask(members.find((m) => m.room === room)!.client, {
           action: 'history',

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   DeliveryError,
+  InFlightLimit,
   ManagementApiNotifier,
   ManagementClientPool,
   PayloadTooLargeError,
@@ -163,6 +164,47 @@ describe('a stalled @connections call', () => {
       stalledPool.destroy();
       silent.closeAllConnections();
       silent.close();
+    }
+  });
+});
+
+describe('the in-flight limit', () => {
+  it('keeps concurrent fan-outs in one process to the cap, so waiting for a slot never times a call out', async () => {
+    let open = 0;
+    let most = 0;
+    // Answers each post after 50 ms, counting requests open at once.
+    const slow = createServer((request, response) => {
+      open += 1;
+      most = Math.max(most, open);
+      request.resume();
+      setTimeout(() => {
+        open -= 1;
+        response.statusCode = 200;
+        response.end();
+      }, 50);
+    });
+    await new Promise<void>((done) => slow.listen(0, '127.0.0.1', done));
+    // A request timeout shorter than the queue: 40 posts, 4 at a time, take about 500 ms.
+    const slowPool = new ManagementClientPool({
+      region: LOCAL_REGION,
+      maxSockets: 40,
+      credentials: LOCAL_CREDENTIALS,
+      requestTimeoutMs: 300,
+    });
+    try {
+      const limited = new ManagementApiNotifier({
+        client: slowPool.clientFor(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/prod`),
+        limit: new InFlightLimit(4),
+        retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 1_000 },
+      });
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => limited.deliver(`Queued${String(i).padStart(9, '0')}=`, event)),
+      );
+      expect(outcomes).toEqual(Array.from({ length: 40 }, () => 'delivered'));
+      expect(most).toBe(4);
+    } finally {
+      slowPool.destroy();
+      slow.close();
     }
   });
 });

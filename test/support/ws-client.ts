@@ -43,14 +43,20 @@ export function openClient(
     const closed = new Promise<{ code: number; reason: string }>((done) =>
       ws.on('close', (code, reason) => done({ code, reason: reason.toString('utf8') })),
     );
+    // Pending next() calls, each tried against every frame that arrives (no polling: a test with
+    // hundreds of clients waiting at once must not spend its CPU rescanning their frames).
+    const waiters = new Set<(frame: Record<string, unknown>) => boolean>();
     ws.on('message', (data) => {
       const text = data.toString();
       raw.push(text);
+      let frame: unknown;
       try {
-        frames.push(JSON.parse(text));
+        frame = JSON.parse(text);
       } catch {
-        frames.push(text);
+        frame = text;
       }
+      frames.push(frame);
+      if (isObject(frame)) for (const waiter of waiters) if (waiter(frame)) waiters.delete(waiter);
     });
     ws.once('unexpected-response', (_request, response) => {
       reject(
@@ -68,19 +74,22 @@ export function openClient(
         raw,
         closed,
         send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
-        next: async <T>(predicate: (frame: Record<string, unknown>) => boolean, timeoutMs = 5_000) => {
-          let found: unknown;
-          await waitFor(
-            () => {
-              found = frames.find(
-                (f) => typeof f === 'object' && f !== null && predicate(f as Record<string, unknown>),
-              );
-              return found !== undefined;
-            },
-            timeoutMs,
-            'a matching frame',
-          );
-          return found as T;
+        next: <T>(predicate: (frame: Record<string, unknown>) => boolean, timeoutMs = 5_000) => {
+          const seen = frames.find((f) => isObject(f) && predicate(f));
+          if (seen !== undefined) return Promise.resolve(seen as T);
+          return new Promise<T>((found, fail) => {
+            const waiter = (frame: Record<string, unknown>) => {
+              if (!predicate(frame)) return false;
+              clearTimeout(timer);
+              found(frame as T);
+              return true;
+            };
+            const timer = setTimeout(() => {
+              waiters.delete(waiter);
+              fail(new Error('Timed out waiting for a matching frame'));
+            }, timeoutMs);
+            waiters.add(waiter);
+          });
         },
         close: async () => {
           if (ws.readyState === WebSocket.OPEN) ws.close(1000);
@@ -89,4 +98,8 @@ export function openClient(
       });
     });
   });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

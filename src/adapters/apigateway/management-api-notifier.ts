@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ConnectionId, DeliveryOutcome, NotifierPort, ServerEvent } from '../../domain/index.js';
 import { DeliveryError, PayloadTooLargeError } from './delivery-errors.js';
+import type { InFlightLimit } from './in-flight-limit.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 export interface ManagementApiNotifierConfig {
@@ -18,6 +19,12 @@ export interface ManagementApiNotifierConfig {
   readonly random?: () => number;
   /** Milliseconds, for the retry time budget. */
   readonly now?: () => number;
+  /**
+   * Caps the calls in flight (the client's socket pool size). Concurrent fan-outs in one process would
+   * otherwise queue requests inside the HTTP agent, where waiting for a socket counts against the
+   * request timeout.
+   */
+  readonly limit?: InFlightLimit;
 }
 
 interface SdkError {
@@ -53,15 +60,19 @@ export class ManagementApiNotifier implements NotifierPort {
   async deliver(connectionId: ConnectionId, event: ServerEvent): Promise<DeliveryOutcome> {
     const command = new PostToConnectionCommand({ ConnectionId: connectionId, Data: encode(event) });
     return this.withRetries(connectionId, async () => {
-      await this.config.client.send(command);
+      await this.limited(() => this.config.client.send(command));
       return 'delivered' as const;
     });
+  }
+
+  private limited<T>(call: () => Promise<T>): Promise<T> {
+    return this.config.limit === undefined ? call() : this.config.limit.run(call);
   }
 
   async close(connectionId: ConnectionId): Promise<'closed' | 'gone'> {
     const command = new DeleteConnectionCommand({ ConnectionId: connectionId });
     const outcome = await this.withRetries(connectionId, async () => {
-      await this.config.client.send(command);
+      await this.limited(() => this.config.client.send(command));
       return 'delivered' as const;
     });
     return outcome === 'gone' ? 'gone' : 'closed';
