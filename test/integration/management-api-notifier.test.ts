@@ -2,7 +2,7 @@
 // real AWS SDK client against the local management API on loopback.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   DeliveryError,
@@ -141,29 +141,35 @@ describe('ManagementApiNotifier', () => {
   });
 });
 
+/** A loopback @connections stand-in with its own handler, and a client pool pointed at it. */
+async function standIn(handler: RequestListener, pool: { maxSockets: number; requestTimeoutMs: number }) {
+  const server = createServer(handler);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const clients = new ManagementClientPool({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, ...pool });
+  return {
+    client: clients.clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}/prod`),
+    stop: () => {
+      clients.destroy();
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
 describe('a stalled @connections call', () => {
   it('times out and fails as a retryable network error instead of hanging the fan-out', async () => {
     // Accepts the request and never answers.
-    const silent = createServer(() => undefined);
-    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
-    const stalledPool = new ManagementClientPool({
-      region: LOCAL_REGION,
-      maxSockets: 2,
-      credentials: LOCAL_CREDENTIALS,
-      requestTimeoutMs: 200,
-    });
+    const silent = await standIn(() => undefined, { maxSockets: 2, requestTimeoutMs: 200 });
     try {
       const stalled = new ManagementApiNotifier({
-        client: stalledPool.clientFor(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/prod`),
+        client: silent.client,
         retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 10_000 },
       });
       const error = await stalled.deliver('Stalled0000001=', event).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DeliveryError);
       expect((error as DeliveryError).details).toMatchObject({ attempts: 2 });
     } finally {
-      stalledPool.destroy();
-      silent.closeAllConnections();
-      silent.close();
+      silent.stop();
     }
   });
 });
@@ -172,28 +178,24 @@ describe('the in-flight limit', () => {
   it('keeps concurrent fan-outs in one process to the cap, so waiting for a slot never times a call out', async () => {
     let open = 0;
     let most = 0;
-    // Answers each post after 50 ms, counting requests open at once.
-    const slow = createServer((request, response) => {
-      open += 1;
-      most = Math.max(most, open);
-      request.resume();
-      setTimeout(() => {
-        open -= 1;
-        response.statusCode = 200;
-        response.end();
-      }, 50);
-    });
-    await new Promise<void>((done) => slow.listen(0, '127.0.0.1', done));
-    // A request timeout shorter than the queue: 40 posts, 4 at a time, take about 500 ms.
-    const slowPool = new ManagementClientPool({
-      region: LOCAL_REGION,
-      maxSockets: 40,
-      credentials: LOCAL_CREDENTIALS,
-      requestTimeoutMs: 300,
-    });
+    // Answers each post after 50 ms, counting requests open at once. The request timeout is shorter than
+    // the queue: 40 posts, 4 at a time, take about 500 ms.
+    const slow = await standIn(
+      (request, response) => {
+        open += 1;
+        most = Math.max(most, open);
+        request.resume();
+        setTimeout(() => {
+          open -= 1;
+          response.statusCode = 200;
+          response.end();
+        }, 50);
+      },
+      { maxSockets: 40, requestTimeoutMs: 300 },
+    );
     try {
       const limited = new ManagementApiNotifier({
-        client: slowPool.clientFor(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/prod`),
+        client: slow.client,
         limit: new InFlightLimit(4),
         retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 1_000 },
       });
@@ -203,8 +205,7 @@ describe('the in-flight limit', () => {
       expect(outcomes).toEqual(Array.from({ length: 40 }, () => 'delivered'));
       expect(most).toBe(4);
     } finally {
-      slowPool.destroy();
-      slow.close();
+      slow.stop();
     }
   });
 });
