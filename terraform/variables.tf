@@ -230,7 +230,7 @@ variable "log_retention_days" {
 }
 
 variable "sdk_tracing" {
-  description = "X-Ray subsegments for every DynamoDB and @connections call, from the Powertools Tracer (SDK_TRACING). Off by default: loading the Tracer costs about a fifth of each cold start and some CPU on every call. Lambda's Active tracing records every invocation either way."
+  description = "X-Ray subsegments for every DynamoDB and @connections call, from the Powertools Tracer (SDK_TRACING). Off by default: loading the Tracer costs about a tenth of each cold start and some CPU on every call. Lambda's Active tracing records every invocation either way."
   type        = bool
   default     = false
   nullable    = false

@@ -1,5 +1,5 @@
 // Driving side: X-Ray subsegments for each invocation and each AWS SDK call, from the Powertools Tracer,
-// loaded only when SDK_TRACING=on. Importing the Tracer (and the X-Ray SDK under it) costs about a fifth
+// loaded only when SDK_TRACING=on. Importing the Tracer (and the X-Ray SDK under it) costs about a tenth
 // of a cold start and switches on async hooks that every promise of the process then pays for, so it stays
 // off the cold path unless asked for; Lambda's own Active tracing records every invocation without it.
 
@@ -66,7 +66,8 @@ export function traceClient<C extends object>(client: C): C {
   if (loaded !== undefined) loaded.tracer.captureAWSv3Client(client);
   else {
     waiting.push(client);
-    void load();
+    // A failed load surfaces in traceInvocations, which awaits it; here it must not go unhandled.
+    load().catch(() => undefined);
   }
   return client;
 }
