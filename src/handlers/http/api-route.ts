@@ -18,7 +18,7 @@ import {
 } from '../../domain/index.js';
 import { appContainer } from '../composition-root.js';
 import { ConfigError } from '../config.js';
-import { logger, metrics } from '../runtime/powertools.js';
+import { logger, publishMetrics } from '../runtime/powertools.js';
 import { traceInvocations } from '../runtime/tracing.js';
 import { TOKENS } from '../tokens.js';
 import type { HttpEvent, HttpResult } from './http-event.js';
@@ -62,13 +62,6 @@ function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
       });
     },
   };
-}
-
-function publishMetrics(): MiddlewareObj<HttpEvent, HttpResult> {
-  const publish = async () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  };
-  return { after: publish, onError: publish };
 }
 
 /** The use cases, replying through the WebSocket API's @connections endpoint the configuration names. */

@@ -3,13 +3,13 @@
 // flush, error frames, and optionally the JSON body parser.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
 import type { Caller, Chat } from '../../domain/index.js';
 import { appContainer } from '../composition-root.js';
 import { TOKENS } from '../tokens.js';
 import { callerOf } from './caller.js';
 import { errorFrames } from './error-frames.js';
-import { logger, metrics } from './powertools.js';
+import { logger, publishMetrics } from './powertools.js';
 import { traceInvocations } from './tracing.js';
 import type { WsEvent, WsResult } from './ws-event.js';
 
@@ -26,17 +26,6 @@ export function baseChain() {
     .use(traceInvocations())
     .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.connectionId', resetKeys: true }))
     .use(publishMetrics());
-}
-
-/**
- * Flushes the fan-out metrics at the end of each invocation. Unlike Powertools' logMetrics, it stays
- * quiet when an invocation recorded none (a ping, a refused frame), instead of warning every time.
- */
-function publishMetrics(): MiddlewareObj<WsEvent, WsResult> {
-  const publish = async () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  };
-  return { after: publish, onError: publish };
 }
 
 /**
