@@ -21,6 +21,7 @@ export type * from './ports/notifier.port.js';
 export type * from './ports/room-membership.port.js';
 export * from './protocol/client-actions.js';
 export * from './protocol/errors.js';
+export * from './protocol/fields.js';
 export * from './protocol/server-events.js';
 export type * from './use-cases/caller.js';
 export * from './use-cases/connect.js';

@@ -7,7 +7,12 @@ import {
   decodeFrame,
   parseActionBody,
   parseClientAction,
+  parseClientMsgIdField,
+  parseHistoryBounds,
+  parseRoomField,
+  parseUserField,
   peekRequestId,
+  USER_ID_RULE,
   type ErrorCode,
 } from '../../src/domain/index.js';
 
@@ -200,5 +205,48 @@ describe('parseActionBody', () => {
       room: 'general',
     });
     expect(codeOf(() => parseActionBody('join', []))).toBe('invalid_request');
+  });
+});
+
+function errorOf(fn: () => unknown): ChatError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ChatError) return error;
+    throw error;
+  }
+  throw new Error('expected a ChatError');
+}
+
+describe('the field rules both edges share', () => {
+  it('names the field in details for every refused field', () => {
+    expect(errorOf(() => parseRoomField('a/b')).details).toEqual({ field: 'room' });
+    expect(errorOf(() => parseRoomField(undefined)).details).toEqual({ field: 'room' });
+    expect(errorOf(() => parseUserField('a b', 'user')).details).toEqual({ field: 'user' });
+    expect(errorOf(() => parseClientMsgIdField('a b')).details).toEqual({ field: 'clientMsgId' });
+    expect(errorOf(() => parseHistoryBounds({ limit: 0 })).details).toEqual({ field: 'limit' });
+    expect(errorOf(() => parseHistoryBounds({ after: 5, before: 6 })).details).toEqual({ field: 'before' });
+  });
+
+  it('states the user id rule as the pattern has it: "|" is allowed, "#" and spaces are not', () => {
+    expect(parseUserField('auth0|grace', 'to')).toBe('auth0|grace');
+    const refused = errorOf(() => parseUserField('ada lovelace', 'to'));
+    expect(refused.code).toBe('invalid_user');
+    expect(refused.message).toBe(`"to" must be a user id: ${USER_ID_RULE}`);
+    expect(codeOf(() => parseUserField('a#b', 'to'))).toBe('invalid_user');
+    expect(codeOf(() => parseUserField('x'.repeat(129), 'to'))).toBe('invalid_user');
+  });
+
+  it('gives a frame the same error a direct call gives', () => {
+    const frame = errorOf(() => parseClientAction({ action: 'history', room: 'general', limit: 0 }));
+    const direct = errorOf(() => parseHistoryBounds({ limit: 0 }));
+    expect([frame.code, frame.message, frame.details]).toEqual([direct.code, direct.message, direct.details]);
+    const send = errorOf(() => parseClientAction({ action: 'sendDirect', to: 'a b', text: 'hi' }));
+    expect(send.message).toBe(errorOf(() => parseUserField('a b', 'to')).message);
+  });
+
+  it('keeps the bounds it was given, and only those', () => {
+    expect(parseHistoryBounds({})).toEqual({});
+    expect(parseHistoryBounds({ after: 0, before: 2, limit: 1 })).toEqual({ after: 0, before: 2, limit: 1 });
   });
 });

@@ -1,9 +1,17 @@
 // Protocol: parses and validates one client frame (already JSON-decoded) into a typed action.
 // Identity fields in the body (`from`, `sender`, `userId`, ...) are never read: identity comes from the authorizer.
 
-import { isValidUserId, type UserId } from '../model/identity.js';
-import { parseRoomName, type RoomName } from '../model/room.js';
+import type { UserId } from '../model/identity.js';
+import type { RoomName } from '../model/room.js';
 import { ChatError } from './errors.js';
+import {
+  invalidField,
+  parseClientMsgIdField,
+  parseHistoryBounds,
+  parseRoomField,
+  parseSequenceField,
+  parseUserField,
+} from './fields.js';
 
 export const ACTIONS = [
   'join',
@@ -135,7 +143,7 @@ function parseAction(name: ActionName, body: Body): ClientAction {
   const correlated = requestId === undefined ? {} : { requestId };
   switch (name) {
     case 'join': {
-      const since = optionalSequence(body, 'since');
+      const since = parseSequenceField(own(body, 'since'), 'since');
       return {
         action: 'join',
         room: requiredRoom(body),
@@ -147,20 +155,20 @@ function parseAction(name: ActionName, body: Body): ClientAction {
       return { action: 'leave', room: requiredRoom(body), ...correlated };
     case 'sendMessage': {
       const room = own(body, 'room');
-      const clientMsgId = optionalClientMsgId(body);
+      const clientMsgId = parseClientMsgIdField(own(body, 'clientMsgId'));
       return {
         action: 'sendMessage',
         text: requiredText(body),
-        ...(room === undefined ? {} : { room: parseRoomName(room) }),
+        ...(room === undefined ? {} : { room: parseRoomField(room) }),
         ...(clientMsgId === undefined ? {} : { clientMsgId }),
         ...correlated,
       };
     }
     case 'sendDirect': {
-      const clientMsgId = optionalClientMsgId(body);
+      const clientMsgId = parseClientMsgIdField(own(body, 'clientMsgId'));
       return {
         action: 'sendDirect',
-        to: requiredUser(body, 'to'),
+        to: parseUserField(own(body, 'to'), 'to'),
         text: requiredText(body),
         ...(clientMsgId === undefined ? {} : { clientMsgId }),
         ...correlated,
@@ -191,24 +199,13 @@ function parseHistory(body: Body, correlated: Correlated): HistoryAction {
       field: 'room',
     });
   }
-  const target = room !== undefined ? { room: parseRoomName(room) } : { with: requiredUser(body, 'with') };
-  const after = optionalSequence(body, 'after');
-  const before = optionalSequence(body, 'before');
-  const limit = own(body, 'limit');
-  if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) >= 1)) {
-    throw invalidField('limit', 'a positive integer');
-  }
-  if (after !== undefined && before !== undefined && before <= after + 1) {
-    throw new ChatError('invalid_request', '"before" must be greater than "after" + 1', { field: 'before' });
-  }
-  return {
-    action: 'history',
-    target,
-    ...(after === undefined ? {} : { after }),
-    ...(before === undefined ? {} : { before }),
-    ...(limit === undefined ? {} : { limit: limit as number }),
-    ...correlated,
-  };
+  const target = room !== undefined ? { room: parseRoomField(room) } : { with: parseUserField(peer, 'with') };
+  const bounds = parseHistoryBounds({
+    after: own(body, 'after'),
+    before: own(body, 'before'),
+    limit: own(body, 'limit'),
+  });
+  return { action: 'history', target, ...bounds, ...correlated };
 }
 
 function isObject(value: unknown): value is Body {
@@ -220,22 +217,8 @@ function own(body: Body, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(body, key) ? body[key] : undefined;
 }
 
-function invalidField(field: string, expected: string): ChatError {
-  return new ChatError('invalid_request', `"${field}" must be ${expected}`, { field });
-}
-
 function requiredRoom(body: Body): RoomName {
-  const room = own(body, 'room');
-  if (room === undefined) throw new ChatError('invalid_room', '"room" is required', { field: 'room' });
-  return parseRoomName(room);
-}
-
-function requiredUser(body: Body, field: string): UserId {
-  const value = own(body, field);
-  if (!isValidUserId(value)) {
-    throw new ChatError('invalid_user', `"${field}" must be a user id (1-128 characters, no "#")`, { field });
-  }
-  return value;
+  return parseRoomField(own(body, 'room'));
 }
 
 /** `text`, or `data` as the classic walkthrough sends it. */
@@ -245,29 +228,6 @@ function requiredText(body: Body): string {
   if (text.trim().length === 0) throw invalidField('text', 'non-empty');
   if (hasLoneSurrogate(text)) throw invalidField('text', 'valid Unicode text');
   return text;
-}
-
-function optionalSequence(body: Body, field: string): number | undefined {
-  const value = own(body, field);
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || (value as number) < 0)
-    throw invalidField(field, 'a non-negative integer');
-  return value as number;
-}
-
-const CLIENT_MSG_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-export function isClientMsgId(value: unknown): value is string {
-  return typeof value === 'string' && CLIENT_MSG_ID.test(value);
-}
-
-function optionalClientMsgId(body: Body): string | undefined {
-  const value = own(body, 'clientMsgId');
-  if (value === undefined) return undefined;
-  if (!isClientMsgId(value)) {
-    throw invalidField('clientMsgId', '1-64 characters of letters, digits, "_", ".", ":" or "-"');
-  }
-  return value;
 }
 
 function isRequestId(value: unknown): value is string {

@@ -10,17 +10,17 @@ import {
   ChatError,
   ERROR_STATUS,
   isChatError,
-  isValidUserId,
-  parseRoomName,
+  parseHistoryBounds,
+  parseRoomField,
+  parseUserField,
   type Chat,
+  type HistoryBounds,
   type RoomName,
   type UserId,
 } from '../../domain/index.js';
-import { appContainer } from '../composition-root.js';
-import { ConfigError } from '../config.js';
+import { backendScope } from '../runtime/chat-scope.js';
 import { logger, publishMetrics } from '../runtime/powertools.js';
 import { traceInvocations } from '../runtime/tracing.js';
-import { TOKENS } from '../tokens.js';
 import type { HttpEvent, HttpResult } from './http-event.js';
 
 export function json(statusCode: number, body: unknown): HttpResult {
@@ -64,18 +64,6 @@ function httpErrors(): MiddlewareObj<HttpEvent, HttpResult> {
   };
 }
 
-/** The use cases, replying through the WebSocket API's @connections endpoint the configuration names. */
-function backendChat(): Chat {
-  const container = appContainer();
-  const endpoint = container.get(TOKENS.config).managementEndpoint;
-  if (endpoint === undefined) {
-    throw new ConfigError(
-      'Missing environment variable MANAGEMENT_ENDPOINT (the WebSocket stage to push to)',
-    );
-  }
-  return container.get(TOKENS.chatFor)(endpoint);
-}
-
 export function apiRoute(
   run: (chat: Chat, event: HttpEvent) => Promise<HttpResult>,
   options: { body: boolean },
@@ -87,18 +75,15 @@ export function apiRoute(
     .use(httpErrors());
   // Callers often omit Content-Type; malformed JSON still becomes a 400.
   if (options.body) chain.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
-  return chain.handler((event) => run(backendChat(), event));
+  return chain.use(backendScope()).handler((event, { chat }) => run(chat, event));
 }
 
 export function roomParameter(event: HttpEvent): RoomName {
-  return parseRoomName(event.pathParameters?.['room']);
+  return parseRoomField(event.pathParameters?.['room'], 'room');
 }
 
 export function userParameter(event: HttpEvent): UserId {
-  const user = event.pathParameters?.['user'];
-  if (!isValidUserId(user))
-    throw new ChatError('invalid_user', 'The user id must be 1-128 characters, no "#"');
-  return user;
+  return parseUserField(event.pathParameters?.['user'], 'user');
 }
 
 export function connectionParameter(event: HttpEvent): string {
@@ -109,17 +94,13 @@ export function connectionParameter(event: HttpEvent): string {
   return id;
 }
 
-/** A non-negative integer query parameter, or undefined when absent. */
-export function integerParameter(event: HttpEvent, name: string, minimum = 0): number | undefined {
-  const raw = event.queryStringParameters?.[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < minimum) {
-    throw new ChatError('invalid_request', `"${name}" must be an integer of at least ${minimum}`, {
-      field: name,
-    });
-  }
-  return value;
+/** `?after=&before=&limit=`, checked by the same rules as the WebSocket `history` action. */
+export function historyBoundsParameters(event: HttpEvent): HistoryBounds {
+  const number = (name: string): number | undefined => {
+    const raw = event.queryStringParameters?.[name];
+    return raw === undefined || raw === '' ? undefined : Number(raw);
+  };
+  return parseHistoryBounds({ after: number('after'), before: number('before'), limit: number('limit') });
 }
 
 /** The JSON body as an object (the parser has run), or a 400. */

@@ -1,7 +1,7 @@
 // Driving side: the two publish routes differ only in their target (a room or a user), so they share
 // one body reader and one answer shape.
 
-import { ChatError, isClientMsgId, type Chat, type PublishResult } from '../../domain/index.js';
+import { parseClientMsgIdField, type Chat, type PublishResult } from '../../domain/index.js';
 import { apiRoute, bodyObject, json } from './api-route.js';
 import type { HttpEvent } from './http-event.js';
 
@@ -15,16 +15,7 @@ export function publishRoute<T extends string>(
     async (chat, event) => {
       const { key, value } = target(event);
       const body = bodyObject(event);
-      const clientMsgId = body['clientMsgId'];
-      if (clientMsgId !== undefined && !isClientMsgId(clientMsgId)) {
-        throw new ChatError(
-          'invalid_request',
-          '"clientMsgId" must be 1-64 letters, digits, "_", ".", ":" or "-"',
-          {
-            field: 'clientMsgId',
-          },
-        );
-      }
+      const clientMsgId = parseClientMsgIdField(body['clientMsgId']);
       const result = await publish(chat, value, {
         text: body['text'],
         from: body['from'],
