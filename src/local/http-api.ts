@@ -2,9 +2,10 @@
 // as AWS with payload-format-2.0 events (no IAM locally: loopback only).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { awsShapedId } from './emulator/ids.js';
+import type { LambdaHandler } from './emulator/gateway-config.js';
+import { httpApiEvent } from './emulator/http-events.js';
 import { lambdaContext, type ApiFacts } from './emulator/lambda-events.js';
-import type { LambdaHandler } from './emulator/websocket-gateway.js';
+import { realScheduler, type Scheduler } from './emulator/scheduler.js';
 
 interface CompiledRoute {
   readonly routeKey: string;
@@ -44,10 +45,13 @@ export interface LocalHttpApiOptions {
   /** Path prefix the API is served under, e.g. `/api`. */
   readonly prefix: string;
   readonly log?: (line: { route: string; status: number; ms: number }) => void;
+  /** Time for event timestamps, the Lambda context and the log; the real clock when absent. */
+  readonly clock?: Pick<Scheduler, 'now'>;
 }
 
 /** Returns a request handler that serves the API's routes and answers false for any other path. */
 export function localHttpApi(options: LocalHttpApiOptions) {
+  const clock = options.clock ?? realScheduler;
   const compiled = Object.entries(options.routes).map(([key, name]) => compile(key, name));
   const api: ApiFacts = {
     apiId: 'local00http',
@@ -60,7 +64,7 @@ export function localHttpApi(options: LocalHttpApiOptions) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== options.prefix && !url.pathname.startsWith(`${options.prefix}/`)) return false;
-    const startedAt = Date.now();
+    const startedAt = clock.now();
     const path = url.pathname.slice(options.prefix.length) || '/';
     const method = request.method ?? 'GET';
     let matched: { route: CompiledRoute; values: string[] } | undefined;
@@ -87,46 +91,30 @@ export function localHttpApi(options: LocalHttpApiOptions) {
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams)
       query[name] = name in query ? `${query[name]},${value}` : value;
-    const requestId = awsShapedId();
-    const now = Date.now();
-    const event = {
-      version: '2.0',
-      routeKey: route.routeKey,
-      rawPath: path,
-      rawQueryString: url.search.slice(1),
-      headers,
-      ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-      ...(route.parameters.length > 0
-        ? {
-            pathParameters: Object.fromEntries(
-              route.parameters.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
-            ),
-          }
-        : {}),
-      requestContext: {
-        accountId: api.accountId,
-        apiId: api.apiId,
-        domainName: headers['host'] ?? 'localhost',
-        requestId,
+    const event = httpApiEvent(
+      api,
+      {
         routeKey: route.routeKey,
-        stage: api.stage,
-        time: new Date(now).toISOString(),
-        timeEpoch: now,
-        http: {
-          method,
-          path,
-          protocol: 'HTTP/1.1',
-          sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-          userAgent: headers['user-agent'] ?? '',
-        },
+        method,
+        path,
+        rawQueryString: url.search.slice(1),
+        headers,
+        query,
+        pathParameters: Object.fromEntries(
+          route.parameters.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]),
+        ),
+        ...(body === '' ? {} : { body }),
+        sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
       },
-      ...(body === '' ? {} : { body }),
-      isBase64Encoded: false,
-    };
+      clock.now(),
+    );
     const handler = options.functions[route.functionName] as LambdaHandler;
     let status = 500;
     try {
-      const result = (await handler(event as never, lambdaContext(route.functionName, api, 30_000, now))) as {
+      const result = (await handler(
+        event as never,
+        lambdaContext(route.functionName, api, 30_000, clock),
+      )) as {
         statusCode?: number;
         headers?: Record<string, string>;
         body?: string;
@@ -139,7 +127,7 @@ export function localHttpApi(options: LocalHttpApiOptions) {
         .writeHead(500, { 'Content-Type': 'application/json' })
         .end('{"message":"Internal Server Error"}');
     }
-    options.log?.({ route: route.routeKey, status, ms: Date.now() - startedAt });
+    options.log?.({ route: route.routeKey, status, ms: clock.now() - startedAt });
     return true;
   };
 }

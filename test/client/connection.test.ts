@@ -28,7 +28,7 @@ describe('connecting', () => {
     });
     await connected(h);
     h.server.last.drop();
-    await h.clock.advance(1_000);
+    await h.clock.advanceAndSettle(1_000);
 
     expect(h.server.sockets.map((s) => s.url)).toEqual([
       'ws://localhost:3001/local?name=Ada+Lovelace&token=t1',
@@ -67,7 +67,7 @@ describe('reconnecting', () => {
     while (h.client.state !== 'open') {
       const next = h.clock.pendingDelays()[0] ?? 0;
       delays.push(next);
-      await h.clock.advance(next);
+      await h.clock.advanceAndSettle(next);
     }
     // random() = 0.5: each delay is 3/4 of the exponential step (half fixed, half jittered).
     expect(delays).toEqual([75, 150, 300, 375, 375]);
@@ -96,7 +96,7 @@ describe('reconnecting', () => {
     await settle();
     expect(h.client.state).toBe('reconnecting');
 
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
 
     expect(h.client.state).toBe('open');
     expect(h.states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
@@ -107,7 +107,7 @@ describe('reconnecting', () => {
     const h = harness();
     await connected(h);
     h.server.last.drop(1001, 'Going away');
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
     expect(h.server.openSockets).toHaveLength(1);
     expect(h.client.state).toBe('open');
   });
@@ -117,10 +117,10 @@ describe('reconnecting', () => {
     h.server.autoOpen = false;
     h.client.connect();
     await settle();
-    await h.clock.advance(2_000);
+    await h.clock.advanceAndSettle(2_000);
     expect(h.server.sockets[0]?.closedBy).toBe('client');
     h.server.autoOpen = true;
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
     expect(h.client.state).toBe('open');
     expect(h.server.sockets).toHaveLength(2);
   });
@@ -131,12 +131,12 @@ describe('reconnecting', () => {
     const first = h.server.last;
     h.server.intercept = (socket) => socket === first;
 
-    await h.clock.advance(60_000);
+    await h.clock.advanceAndSettle(60_000);
     expect(first.sent.at(-1)).toMatchObject({ action: 'ping' });
-    await h.clock.advance(5_000);
+    await h.clock.advanceAndSettle(5_000);
 
     expect(first.closedBy).toBe('client');
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
     expect(h.client.state).toBe('open');
     expect(h.server.openSockets).toEqual([h.server.last]);
   });
@@ -151,14 +151,14 @@ describe('keepalive', () => {
     const pings = () => socket.sent.filter((f) => f['action'] === 'ping').length;
 
     for (let i = 0; i < 5; i += 1) {
-      await h.clock.advance(4 * 60_000);
+      await h.clock.advanceAndSettle(4 * 60_000);
       await h.client.send('general', `still here ${i}`);
     }
     expect(pings()).toBe(0);
 
-    await h.clock.advance(5 * 60_000);
+    await h.clock.advanceAndSettle(5 * 60_000);
     expect(pings()).toBe(1);
-    await h.clock.advance(5 * 60_000);
+    await h.clock.advanceAndSettle(5 * 60_000);
     expect(pings()).toBe(2);
     expect(h.client.state).toBe('open');
   });
@@ -175,7 +175,7 @@ describe('the planned reconnect before the 2-hour limit', () => {
 
     // The new connection is slow to open; meanwhile traffic goes on over the old one.
     h.server.autoOpen = false;
-    await h.clock.advance(110 * 60_000);
+    await h.clock.advanceAndSettle(110 * 60_000);
     const fresh = h.server.last;
     expect(fresh).not.toBe(old);
     h.server.post('general', 'bob', 'two');
@@ -207,7 +207,7 @@ describe('the planned reconnect before the 2-hour limit', () => {
     await h.client.joinRoom('general');
     h.server.autoOpen = false;
     const old = h.server.last;
-    await h.clock.advance(1_000);
+    await h.clock.advanceAndSettle(1_000);
     old.drop(1001);
     await settle();
     expect(h.client.state).toBe('reconnecting');
@@ -221,10 +221,10 @@ describe('the planned reconnect before the 2-hour limit', () => {
     const h = harness({ maxConnectionAgeMs: 1_000, keepaliveMs: 60 * 60_000 });
     await connected(h);
     h.server.refuse = 1;
-    await h.clock.advance(1_000);
+    await h.clock.advanceAndSettle(1_000);
     expect(h.server.sockets).toHaveLength(2);
     expect(h.server.openSockets).toEqual([h.server.sockets[0]]);
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
     expect(h.server.sockets).toHaveLength(3);
     expect(h.server.openSockets).toEqual([h.server.sockets[2]]);
     expect(h.states).toEqual(['connecting', 'open']);
@@ -243,7 +243,7 @@ describe('closing', () => {
     await expect(ping).rejects.toMatchObject({ name: 'RoomcastError', code: 'closed' });
     expect(h.server.last.closeCode).toBe(1000);
     expect(h.client.state).toBe('closed');
-    await h.clock.advance(60 * 60_000);
+    await h.clock.advanceAndSettle(60 * 60_000);
     expect(h.server.sockets).toHaveLength(1);
     await expect(h.client.send('lobby', 'late')).rejects.toMatchObject({ code: 'closed' });
   });

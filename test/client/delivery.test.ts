@@ -79,7 +79,7 @@ describe('resuming after a reconnect', () => {
 
     h.server.last.drop();
     for (let i = 4; i <= 10; i += 1) h.server.post('general', 'bob', `m${i}`);
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
     h.server.post('general', 'bob', 'm11');
     await settle();
 
@@ -108,7 +108,7 @@ describe('resuming after a reconnect', () => {
       };
       return true;
     };
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
     h.server.last.rooms.add('general');
     h.server.post('general', 'bob', 'm3');
     await settle();
@@ -133,7 +133,7 @@ describe('resuming after a reconnect', () => {
     await settle();
     h.server.last.drop();
     h.server.post('a', 'bob', 'a2');
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
 
     const joins = h.server.last.sent.filter((f) => f['action'] === 'join');
     expect(joins.map((f) => [f['room'], f['since']])).toEqual([
@@ -175,7 +175,7 @@ describe('ordering live delivery', () => {
     await settle();
     expect(h.messages).toEqual(texts(1, 1));
 
-    await h.clock.advance(1_000);
+    await h.clock.advanceAndSettle(1_000);
 
     expect(h.messages).toEqual(texts(1, 4));
     expect(h.server.last.sent.at(-1)).toMatchObject({
@@ -195,7 +195,7 @@ describe('ordering live delivery', () => {
     h.server.post('general', 'bob', 'm2');
     h.server.post('general', 'bob', 'm3');
     h.server.rooms.get('general')?.messages.splice(1, 1);
-    await h.clock.advance(500);
+    await h.clock.advanceAndSettle(500);
     expect(h.messages).toEqual(['general:1:m1', 'general:3:m3']);
   });
 });
@@ -223,7 +223,7 @@ describe('direct messages', () => {
     await settle();
     h.server.last.drop();
     h.server.postDirect('bob', 'ada', 'while you were away');
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
 
     expect(ack).toMatchObject({ seq: 1, duplicate: false });
     expect(h.directs).toEqual(['bob:1:hi Bob', 'bob:2:hi Ada', 'bob:3:while you were away']);

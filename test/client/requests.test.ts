@@ -51,7 +51,7 @@ describe('sending', () => {
     };
 
     const sending = h.client.send('general', 'are you there?');
-    await h.clock.advance(10_000);
+    await h.clock.advanceAndSettle(10_000);
     const failure = (await sending.catch((e: unknown) => e)) as RoomcastError;
     expect(failure).toMatchObject({ code: 'timeout' });
 
@@ -79,7 +79,7 @@ describe('sending', () => {
     await settle();
     expect(h.client.state).toBe('reconnecting');
 
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
 
     await expect(sending).resolves.toMatchObject({ seq: 1, duplicate: true });
     const attempts = h.server.sockets.flatMap((s) => s.sent.filter((f) => f['action'] === 'sendMessage'));
@@ -96,7 +96,7 @@ describe('sending', () => {
     await settle();
 
     const queued = h.client.send('general', 'written offline');
-    await h.clock.advance(100);
+    await h.clock.advanceAndSettle(100);
 
     await expect(queued).resolves.toMatchObject({ seq: 1 });
     const actions = h.server.last.sent.map((f) => f['action']);
@@ -209,10 +209,10 @@ describe('the rate limit', () => {
     await settle();
     expect(h.server.last.sent.filter((f) => f['action'] === 'sendMessage')).toHaveLength(1);
     // random() = 0.5: 200 ms plus an eighth of it.
-    await h.clock.advance(224);
+    await h.clock.advanceAndSettle(224);
     expect(h.server.last.sent.filter((f) => f['action'] === 'sendMessage')).toHaveLength(1);
-    await h.clock.advance(1);
-    await h.clock.advance(225);
+    await h.clock.advanceAndSettle(1);
+    await h.clock.advanceAndSettle(225);
 
     await expect(sending).resolves.toMatchObject({ seq: 1, duplicate: false });
     expect(refused()).toBe(2);
@@ -224,7 +224,7 @@ describe('the rate limit', () => {
     await connected(h);
     limitFirst(h, 100, 'ping');
     const pinging = h.client.ping().catch((e: unknown) => e);
-    await h.clock.advance(10_000);
+    await h.clock.advanceAndSettle(10_000);
     expect(await pinging).toMatchObject({ code: 'rate_limited', details: { retryAfterMs: 200 } });
   });
 
@@ -234,8 +234,8 @@ describe('the rate limit', () => {
     await h.client.joinRoom('general');
     h.server.last.drop();
     limitFirst(h, 1, 'join');
-    await h.clock.advance(100);
-    await h.clock.advance(300);
+    await h.clock.advanceAndSettle(100);
+    await h.clock.advanceAndSettle(300);
     expect(h.client.joinedRooms()).toEqual(['general']);
     expect(h.client.state).toBe('open');
     expect(h.server.last.rooms.has('general')).toBe(true);

@@ -12,15 +12,18 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import type { Context } from 'aws-lambda';
+import { connect, type Socket } from 'node:net';
 import { AWS_SHAPED_ID } from '../../src/local/emulator/ids.js';
-import { ManualScheduler } from '../../src/local/emulator/scheduler.js';
 import {
   WebSocketGateway,
   type GatewayOptions,
   type GatewayRoutes,
   type LambdaHandler,
+  type RequestLogEntry,
 } from '../../src/local/emulator/websocket-gateway.js';
 import { LOCAL_CREDENTIALS } from '../../src/local/dynamodb-local.js';
+import { ManualClock } from '../fakes/manual-clock.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
 type Event = Record<string, unknown> & { requestContext: Record<string, unknown> };
@@ -279,18 +282,34 @@ describe('routing', () => {
     expect(c.ws.readyState).toBe(1);
   });
 
-  it('sends Endpoint request timed out when a handler outlives the integration timeout', async () => {
+  it('sends Endpoint request timed out when a handler outlives the integration timeout (29 s)', async () => {
+    const clock = new ManualClock();
     let release: () => void = () => undefined;
     const slow = recorder(() => new Promise((resolve) => (release = () => resolve({ statusCode: 200 }))));
+    const probe = recorder(() => ({ statusCode: 200, body: 'probe' }));
     await start(
-      { routes: { $default: { name: 'default', handler: slow.handler } } },
-      { limits: { integrationTimeoutMs: 50 } },
+      {
+        routes: {
+          slow: { name: 'slow', handler: slow.handler },
+          probe: { name: 'probe', handler: probe.handler },
+        },
+        twoWayRoutes: ['probe'],
+      },
+      { scheduler: clock },
     );
     const c = await client();
-    c.send('{}');
+    c.send({ action: 'slow' });
+    await waitFor(() => slow.calls.length === 1);
+
+    clock.advance(28_999);
+    c.send({ action: 'probe' });
     await waitFor(() => c.raw.length === 1);
+    expect(c.raw).toEqual(['probe']);
+
+    clock.advance(1);
+    await waitFor(() => c.raw.length === 2);
     release();
-    expect(c.raw[0]).toContain('"message": "Endpoint request timed out"');
+    expect(c.raw[1]).toContain('"message": "Endpoint request timed out"');
   });
 
   it('sends a handler result back only on two-way routes', async () => {
@@ -357,7 +376,7 @@ describe('disconnect and limits', () => {
   });
 
   it('closes an idle connection after 10 minutes, and traffic in either direction keeps it open', async () => {
-    const scheduler = new ManualScheduler();
+    const scheduler = new ManualClock();
     const { disconnect, routes } = withDisconnect();
     const echo = recorder();
     await start({ routes: { ...routes, ping: { name: 'ping', handler: echo.handler } } }, { scheduler });
@@ -383,7 +402,7 @@ describe('disconnect and limits', () => {
   });
 
   it('closes every connection at 2 hours, however busy', async () => {
-    const scheduler = new ManualScheduler();
+    const scheduler = new ManualClock();
     const echo = recorder();
     await start({ routes: { ping: { name: 'ping', handler: echo.handler } } }, { scheduler });
     const c = await client();
@@ -485,13 +504,111 @@ describe('@connections management API through the AWS SDK', () => {
     expect(disconnect.calls).toHaveLength(0);
   });
 
-  it('adds latency to management calls', async () => {
-    const g = await start({});
-    await client();
+  it('adds latency to management calls, in the scheduler time', async () => {
+    const clock = new ManualClock();
+    const g = await start({}, { scheduler: clock });
+    const c = await client();
     const [id] = g.connectionIds() as [string];
     g.faults.latencyMs = 120;
-    const started = Date.now();
-    await sdk().send(new PostToConnectionCommand({ ConnectionId: id, Data: new Uint8Array([123, 125]) }));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(120);
+    const posting = sdk().send(
+      new PostToConnectionCommand({ ConnectionId: id, Data: new Uint8Array([123, 125]) }),
+    );
+    await waitFor(() => clock.pendingDelays().includes(120));
+    clock.advance(119);
+    expect(c.raw).toEqual([]);
+    clock.advance(1);
+    await posting;
+    await waitFor(() => c.raw.length === 1);
+    expect(c.raw).toEqual(['{}']);
   });
 });
+
+describe('time, all of it from the scheduler', () => {
+  it("stamps events, the Lambda context, integrationLatency and log durations with the scheduler's time", async () => {
+    const clock = new ManualClock(1_767_225_600_000);
+    const log: RequestLogEntry[] = [];
+    const remaining: number[] = [];
+    const authorizer = recorder((event) => {
+      clock.advance(40);
+      return {
+        principalId: 'u1',
+        policyDocument: { Statement: [{ Effect: 'Allow', Resource: event['methodArn'] }] },
+      };
+    });
+    const work = recorder(async () => {
+      clock.advance(250);
+      return { statusCode: 200 };
+    });
+    const observed = (async (event: Event, context: Context) => {
+      remaining.push(context.getRemainingTimeInMillis());
+      return work.handler(event as never, context);
+    }) as unknown as LambdaHandler;
+    await start(
+      {
+        authorizer: { name: 'auth', handler: authorizer.handler, identitySources: [] },
+        routes: { work: { name: 'work', handler: observed } },
+      },
+      { scheduler: clock, log: (entry) => log.push(entry) },
+    );
+    const c = await client();
+    c.send({ action: 'work' });
+    await waitFor(() => log.some((entry) => entry.kind === 'MESSAGE'));
+
+    expect(authorizer.calls[0]?.requestContext).toMatchObject({
+      connectedAt: 1_767_225_600_000,
+      requestTimeEpoch: 1_767_225_600_000,
+    });
+    expect(work.calls[0]?.requestContext).toMatchObject({
+      connectedAt: 1_767_225_600_000,
+      requestTimeEpoch: 1_767_225_600_040,
+      authorizer: { principalId: 'u1', integrationLatency: 40 },
+    });
+    expect(remaining).toEqual([30_000]);
+    expect(log.map(({ kind, ms }) => ({ kind, ms }))).toEqual([
+      { kind: 'CONNECT', ms: 40 },
+      { kind: 'MESSAGE', ms: 250 },
+    ]);
+    expect(c.ws.readyState).toBe(1);
+  });
+
+  it('cuts a client that never answers the close handshake after 2 s, then runs $disconnect', async () => {
+    const clock = new ManualClock();
+    const disconnect = recorder();
+    const g = await start(
+      { routes: { $disconnect: { name: 'disconnect', handler: disconnect.handler } } },
+      { scheduler: clock },
+    );
+    const mute = await silentClient(g.port);
+    await waitFor(() => g.connectionIds().length === 1);
+    const [id] = g.connectionIds() as [string];
+
+    await sdk().send(new DeleteConnectionCommand({ ConnectionId: id }));
+    clock.advance(1_999);
+    expect(g.connectionIds()).toEqual([id]);
+    clock.advance(1);
+    await waitFor(() => disconnect.calls.length === 1);
+    expect(disconnect.calls[0]?.requestContext['disconnectStatusCode']).toBe(1000);
+    mute.destroy();
+  });
+});
+
+/** Completes the upgrade over a bare socket, then ignores every frame (a close frame included). */
+async function silentClient(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.write(
+    [
+      'GET /local HTTP/1.1',
+      `Host: localhost:${port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  await waitFor(() => received.startsWith('HTTP/1.1 101'));
+  return socket;
+}

@@ -17,13 +17,13 @@ import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { chatPolicy, createChat } from '../../src/domain/index.js';
 import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
-import { ManualScheduler } from '../../src/local/emulator/scheduler.js';
+import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
 const run = promisify(execFile);
 let stack: DevStack;
-const scheduler = new ManualScheduler();
+const scheduler = new ManualClock();
 const clients: TestClient[] = [];
 
 beforeAll(async () => {

@@ -1,117 +1,79 @@
-// Test support: API Gateway WebSocket events shaped like real captures (see docs/protocol.md and
-// the captures they follow): CONNECT with headers and query, MESSAGE with neither, DISCONNECT with close codes.
+// Test support: the Lambda events handler tests feed in, built by the emulator's own event builders
+// (the shapes docs/protocol.md describes) for a deployed-looking API: CONNECT with headers and query,
+// MESSAGE with neither, DISCONNECT with a close code, the REQUEST authorizer's event, HTTP API calls.
 
 import type { Context } from 'aws-lambda';
-import type { AuthorizerEvent, WsEvent, WsRequestContext } from '../../src/handlers/runtime/ws-event.js';
+import { httpApiEvent } from '../../src/local/emulator/http-events.js';
+import * as emulator from '../../src/local/emulator/lambda-events.js';
+import { realScheduler } from '../../src/local/emulator/scheduler.js';
+import type { AuthorizerEvent, WsEvent } from '../../src/handlers/runtime/ws-event.js';
 
-let counter = 0;
-const requestId = () => `Req${String((counter += 1)).padStart(12, '0')}=`;
+const WS_API: emulator.ApiFacts = {
+  apiId: 'abcde12345',
+  stage: 'prod',
+  domainName: 'abcde12345.execute-api.eu-west-1.amazonaws.com',
+  region: 'eu-west-1',
+  accountId: '123456789012',
+};
 
-function context(
-  eventType: WsRequestContext['eventType'],
-  routeKey: string,
-  connectionId: string,
-  extra: Partial<WsRequestContext> = {},
-): WsRequestContext {
-  const id = requestId();
-  return {
-    routeKey,
-    eventType,
-    connectionId,
-    // Real time: records expire relative to when the connection was made.
-    connectedAt: Date.now(),
-    requestId: id,
-    requestTimeEpoch: Date.now(),
-    domainName: 'abcde12345.execute-api.eu-west-1.amazonaws.com',
-    stage: 'prod',
-    apiId: 'abcde12345',
-    identity: { sourceIp: '127.0.0.1' },
-    ...extra,
-  };
-}
+const HTTP_API: emulator.ApiFacts = { ...WS_API, stage: '$default' };
 
 export interface Authorized {
   readonly authorizer?: Record<string, unknown>;
+}
+
+function connection(connectionId: string, options: Authorized): emulator.ConnectionFacts {
+  return {
+    connectionId,
+    // Real time: records expire relative to when the connection was made.
+    connectedAt: Date.now(),
+    sourceIp: '127.0.0.1',
+    ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+  };
 }
 
 export function connectEvent(
   connectionId: string,
   options: Authorized & { query?: Record<string, string> } = {},
 ): WsEvent {
-  return {
-    requestContext: context(
-      'CONNECT',
-      '$connect',
-      connectionId,
-      options.authorizer ? { authorizer: options.authorizer } : {},
-    ),
-    headers: { Host: 'abcde12345.execute-api.eu-west-1.amazonaws.com', 'Sec-WebSocket-Version': '13' },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
-    isBase64Encoded: false,
+  const request = {
+    headers: { Host: WS_API.domainName, 'Sec-WebSocket-Version': '13' },
+    query: new URLSearchParams(options.query),
   };
+  return emulator.connectEvent(WS_API, connection(connectionId, options), request, Date.now());
 }
 
+/** `body` undefined: a MESSAGE without one, which API Gateway never sends, for the handlers' guard. */
 export function messageEvent(
   connectionId: string,
   routeKey: string,
   body: string | undefined,
   options: Authorized = {},
 ): WsEvent {
-  return {
-    requestContext: context('MESSAGE', routeKey, connectionId, {
-      messageId: requestId(),
-      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
-    }),
-    ...(body === undefined ? {} : { body }),
-    isBase64Encoded: false,
-  };
+  const facts = connection(connectionId, options);
+  const { body: _sent, ...event } = emulator.messageEvent(WS_API, facts, routeKey, body ?? '', Date.now());
+  return body === undefined ? event : { ...event, body };
 }
 
+/** A client that closed without a status code (1005), as browsers closing a tab do. */
 export function disconnectEvent(connectionId: string, options: Authorized = {}): WsEvent {
-  return {
-    requestContext: context('DISCONNECT', '$disconnect', connectionId, {
-      disconnectStatusCode: 1005,
-      disconnectReason: 'Client-side close frame status not set',
-      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
-    }),
-    headers: {
-      Host: 'abcde12345.execute-api.eu-west-1.amazonaws.com',
-      'x-api-key': '',
-      'X-Forwarded-For': '',
-      'x-restapi': '',
-    },
-    isBase64Encoded: false,
-  };
+  const reason = 'Client-side close frame status not set';
+  return emulator.disconnectEvent(WS_API, connection(connectionId, options), 1005, reason, Date.now());
 }
 
 export function authorizerEvent(
   options: { query?: Record<string, string>; headers?: Record<string, string> } = {},
 ): AuthorizerEvent {
-  return {
-    type: 'REQUEST',
-    methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:abcde12345/prod/$connect',
+  const request = {
     headers: { Connection: 'upgrade', Upgrade: 'websocket', ...options.headers },
-    queryStringParameters: options.query ?? {},
-    requestContext: context('CONNECT', '$connect', 'AuthConn0000001='),
+    query: new URLSearchParams(options.query),
   };
+  return emulator.authorizerEvent(WS_API, connection('AuthConn0000001=', {}), request, Date.now());
 }
 
-/** A Lambda context as the runtime passes it. */
+/** A Lambda context as the runtime passes it, with the deployed functions' 30-second budget. */
 export function lambdaContext(functionName = 'roomcast-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: `req-${requestId()}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 29_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return emulator.lambdaContext(functionName, WS_API, 30_000, realScheduler);
 }
 
 /** An API Gateway HTTP API (payload format 2.0) event, as an IAM-authorized backend call arrives. */
@@ -125,26 +87,21 @@ export function httpEvent(
   },
 ) {
   const [method = 'GET'] = routeKey.split(' ');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: options.path,
-    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
-    headers: { host: 'abcde12345.execute-api.eu-west-1.amazonaws.com', 'content-type': 'application/json' },
-    ...(options.query ? { queryStringParameters: options.query } : {}),
-    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abcde12345',
-      requestId: requestId(),
+  const query = options.query ?? {};
+  return httpApiEvent(
+    HTTP_API,
+    {
       routeKey,
-      stage: '$default',
-      time: new Date().toISOString(),
-      timeEpoch: Date.now(),
-      http: { method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      method,
+      path: options.path,
+      rawQueryString: new URLSearchParams(query).toString(),
+      headers: { host: WS_API.domainName, 'content-type': 'application/json', 'user-agent': 'test' },
+      query,
+      pathParameters: options.pathParameters ?? {},
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      sourceIp: '127.0.0.1',
       authorizer: { iam: { accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/backend' } },
     },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    isBase64Encoded: false,
-  };
+    Date.now(),
+  );
 }

@@ -1,6 +1,7 @@
-// Local emulator: Lambda proxy events and contexts shaped like API Gateway's real ones:
-// CONNECT carries the client's headers and query string; MESSAGE carries neither; DISCONNECT carries a
-// fixed synthetic header set and the close code and reason; the authorizer's context is repeated on all.
+// Local emulator: WebSocket Lambda proxy events and contexts shaped like API Gateway's real ones (the
+// handler tests build theirs here too). CONNECT carries the client's headers and query string; MESSAGE
+// carries neither; DISCONNECT carries a fixed synthetic header set and the close code and reason; the
+// authorizer's context is repeated on all.
 
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
@@ -33,13 +34,63 @@ export function clfTime(epochMs: number): string {
   return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }
 
+export interface RequestContext {
+  readonly routeKey: string;
+  readonly eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
+  readonly extendedRequestId: string;
+  readonly requestTime: string;
+  readonly messageDirection: 'IN';
+  readonly stage: string;
+  readonly connectedAt: number;
+  readonly requestTimeEpoch: number;
+  readonly identity: { readonly sourceIp: string; readonly userAgent?: string };
+  readonly requestId: string;
+  readonly domainName: string;
+  readonly connectionId: string;
+  readonly apiId: string;
+  readonly authorizer?: Readonly<Record<string, unknown>>;
+  readonly messageId?: string;
+  readonly disconnectStatusCode?: number;
+  readonly disconnectReason?: string;
+}
+
+type HeaderMap = Readonly<Record<string, string>>;
+type MultiValueMap = Readonly<Record<string, readonly string[]>>;
+
+export interface ProxyEvent {
+  readonly headers?: HeaderMap;
+  readonly multiValueHeaders?: MultiValueMap;
+  readonly queryStringParameters?: HeaderMap;
+  readonly multiValueQueryStringParameters?: MultiValueMap;
+  readonly requestContext: RequestContext;
+  readonly body?: string;
+  readonly isBase64Encoded: boolean;
+}
+
+export interface RequestAuthorizerEvent {
+  readonly type: 'REQUEST';
+  readonly methodArn: string;
+  readonly headers: HeaderMap;
+  readonly multiValueHeaders: MultiValueMap;
+  readonly queryStringParameters: HeaderMap;
+  readonly multiValueQueryStringParameters: MultiValueMap;
+  readonly stageVariables: HeaderMap;
+  readonly requestContext: RequestContext;
+}
+
+/** What CONNECT and the authorizer see of the client's upgrade request. */
+export interface UpgradeRequest {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly query: URLSearchParams;
+}
+
 function requestContext(
   api: ApiFacts,
   connection: ConnectionFacts,
   routeKey: string,
-  eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT',
+  eventType: RequestContext['eventType'],
   now: number,
-): Record<string, unknown> {
+): RequestContext {
   const requestId = awsShapedId();
   return {
     routeKey,
@@ -62,10 +113,8 @@ function requestContext(
   };
 }
 
-type Headers = Readonly<Record<string, string | string[] | undefined>>;
-
 /** Single-value map keeps the last value of a repeated key, the multi-value map keeps all. */
-function headerMaps(headers: Headers) {
+function headerMaps(headers: UpgradeRequest['headers']) {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -74,11 +123,10 @@ function headerMaps(headers: Headers) {
     single[name] = values[values.length - 1] ?? '';
     multi[name] = values;
   }
-  return { single, multi };
+  return { headers: single, multiValueHeaders: multi };
 }
 
 function queryMaps(query: URLSearchParams) {
-  if ([...query.keys()].length === 0) return {};
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [name, value] of query) {
@@ -88,20 +136,35 @@ function queryMaps(query: URLSearchParams) {
   return { queryStringParameters: single, multiValueQueryStringParameters: multi };
 }
 
+/** CONNECT: the client's headers, and its query string only when it has one. */
 export function connectEvent(
   api: ApiFacts,
   connection: ConnectionFacts,
-  headers: Headers,
-  query: URLSearchParams,
+  request: UpgradeRequest,
   now: number,
-): Record<string, unknown> {
-  const { single, multi } = headerMaps(headers);
+): ProxyEvent {
   return {
-    headers: single,
-    multiValueHeaders: multi,
-    ...queryMaps(query),
+    ...headerMaps(request.headers),
+    ...([...request.query.keys()].length === 0 ? {} : queryMaps(request.query)),
     requestContext: requestContext(api, connection, '$connect', 'CONNECT', now),
     isBase64Encoded: false,
+  };
+}
+
+/** The REQUEST authorizer's event: always has the query and stage-variable maps, even when empty. */
+export function authorizerEvent(
+  api: ApiFacts,
+  connection: ConnectionFacts,
+  request: UpgradeRequest,
+  now: number,
+): RequestAuthorizerEvent {
+  return {
+    type: 'REQUEST',
+    methodArn: `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stage}/$connect`,
+    ...headerMaps(request.headers),
+    ...queryMaps(request.query),
+    stageVariables: {},
+    requestContext: requestContext(api, connection, '$connect', 'CONNECT', now),
   };
 }
 
@@ -111,7 +174,7 @@ export function messageEvent(
   routeKey: string,
   body: string,
   now: number,
-): Record<string, unknown> {
+): ProxyEvent {
   const context = requestContext(api, connection, routeKey, 'MESSAGE', now);
   return {
     requestContext: { ...context, messageId: awsShapedId() },
@@ -126,7 +189,7 @@ export function disconnectEvent(
   code: number,
   reason: string,
   now: number,
-): Record<string, unknown> {
+): ProxyEvent {
   const headers = { Host: api.domainName, 'x-api-key': '', 'X-Forwarded-For': '', 'x-restapi': '' };
   return {
     headers,
@@ -140,36 +203,14 @@ export function disconnectEvent(
   };
 }
 
-/** The REQUEST authorizer's event: always has the query and stage-variable maps, even when empty. */
-export function authorizerEvent(
-  api: ApiFacts,
-  connection: ConnectionFacts,
-  headers: Headers,
-  query: URLSearchParams,
-  now: number,
-): Record<string, unknown> {
-  const { single, multi } = headerMaps(headers);
-  const maps = queryMaps(query);
-  return {
-    type: 'REQUEST',
-    methodArn: `arn:aws:execute-api:${api.region}:${api.accountId}:${api.apiId}/${api.stage}/$connect`,
-    headers: single,
-    multiValueHeaders: multi,
-    queryStringParameters: maps.queryStringParameters ?? {},
-    multiValueQueryStringParameters: maps.multiValueQueryStringParameters ?? {},
-    stageVariables: {},
-    requestContext: requestContext(api, connection, '$connect', 'CONNECT', now),
-  };
-}
-
 /** A Lambda context for an in-process invocation with the given time budget. */
 export function lambdaContext(
   functionName: string,
   api: ApiFacts,
   timeoutMs: number,
-  startedAt: number,
+  clock: { now(): number },
 ): Context {
-  const deadline = startedAt + timeoutMs;
+  const deadline = clock.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -179,7 +220,7 @@ export function lambdaContext(
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `local/[$LATEST]${randomUUID().replace(/-/g, '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - clock.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

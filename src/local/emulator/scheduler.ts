@@ -1,5 +1,5 @@
-// Local emulator: time for idle and maximum-age limits. The real one uses timers; tests use a manual
-// one whose `advance` fires what is due, so a 10-minute idle timeout takes milliseconds to test.
+// Local emulator: the one source of time. Every limit, timeout, delay and timestamp of the gateway
+// comes from a Scheduler, so a test that passes a manual one controls all of them.
 
 export interface Scheduler {
   now(): number;
@@ -11,39 +11,13 @@ export const realScheduler: Scheduler = {
   now: () => Date.now(),
   schedule(ms, task) {
     const timer = setTimeout(task, ms);
+    // A pending limit must not keep the process alive on its own.
     timer.unref();
     return () => clearTimeout(timer);
   },
 };
 
-export class ManualScheduler implements Scheduler {
-  private current: number;
-  private readonly tasks = new Set<{ at: number; task: () => void }>();
-
-  constructor(start = Date.now()) {
-    this.current = start;
-  }
-
-  now(): number {
-    return this.current;
-  }
-
-  schedule(ms: number, task: () => void): () => void {
-    const entry = { at: this.current + ms, task };
-    this.tasks.add(entry);
-    return () => this.tasks.delete(entry);
-  }
-
-  /** Moves time forward and runs, in time order, every task that falls due. */
-  advance(ms: number): void {
-    const until = this.current + ms;
-    for (;;) {
-      const due = [...this.tasks].filter((entry) => entry.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      this.tasks.delete(due);
-      this.current = due.at;
-      due.task();
-    }
-    this.current = until;
-  }
+/** Resolves after `ms` of the scheduler's time. */
+export function delay(scheduler: Scheduler, ms: number): Promise<void> {
+  return new Promise((resolve) => scheduler.schedule(ms, resolve));
 }

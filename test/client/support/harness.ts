@@ -8,7 +8,7 @@ import {
   type Source,
 } from '../../../src/client/index.js';
 import { FakeServer, type FakeServerOptions } from './fake-server.js';
-import { ManualClock, settle } from './manual-clock.js';
+import { ManualClock, settle } from '../../fakes/manual-clock.js';
 
 export interface Harness {
   readonly server: FakeServer;
@@ -27,7 +27,8 @@ export function harness(
   serverOptions: FakeServerOptions = {},
 ): Harness {
   const server = new FakeServer(serverOptions);
-  const clock = new ManualClock();
+  // The same instant the fake server's clock starts at.
+  const clock = new ManualClock(1_767_225_600_000);
   // A fixed "random" keeps backoff jitter and message ids reproducible.
   const client = new RoomcastClient({
     url: 'wss://chat.example/prod',
