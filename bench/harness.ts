@@ -1,130 +1,73 @@
-// Bench harness: runs the benchmarks of a profile in an order that lets them share what is expensive
-// to start (one DynamoDB Local for the read cost and end-to-end runs; one crowd of connections for the
-// fan-out time and emulator capacity runs), and gathers the results.
+// Bench harness: runs the benchmarks asked for (and those they are computed from) in an order that lets
+// them share what is expensive to start, checks their budgets, and gathers bench/results.json.
 
-import { costModel } from './benchmarks/cost.js';
-import { runColdStart } from './benchmarks/cold-start.js';
-import {
-  compareCapacity,
-  measureIdleMemory,
-  measureRelay,
-  type ServerCapacity,
-} from './benchmarks/emulator-capacity.js';
-import { HandlerTimes, runEndToEnd } from './benchmarks/end-to-end.js';
-import { runFanOutRead } from './benchmarks/fan-out-read.js';
-import { runFanOutTime } from './benchmarks/fan-out-time.js';
-import { checkBudgets } from './budgets.js';
+import type { AnyBenchmark, ProfileName } from './benchmark.js';
+import { SharedResources } from './context.js';
 import type { Log } from './lib/log.js';
 import { describeMachine } from './lib/machine.js';
-import { ServerHost } from './lib/server-host-client.js';
-import { Swarm } from './lib/swarm-client.js';
-import type { Profile } from './profiles.js';
-import { BENCHMARKS, type BenchmarkName, type BenchResults } from './results.js';
-import { startDevStack } from '../src/local/dev-stack.js';
+import { checkBudgets, type BenchResults } from './results.js';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** What a benchmark shares, as a group name: benchmarks of one group run one after another. */
+function sharedGroup(benchmark: AnyBenchmark): string {
+  if (benchmark.shares?.devStack === true) return 'dev stack';
+  if (benchmark.shares?.emulatorConnections !== undefined) return 'emulator crowd';
+  return benchmark.name;
+}
+
+/**
+ * The asked-for benchmarks with what they need, in run order: in list order, each next to the others of
+ * its group, and any computed from other results last.
+ */
+export function runOrder(all: readonly AnyBenchmark[], asked: readonly AnyBenchmark[]): AnyBenchmark[] {
+  const wanted = new Set<AnyBenchmark>();
+  const want = (benchmark: AnyBenchmark) => {
+    for (const needed of benchmark.needs ?? []) want(needed as AnyBenchmark);
+    wanted.add(benchmark);
+  };
+  asked.forEach(want);
+  const inList = all.filter((benchmark) => wanted.has(benchmark));
+  const groups = inList.map(sharedGroup);
+  const rank = (benchmark: AnyBenchmark) =>
+    (benchmark.needs === undefined ? 0 : all.length) + groups.indexOf(sharedGroup(benchmark));
+  return inList
+    .map((benchmark, index) => ({ benchmark, index }))
+    .sort((a, b) => rank(a.benchmark) - rank(b.benchmark) || a.index - b.index)
+    .map(({ benchmark }) => benchmark);
+}
 
 export async function runBenchmarks(
-  profile: Profile,
-  options: { only?: readonly BenchmarkName[]; log: Log },
+  all: readonly AnyBenchmark[],
+  asked: readonly AnyBenchmark[],
+  profile: ProfileName,
+  log: Log,
 ): Promise<BenchResults> {
-  const { log } = options;
-  const wanted = new Set<BenchmarkName>(options.only ?? BENCHMARKS);
-  // The cost model is computed from three of the others.
-  if (wanted.has('cost'))
-    for (const name of ['fanOutRead', 'fanOutTime', 'endToEnd'] as const) wanted.add(name);
+  const order = runOrder(all, asked);
   const startedAt = Date.now();
-  const results: Mutable<Partial<BenchResults>> = {};
   const machine = describeMachine();
-
-  if (wanted.has('fanOutRead') || wanted.has('endToEnd')) {
-    const handlerTimes = new HandlerTimes();
-    log('starting the local stack (DynamoDB Local, emulator, handlers)');
-    const stack = await startDevStack({
-      wsPort: 0,
-      webPort: 0,
-      handlerLogLevel: 'SILENT',
-      log: handlerTimes.log,
-    });
-    try {
-      if (wanted.has('fanOutRead'))
-        results.fanOutRead = await runFanOutRead(stack.dynamo, profile.fanOutRead, log);
-      if (wanted.has('endToEnd'))
-        results.endToEnd = await runEndToEnd(stack, handlerTimes, profile.endToEnd, log);
-    } finally {
-      await stack.stop();
+  const crowdConnections = Math.max(
+    0,
+    ...order.map((benchmark) => benchmark.shares?.emulatorConnections?.(benchmark.sizes[profile]) ?? 0),
+  );
+  const context = new SharedResources(profile, log, crowdConnections);
+  const results: Record<string, unknown> = {};
+  try {
+    for (const [index, benchmark] of order.entries()) {
+      const result: unknown = await benchmark.run(context, benchmark.sizes[profile]);
+      results[benchmark.name] = result;
+      context.keep(benchmark, result);
+      await context.release(order.slice(index + 1));
     }
+  } finally {
+    await context.close();
   }
 
-  if (wanted.has('fanOutTime') || wanted.has('emulatorCapacity')) {
-    const sizes = wanted.has('fanOutTime') ? profile.fanOutTime.sizes : [];
-    const connections = Math.max(wanted.has('emulatorCapacity') ? profile.capacity.connections : 0, ...sizes);
-    const server = await ServerHost.start('emulator');
-    const swarm = new Swarm();
-    let emulator: ServerCapacity | undefined;
-    try {
-      log(`emulator: opening ${connections} connections`);
-      const idle = await measureIdleMemory(swarm, server, connections);
-      const ids = await server.connectionIds();
-      const endpoint = server.managementEndpoint;
-      if (wanted.has('fanOutTime')) {
-        await server.setLatency(profile.fanOutTime.latencyMs);
-        results.fanOutTime = await runFanOutTime(
-          { endpoint, connectionIds: ids, swarm },
-          profile.fanOutTime,
-          log,
-        );
-        await server.setLatency(0);
-      }
-      if (wanted.has('emulatorCapacity')) {
-        const relay = await measureRelay(swarm, endpoint, ids, profile.capacity, 'emulator', log);
-        emulator = { idle, relay };
-      }
-    } finally {
-      await swarm.close();
-      await server.stop();
-    }
-    if (emulator !== undefined) {
-      const floorServer = await ServerHost.start('bare');
-      const floorSwarm = new Swarm();
-      try {
-        log(`floor: opening ${profile.capacity.connections} connections to the bare ws server`);
-        const idle = await measureIdleMemory(floorSwarm, floorServer, profile.capacity.connections);
-        const ids = await floorServer.connectionIds();
-        const relay = await measureRelay(
-          floorSwarm,
-          floorServer.managementEndpoint,
-          ids,
-          profile.capacity,
-          'floor',
-          log,
-        );
-        results.emulatorCapacity = compareCapacity(emulator, { idle, relay });
-      } finally {
-        await floorSwarm.close();
-        await floorServer.stop();
-      }
-    }
-  }
-
-  if (wanted.has('coldStart')) results.coldStart = await runColdStart(profile.coldStart, log);
-
-  if (wanted.has('cost') && results.fanOutRead && results.fanOutTime && results.endToEnd) {
-    results.cost = costModel(
-      { ...profile.cost, members: profile.endToEnd.clients },
-      results.fanOutRead,
-      results.fanOutTime,
-      results.endToEnd,
-    );
-  }
-
-  const partial = {
+  const run = {
     schema: 1 as const,
-    profile: profile.name,
+    profile,
     date: new Date(startedAt).toISOString(),
     durationS: Math.round((Date.now() - startedAt) / 1_000),
     machine,
     ...results,
   };
-  return { ...partial, budgets: checkBudgets(partial) };
+  return { ...run, budgets: checkBudgets(all, run) };
 }

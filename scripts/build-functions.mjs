@@ -1,5 +1,5 @@
 // Build tooling (`make build`): one esbuild bundle per function of the route table, for Lambda's
-// nodejs22.x (ESM, minified, tree-shaken, source maps, AWS SDK bundled), zipped reproducibly:
+// nodejs22.x with the options of scripts/esbuild-options.mjs, zipped reproducibly:
 // fixed timestamps and modes, sorted entries, so an unchanged function gives a byte-identical zip.
 import { build } from 'esbuild';
 import { createWriteStream } from 'node:fs';
@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import yazl from 'yazl';
+import { functionBuildOptions } from './esbuild-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -19,23 +20,12 @@ const FIXED_TIME = new Date('2000-01-01T00:00:00Z');
 async function bundle(name) {
   const dir = join(out, 'functions', name);
   await rm(dir, { recursive: true, force: true });
-  const result = await build({
-    entryPoints: [join(root, 'src/handlers/functions', table.functions[name].entry)],
-    outfile: join(dir, 'index.mjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    minify: true,
-    treeShaking: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    legalComments: 'none',
-    metafile: true,
-    logLevel: 'warning',
-    // Some bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  });
+  const result = await build(
+    functionBuildOptions(
+      join(root, 'src/handlers/functions', table.functions[name].entry),
+      join(dir, 'index.mjs'),
+    ),
+  );
   return { dir, result };
 }
 

@@ -1,169 +1,128 @@
-// Benchmark 6, cost per million messages on AWS for one room at a steady rate: ours against the classic
-// design (a Scan per message). Request counts come from the runs above (API Gateway messages and
-// DynamoDB units per message from the end-to-end run, the Scan's read units from the read cost run,
-// fan-out durations from the fan-out time run); prices from bench/prices.ts.
+// Benchmark 6, cost per million messages on AWS: computed from benchmarks 1 to 3 and the prices in
+// bench/prices.ts, ours against the classic design. The model is bench/measure/cost.ts.
 
+import { problemList, row, type Benchmark } from '../benchmark.js';
+import { decimal, dollars, times, wholeNumber } from '../format.js';
+import { markdownTable } from '../markdown.js';
+import { costModel, type CostConfig, type CostResult } from '../measure/cost.js';
 import { PRICES } from '../prices.js';
-import { ratio } from '../lib/stats.js';
-import type { FanOutReadResult } from './fan-out-read.js';
-import type { FanOutTimeResult } from './fan-out-time.js';
-import type { EndToEndResult } from './end-to-end.js';
+import { endToEnd } from './end-to-end.js';
+import { fanOutRead } from './fan-out-read.js';
+import { fanOutTime } from './fan-out-time.js';
 
-export interface CostConfig {
-  readonly members: number;
-  /** Messages a second in the room, steady: sets how many connection minutes each message carries. */
-  readonly messagesPerSecond: number;
-  readonly lambdaMemoryMb: number;
-  /** Assumed round trip of one DynamoDB request from Lambda, for the billed duration. */
-  readonly dynamoRoundTripMs: number;
-}
+/** The room priced is the end-to-end run's. */
+type PricingConfig = Omit<CostConfig, 'members'>;
 
-export interface CostLine {
-  readonly item: string;
-  readonly oursPerMessage: number;
-  readonly baselinePerMessage: number;
-  readonly unitPrice: number;
-  readonly unit: string;
-  /** Dollars per million messages. */
-  readonly ours: number;
-  readonly baseline: number;
-}
+const PRICING: PricingConfig = {
+  messagesPerSecond: 1,
+  // Terraform's default for the chat functions (function_memory_mb).
+  lambdaMemoryMb: 512,
+  dynamoRoundTripMs: 10,
+};
 
-export interface CostResult {
-  readonly config: CostConfig;
-  readonly prices: typeof PRICES;
-  readonly assumptions: readonly string[];
-  readonly lines: readonly CostLine[];
-  readonly totalOurs: number;
-  readonly totalBaseline: number;
-  /** Ours / baseline. */
-  readonly ratio: number;
-  /**
-   * Connections in the classic design's table at which the two cost the same: its Scan grows with
-   * the table, everything else in both designs stays as it is.
-   */
-  readonly breakEvenConnections: number;
-}
+/** Dollars with the cents a line of the cost table needs. */
+const lineDollars = (value: number) => `$${value.toFixed(value >= 1 ? 2 : 4)}`;
 
-export function costModel(
-  config: CostConfig,
-  read: FanOutReadResult,
-  time: FanOutTimeResult,
-  e2e: EndToEndResult,
-): CostResult {
-  const members = config.members;
-  const readRow = read.rows.find((row) => row.members === members) ?? read.rows[0];
-  const timeRow = time.rows.find((row) => row.members === members) ?? time.rows[0];
-  if (readRow === undefined || timeRow === undefined)
-    throw new Error('the cost model needs benchmarks 1 and 2');
-  const scale = members / readRow.members;
-  const timeScale = members / timeRow.members;
-  const per = e2e.perMessage;
+const dynamoDbSpend = (result: CostResult, side: 'ours' | 'baseline') =>
+  result.lines.filter((line) => line.item.startsWith('DynamoDB')).reduce((sum, line) => sum + line[side], 0);
 
-  if (e2e.clients !== members) throw new Error('the cost model prices the room of the end-to-end run');
-  // API Gateway: ours as metered by the emulator (the message in, the ack, one message per member);
-  // the classic design sends no ack.
-  const oursMessages = per.billableMessages;
-  const baselineMessages = 1 + members;
-  const connectionMinutes = members / (60 * config.messagesPerSecond);
+export const cost: Benchmark<PricingConfig, CostResult> = {
+  name: 'cost',
+  templateName: 'cost',
+  sizes: { full: PRICING, smoke: PRICING },
+  needs: [fanOutRead, fanOutTime, endToEnd],
 
-  // DynamoDB: ours as consumed in the end-to-end run (rate limit, membership check, sequence, message,
-  // member pages); the classic design's Scan of a table of the read cost run's size, and no writes.
-  const pages = Math.max(1, Math.ceil(members / read.pageSize));
-  const oursQueries = per.dynamoByCommand['Query'] ?? 0;
-  const oursRead = per.readUnits ?? 0;
-  const oursWrite = per.writeUnits ?? 0;
-  const scanUnits = (readRow.baseline.readUnits ?? readRow.baseline.readUnitsComputed) * scale;
-  const scanRequests = readRow.baseline.requests;
+  async run(context, config) {
+    const read = context.resultOf(fanOutRead);
+    const time = context.resultOf(fanOutTime);
+    const e2e = context.resultOf(endToEnd);
+    if (read === undefined || time === undefined || e2e === undefined)
+      throw new Error('the cost model needs benchmarks 1, 2 and 3');
+    return Promise.resolve(costModel({ ...config, members: e2e.clients }, read, time, e2e));
+  },
 
-  // Lambda: one sendMessage invocation a message, billed for the fan-out (timed at the injected
-  // latency) plus the DynamoDB round trips that come before it; ours also posts the ack first.
-  const oursSequentialDynamo = per.dynamoRequests - oursQueries + Math.min(1, oursQueries);
-  const oursMs =
-    timeRow.ours.ms * timeScale + time.latencyMs + oursSequentialDynamo * config.dynamoRoundTripMs;
-  const baselineMs = timeRow.promiseAll.ms * timeScale + scanRequests * config.dynamoRoundTripMs;
-  const gbSeconds = (ms: number) => (Math.ceil(ms) / 1_000) * (config.lambdaMemoryMb / 1_024);
+  check(result) {
+    const { problems, expect } = problemList();
+    expect(result.lines.length > 0 && result.totalOurs > 0 && result.totalBaseline > 0, 'cost: totals');
+    expect(result.prices.checked.length > 0, 'cost: prices dated');
+    return problems;
+  },
 
-  const million = 1_000_000;
-  const line = (
-    item: string,
-    oursPerMessage: number,
-    baselinePerMessage: number,
-    unitPrice: number,
-    unit: string,
-    perUnits: number,
-  ): CostLine => ({
-    item,
-    oursPerMessage,
-    baselinePerMessage,
-    unitPrice,
-    unit,
-    ours: ((oursPerMessage * million) / perUnits) * unitPrice,
-    baseline: ((baselinePerMessage * million) / perUnits) * unitPrice,
-  });
-  const lines: CostLine[] = [
-    line(
-      'API Gateway messages',
-      oursMessages,
-      baselineMessages,
-      PRICES.apiGateway.perMillionMessages,
-      'per million messages',
-      million,
+  budgets: [
+    {
+      id: 'cost',
+      what: 'cost per million messages: ours over the classic design, at the size priced',
+      limit: '<= 1.05',
+      value: (result) => result.ratio,
+      isMet: (value) => value <= 1.05,
+    },
+  ],
+
+  rows: (result) => [
+    row({
+      bench: '6 cost',
+      measure: `per million messages, room of ${result.config.members} at ${result.config.messagesPerSecond}/s (us-east-1)`,
+      ours: dollars(result.totalOurs),
+      baseline: dollars(result.totalBaseline),
+      vsBaseline: times(result.ratio),
+    }),
+    row({
+      bench: '6 cost',
+      measure: 'of which DynamoDB',
+      ours: dollars(dynamoDbSpend(result, 'ours')),
+      baseline: dollars(dynamoDbSpend(result, 'baseline')),
+      vsBaseline: times(dynamoDbSpend(result, 'ours') / dynamoDbSpend(result, 'baseline')),
+    }),
+  ],
+
+  section: (result) => ({
+    region: PRICES.region,
+    checked: PRICES.checked,
+    perMillionMessages: PRICES.apiGateway.perMillionMessages.toFixed(2),
+    perMillionConnectionMinutes: PRICES.apiGateway.perMillionConnectionMinutes.toFixed(2),
+    lambdaArchitecture: PRICES.lambda.architecture,
+    perGbSecond: String(PRICES.lambda.perGbSecond),
+    perMillionRequests: PRICES.lambda.perMillionRequests.toFixed(2),
+    perMillionWriteUnits: String(PRICES.dynamoDb.perMillionWriteRequestUnits),
+    perMillionReadUnits: String(PRICES.dynamoDb.perMillionReadRequestUnits),
+    assumptions: result.assumptions.map((assumption) => `- ${assumption}.`).join('\n'),
+    table: markdownTable(
+      ['Item', 'Ours / message', 'Classic / message', 'Ours per million', 'Classic per million'],
+      [
+        ...result.lines.map((line) => [
+          line.item,
+          decimal(line.oursPerMessage, 4),
+          decimal(line.baselinePerMessage, 4),
+          lineDollars(line.ours),
+          lineDollars(line.baseline),
+        ]),
+        [
+          '**Total**',
+          '',
+          '',
+          `**${lineDollars(result.totalOurs)}**`,
+          `**${lineDollars(result.totalBaseline)}**`,
+        ],
+      ],
     ),
-    line(
-      'API Gateway connection minutes',
-      connectionMinutes,
-      connectionMinutes,
-      PRICES.apiGateway.perMillionConnectionMinutes,
-      'per million connection minutes',
-      million,
-    ),
-    line('Lambda requests', 1, 1, PRICES.lambda.perMillionRequests, 'per million requests', million),
-    line(
-      'Lambda duration (GB-s)',
-      gbSeconds(oursMs),
-      gbSeconds(baselineMs),
-      PRICES.lambda.perGbSecond,
-      'per GB-second',
-      1,
-    ),
-    line(
-      'DynamoDB read units',
-      oursRead,
-      scanUnits,
-      PRICES.dynamoDb.perMillionReadRequestUnits,
-      'per million RRU',
-      million,
-    ),
-    line(
-      'DynamoDB write units',
-      oursWrite,
-      0,
-      PRICES.dynamoDb.perMillionWriteRequestUnits,
-      'per million WRU',
-      million,
-    ),
-  ];
-  const totalOurs = lines.reduce((sum, l) => sum + l.ours, 0);
-  const totalBaseline = lines.reduce((sum, l) => sum + l.baseline, 0);
-  const scanLine = lines.find((l) => l.item === 'DynamoDB read units') as CostLine;
-  const tableConnections = readRow.tableItems * scale;
-  const scanPerConnection = scanLine.baseline / tableConnections;
-  const breakEvenConnections = (totalOurs - (totalBaseline - scanLine.baseline)) / scanPerConnection;
-  return {
-    config,
-    prices: PRICES,
-    assumptions: [
-      `one room of ${members} connections, ${config.messagesPerSecond === 1 ? 'one message' : `${config.messagesPerSecond} messages`} a second, every connection open throughout`,
-      `the classic design's connections table holds ${read.rooms} rooms of ${members} (as in the read cost run), scanned once per message; it stores no messages and sends no ack`,
-      `ours: ${per.dynamoRequests.toFixed(1)} DynamoDB requests a message as measured end to end, ${pages} member page(s) among them`,
-      `Lambda at ${config.lambdaMemoryMb} MB (arm64): billed duration = the fan-out time measured at ${time.latencyMs} ms per @connections call + ${config.dynamoRoundTripMs} ms per DynamoDB round trip made before it (+ the ack for ours), rounded up to 1 ms`,
-      'API Gateway messages under 32 KB count once each; the first-billion-messages tier',
-    ],
-    lines,
-    totalOurs,
-    totalBaseline,
-    ratio: ratio(totalOurs, totalBaseline),
-    breakEvenConnections,
-  };
-}
+    breakEvenConnections: wholeNumber(result.breakEvenConnections),
+  }),
+
+  // The same room priced.
+  comparable: (before, now) => before.config.members === now.config.members,
+  comparisons: (now) => {
+    const label = `cost per million messages, room of ${wholeNumber(now.config.members)}`;
+    return [
+      {
+        measure: `${label}: ours`,
+        value: (result: CostResult) => result.totalOurs,
+        format: (value: number) => `$${value.toFixed(2)}`,
+      },
+      {
+        measure: `${label}: ours over the classic design`,
+        value: (result: CostResult) => result.ratio,
+        format: times,
+      },
+    ];
+  },
+};

@@ -1,111 +1,126 @@
-// Benchmark 5, emulator capacity: memory the API Gateway emulator holds per idle connection, and how
-// many @connections posts a second it relays to clients, against the bare `ws` server floor doing the
-// same with no service logic. Server, clients and sender each run in their own process, so the server's
-// memory is its own.
+// Benchmark 5, emulator capacity: memory per idle connection (taken as the shared crowd opened) and
+// @connections posts relayed a second, against a bare `ws` server. The measurement is bench/measure.
 
-import type { Log } from '../lib/log.js';
-import { runSender } from '../lib/sender-client.js';
-import type { ServerHost } from '../lib/server-host-client.js';
-import { ratio } from '../lib/stats.js';
-import type { Swarm } from '../lib/swarm-client.js';
+import { problemList, row, type Benchmark } from '../benchmark.js';
+import { decimal, times, wholeNumber } from '../format.js';
+import { measureIdleMemory } from '../lib/idle-memory.js';
+import { ServerHost } from '../lib/server-host-client.js';
+import { Swarm } from '../lib/swarm-client.js';
+import { markdownTable } from '../markdown.js';
+import {
+  compareCapacity,
+  measureRelay,
+  type CapacityConfig,
+  type EmulatorCapacityResult,
+  type ServerCapacity,
+} from '../measure/emulator-capacity.js';
 
-export interface CapacityConfig {
-  readonly connections: number;
-  readonly relayMessages: number;
-  readonly relayConcurrency: number;
-}
+const capacityCells = (name: string, capacity: ServerCapacity) => [
+  name,
+  wholeNumber(capacity.idle.connections),
+  decimal(capacity.idle.rssKiBPerConnection),
+  decimal(capacity.idle.heapKiBPerConnection),
+  wholeNumber(capacity.relay.perSecond),
+];
 
-export interface IdleMemory {
-  readonly connections: number;
-  readonly rssKiBPerConnection: number;
-  /** V8 heap plus external memory (buffers) per connection. */
-  readonly heapKiBPerConnection: number;
-  readonly openMs: number;
-}
+export const emulatorCapacity: Benchmark<CapacityConfig, EmulatorCapacityResult> = {
+  name: 'emulatorCapacity',
+  templateName: 'emulator-capacity',
+  sizes: {
+    full: { connections: 5_000, relayMessages: 10_000, relayConcurrency: 64 },
+    smoke: { connections: 40, relayMessages: 200, relayConcurrency: 8 },
+  },
+  describeSizes: (config) =>
+    `emulator: ${wholeNumber(config.connections)} connections, ${wholeNumber(config.relayMessages)} posts relayed, ${config.relayConcurrency} in flight`,
+  shares: { emulatorConnections: (config) => config.connections },
 
-export interface RelayThroughput {
-  readonly messages: number;
-  readonly concurrency: number;
-  readonly ms: number;
-  readonly perSecond: number;
-}
+  async run(context, config) {
+    const { log } = context;
+    const crowd = await context.emulatorCrowd();
+    const relay = await measureRelay(
+      crowd.swarm,
+      crowd.endpoint,
+      crowd.connectionIds,
+      config,
+      'emulator',
+      log,
+    );
+    const emulator = { idle: crowd.idle, relay };
+    // The floor has the machine to itself, as the emulator had.
+    await context.closeEmulatorCrowd();
+    const floorServer = await ServerHost.start('bare');
+    const floorSwarm = new Swarm();
+    try {
+      log(`floor: opening ${config.connections} connections to the bare ws server`);
+      const idle = await measureIdleMemory(floorSwarm, floorServer, config.connections);
+      const ids = await floorServer.connectionIds();
+      const floorRelay = await measureRelay(
+        floorSwarm,
+        floorServer.managementEndpoint,
+        ids,
+        config,
+        'floor',
+        log,
+      );
+      return compareCapacity(emulator, { idle, relay: floorRelay });
+    } finally {
+      await floorSwarm.close();
+      await floorServer.stop();
+    }
+  },
 
-export interface ServerCapacity {
-  readonly idle: IdleMemory;
-  readonly relay: RelayThroughput;
-}
+  check(result, config) {
+    const { problems, expect } = problemList();
+    for (const [name, side] of Object.entries({ emulator: result.emulator, floor: result.floor })) {
+      expect(side.idle.connections >= config.connections, `emulatorCapacity ${name}: connections held`);
+      expect(side.relay.perSecond > 0, `emulatorCapacity ${name}: relay rate`);
+    }
+    return problems;
+  },
 
-export interface EmulatorCapacityResult {
-  readonly emulator: ServerCapacity;
-  readonly floor: ServerCapacity;
-  /** Emulator / floor. */
-  readonly memoryRatio: number;
-  /** Emulator / floor. */
-  readonly relayRatio: number;
-}
-
-const KIB = 1024;
-
-/** Opens the connections and measures what they added to the server's process, after full collections. */
-export async function measureIdleMemory(
-  swarm: Swarm,
-  server: ServerHost,
-  connections: number,
-): Promise<IdleMemory> {
-  const before = await server.memory();
-  const { ms } = await swarm.open({ url: server.url, count: connections });
-  const live = await server.awaitConnections(connections);
-  if (live.length < connections)
-    throw new Error(`the server holds ${live.length} of ${connections} connections`);
-  const after = await server.memory();
-  return {
-    connections,
-    rssKiBPerConnection: (after.rss - before.rss) / KIB / connections,
-    heapKiBPerConnection:
-      (after.heapUsed + after.external - before.heapUsed - before.external) / KIB / connections,
-    openMs: ms,
-  };
-}
-
-export async function measureRelay(
-  swarm: Swarm,
-  endpoint: string,
-  connectionIds: readonly string[],
-  config: CapacityConfig,
-  label: string,
-  log: Log,
-): Promise<RelayThroughput> {
-  const round = `relay-${label}-${Date.now().toString(36)}`;
-  const timeoutMs = 120_000;
-  const seen = swarm.expect(round, config.relayMessages, timeoutMs);
-  const reply = await runSender(
+  budgets: [
     {
-      op: 'relay',
-      endpoint,
-      connectionIds,
-      messages: config.relayMessages,
-      concurrency: config.relayConcurrency,
-      round,
+      id: 'emulator-memory',
+      what: 'emulator: memory (RSS) per idle connection over the bare ws floor',
+      limit: '<= 2',
+      value: (result) => result.memoryRatio,
+      isMet: (value) => value <= 2,
     },
-    timeoutMs + 30_000,
-  );
-  const { received, lastAt } = await seen;
-  if (received !== config.relayMessages) {
-    throw new Error(`relay (${label}): ${received} of ${config.relayMessages} frames arrived`);
-  }
-  const ms = lastAt - reply.startedAt;
-  const perSecond = (config.relayMessages / ms) * 1_000;
-  log(
-    `emulator capacity: ${label} relayed ${config.relayMessages} posts in ${ms.toFixed(0)} ms (plain HTTP)`,
-  );
-  return { messages: config.relayMessages, concurrency: config.relayConcurrency, ms, perSecond };
-}
+    {
+      id: 'emulator-relay',
+      what: 'emulator: relayed posts a second over the bare ws floor',
+      limit: '>= 0.5',
+      value: (result) => result.relayRatio,
+      isMet: (value) => value >= 0.5,
+    },
+  ],
 
-export function compareCapacity(emulator: ServerCapacity, floor: ServerCapacity): EmulatorCapacityResult {
-  return {
-    emulator,
-    floor,
-    memoryRatio: ratio(emulator.idle.rssKiBPerConnection, floor.idle.rssKiBPerConnection),
-    relayRatio: ratio(emulator.relay.perSecond, floor.relay.perSecond),
-  };
-}
+  rows: (result) => [
+    row({
+      bench: '5 emulator',
+      measure: `${wholeNumber(result.emulator.idle.connections)} idle connections: RSS (heap) KiB per connection`,
+      ours: `${decimal(result.emulator.idle.rssKiBPerConnection)} (${decimal(result.emulator.idle.heapKiBPerConnection)})`,
+      floor: `${decimal(result.floor.idle.rssKiBPerConnection)} (${decimal(result.floor.idle.heapKiBPerConnection)})`,
+      vsFloor: times(result.memoryRatio),
+    }),
+    row({
+      bench: '5 emulator',
+      measure: `@connections posts relayed a second (${result.emulator.relay.concurrency} in flight)`,
+      ours: wholeNumber(result.emulator.relay.perSecond),
+      floor: wholeNumber(result.floor.relay.perSecond),
+      vsFloor: times(result.relayRatio),
+    }),
+  ],
+
+  section: (result) => ({
+    connections: wholeNumber(result.emulator.idle.connections),
+    relayMessages: wholeNumber(result.emulator.relay.messages),
+    relayConcurrency: String(result.emulator.relay.concurrency),
+    table: markdownTable(
+      ['', 'Connections', 'RSS KiB / connection', 'Heap KiB / connection', 'Posts relayed / s'],
+      [capacityCells('emulator', result.emulator), capacityCells('floor', result.floor)],
+    ),
+  }),
+
+  comparisons: () => [],
+};

@@ -1,167 +1,134 @@
-// Benchmark 3, end-to-end latency: clients in one room send messages at a steady rate through the full
-// local stack (emulator, real handlers in-process, DynamoDB Local), and every delivery's send-to-receive
-// time is recorded; the floor is a bare `ws` server doing the same fan-out. The same run measures what
-// one message costs: DynamoDB requests and capacity units, and API Gateway's billable messages.
+// Benchmark 3, end-to-end latency and what one message costs: clients on the shared local stack against
+// a bare `ws` server doing the same fan-out. The measurement is bench/measure.
 
-import { appContainer } from '../../src/handlers/composition-root.js';
-import { TOKENS } from '../../src/handlers/tokens.js';
-import type { DevStack } from '../../src/local/dev-stack.js';
-import { startBareServer } from '../lib/bare-server.js';
-import { sleep } from '../lib/clock.js';
-import { DynamoMeter } from '../lib/dynamo-meter.js';
-import type { Log } from '../lib/log.js';
-import { median, percentile, ratio } from '../lib/stats.js';
-import type { E2eReply } from '../lib/swarm.js';
-import { Swarm } from '../lib/swarm-client.js';
+import { ROUTE_TABLE } from '../../src/handlers/route-table.js';
+import { problemList, row, type Benchmark } from '../benchmark.js';
+import { decimal, duration, times, wholeNumber } from '../format.js';
+import { markdownTable } from '../markdown.js';
+import {
+  runEndToEnd,
+  type EndToEndConfig,
+  type EndToEndResult,
+  type LatencySummary,
+} from '../measure/end-to-end.js';
 
-export interface EndToEndConfig {
-  readonly clients: number;
-  readonly messages: number;
-  readonly ratePerSecond: number;
-  readonly warmup: number;
-  /** Messages the floor runs, at the same rate: its percentiles settle long before ours. */
-  readonly floorMessages: number;
-}
+const PERCENTILES = ['p50', 'p95', 'p99'] as const;
 
-export type LatencySummary = E2eReply;
+const latencyCells = (name: string, latency: LatencySummary) => [
+  name,
+  ...PERCENTILES.map((percentile) => duration(latency[percentile])),
+  duration(latency.max),
+  `${wholeNumber(latency.received)} of ${wholeNumber(latency.expected)}`,
+];
 
-export interface PerMessageCost {
-  readonly dynamoRequests: number;
-  readonly dynamoByCommand: Readonly<Record<string, number>>;
-  readonly readUnits: number | null;
-  readonly writeUnits: number | null;
-  /** API Gateway's metered messages (32 KB units), in and out. */
-  readonly billableMessages: number;
-  readonly messagesIn: number;
-  readonly messagesOut: number;
-  /** The sendMessage handler's own duration on this machine (no injected latency). */
-  readonly handlerMsMedian: number;
-  readonly handlerMsP95: number;
-}
+export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
+  name: 'endToEnd',
+  templateName: 'end-to-end',
+  sizes: {
+    // 5 a second: the local stack (DynamoDB Local, the emulator and the handlers on two cores) keeps up
+    // with 100 deliveries per message at that rate and falls behind at 8. The floor needs no more than
+    // 200 messages at the same rate for steady percentiles, which keeps the run within its budget.
+    full: { clients: 100, messages: 1_000, ratePerSecond: 5, warmup: 20, floorMessages: 200 },
+    smoke: { clients: 5, messages: 20, ratePerSecond: 20, warmup: 2, floorMessages: 20 },
+  },
+  describeSizes: (config) =>
+    `end to end: ${config.clients} clients, ${wholeNumber(config.messages)} messages at ${config.ratePerSecond} a second (floor ${wholeNumber(config.floorMessages)})`,
+  shares: { devStack: true },
 
-export interface EndToEndResult {
-  readonly clients: number;
-  readonly messages: number;
-  readonly ratePerSecond: number;
-  readonly warmup: number;
-  readonly floorMessages: number;
-  readonly ours: LatencySummary;
-  readonly floor: LatencySummary;
-  /** Ours / floor at each percentile. */
-  readonly ratios: { readonly p50: number; readonly p95: number; readonly p99: number };
-  readonly perMessage: PerMessageCost;
-}
+  async run(context, config) {
+    const { stack, handlerTimes } = await context.devStack();
+    return runEndToEnd(stack, handlerTimes, config, context.log);
+  },
 
-/** Collects the handler durations the emulator logs, for the sendMessage route only. */
-export class HandlerTimes {
-  private samples: number[] = [];
-
-  readonly log = (entry: { kind: string; route: string; ms: number }): void => {
-    if (entry.kind === 'MESSAGE' && entry.route === 'sendMessage') this.samples.push(entry.ms);
-  };
-
-  reset(): void {
-    this.samples = [];
-  }
-
-  all(): readonly number[] {
-    return this.samples;
-  }
-}
-
-async function crowdRun(
-  open: (swarm: Swarm) => Promise<void>,
-  config: EndToEndConfig,
-  messages: number,
-  beforeMeasured: () => void,
-): Promise<LatencySummary> {
-  const swarm = new Swarm();
-  try {
-    await open(swarm);
-    // Joins announce themselves to the room; let those fan-outs finish first.
-    await sleep(500);
-    await swarm.endToEnd({ firstIndex: 0, messages: config.warmup, ratePerSecond: config.ratePerSecond });
-    beforeMeasured();
-    return await swarm.endToEnd({ firstIndex: config.warmup, messages, ratePerSecond: config.ratePerSecond });
-  } finally {
-    await swarm.close();
-  }
-}
-
-export async function runEndToEnd(
-  stack: DevStack,
-  handlerTimes: HandlerTimes,
-  config: EndToEndConfig,
-  log: Log,
-): Promise<EndToEndResult> {
-  // The handlers' own DynamoDB client (the container is the one the in-process handlers use).
-  const meter = new DynamoMeter();
-  meter.attach(appContainer().get(TOKENS.documentClient));
-  let before = stack.gateway.stats();
-
-  log(
-    `end to end: ${config.clients} clients, ${config.messages} messages at ${config.ratePerSecond}/s, ours`,
-  );
-  const ours = await crowdRun(
-    async (swarm) => {
-      const urls = Array.from(
-        { length: config.clients },
-        (_, i) => `${stack.wsUrl}?token=${stack.tokenFor(`bench-${i}`, `Bench ${i}`)}`,
+  check(result) {
+    const { problems, expect } = problemList();
+    for (const [name, side] of Object.entries({ ours: result.ours, floor: result.floor })) {
+      expect(
+        side.received === side.expected,
+        `endToEnd ${name}: ${side.received} of ${side.expected} deliveries`,
       );
-      // One at a time: a $connect announces the newcomer to the lobby, and a post to a connection whose
-      // own $connect is still running is answered 410, which makes the fan-out purge it as gone.
-      await swarm.open({ urls }, 1);
-    },
-    config,
-    config.messages,
-    () => {
-      meter.reset();
-      handlerTimes.reset();
-      before = stack.gateway.stats();
-    },
-  );
-  const after = stack.gateway.stats();
-  const used = meter.snapshot();
-  meter.enabled = false;
-  const times = handlerTimes.all();
-  await stack.gateway.settled();
+      expect(
+        side.p50 > 0 && side.p50 <= side.p95 && side.p95 <= side.p99,
+        `endToEnd ${name}: percentiles ordered`,
+      );
+    }
+    expect(result.perMessage.dynamoRequests > 0, 'endToEnd: DynamoDB requests counted');
+    expect(result.perMessage.billableMessages >= result.clients, 'endToEnd: billable messages counted');
+    return problems;
+  },
 
-  log(`end to end: the same against the bare ws server (floor)`);
-  const server = await startBareServer();
-  let floor: LatencySummary;
-  try {
-    floor = await crowdRun(
-      async (swarm) => {
-        await swarm.open({ url: server.url, count: config.clients });
-      },
-      config,
-      config.floorMessages,
-      () => undefined,
-    );
-  } finally {
-    await server.stop();
-  }
+  budgets: [
+    {
+      id: 'e2e-p50',
+      what: 'end to end: p50 send-to-receive over the bare ws floor',
+      // The floor answers in a few milliseconds, so a millisecond of noise there moves this ratio a lot.
+      limit: '<= 40',
+      value: (result) => result.ratios.p50,
+      isMet: (value) => value <= 40,
+    },
+    {
+      id: 'e2e-p99',
+      what: 'end to end: p99 send-to-receive over the bare ws floor',
+      limit: '<= 80',
+      value: (result) => result.ratios.p99,
+      isMet: (value) => value <= 80,
+    },
+  ],
 
-  const per = (n: number) => n / config.messages;
-  return {
-    ...config,
-    ours,
-    floor,
-    ratios: {
-      p50: ratio(ours.p50, floor.p50),
-      p95: ratio(ours.p95, floor.p95),
-      p99: ratio(ours.p99, floor.p99),
+  rows: (result) =>
+    PERCENTILES.map((percentile) =>
+      row({
+        bench: '3 end to end',
+        measure: `${result.clients} clients, ${wholeNumber(result.messages)} msgs at ${result.ratePerSecond}/s: ${percentile} send to receive`,
+        ours: duration(result.ours[percentile]),
+        floor: duration(result.floor[percentile]),
+        vsFloor: times(result.ratios[percentile]),
+      }),
+    ),
+
+  section(result) {
+    const perMessage = result.perMessage;
+    return {
+      clients: String(result.clients),
+      messages: wholeNumber(result.messages),
+      ratePerSecond: String(result.ratePerSecond),
+      warmup: String(result.warmup),
+      floorMessages: wholeNumber(result.floorMessages),
+      table: markdownTable(
+        ['', 'p50', 'p95', 'p99', 'max', 'deliveries'],
+        [
+          latencyCells('ours', result.ours),
+          latencyCells('floor', result.floor),
+          ['ours / floor', ...PERCENTILES.map((percentile) => times(result.ratios[percentile])), '', ''],
+        ],
+      ),
+      dynamoRequests: decimal(perMessage.dynamoRequests, 2),
+      dynamoByCommand: Object.entries(perMessage.dynamoByCommand)
+        .map(([command, count]) => `${command} ${decimal(count, 2)}`)
+        .join(', '),
+      readUnits: decimal(perMessage.readUnits ?? Number.NaN, 2),
+      writeUnits: decimal(perMessage.writeUnits ?? Number.NaN, 2),
+      billableMessages: decimal(perMessage.billableMessages, 1),
+      messagesIn: decimal(perMessage.messagesIn, 1),
+      messagesOut: decimal(perMessage.messagesOut, 1),
+      sendMessageFunction: ROUTE_TABLE.routes['sendMessage'] ?? 'sendMessage',
+      handlerMsMedian: duration(perMessage.handlerMsMedian),
+      handlerMsP95: duration(perMessage.handlerMsP95),
+    };
+  },
+
+  // The same crowd at the same rate.
+  comparable: (before, now) => before.clients === now.clients && before.ratePerSecond === now.ratePerSecond,
+  comparisons: () => [
+    {
+      measure: 'end to end: DynamoDB requests per message',
+      value: (result: EndToEndResult) => result.perMessage.dynamoRequests,
+      format: (value: number) => decimal(value, 2),
     },
-    perMessage: {
-      dynamoRequests: per(used.requests),
-      dynamoByCommand: Object.fromEntries(Object.entries(used.byCommand).map(([c, n]) => [c, per(n)])),
-      readUnits: used.readUnits === undefined ? null : per(used.readUnits),
-      writeUnits: used.writeUnits === undefined ? null : per(used.writeUnits),
-      billableMessages: per(after.billableMessages - before.billableMessages),
-      messagesIn: per(after.messagesIn - before.messagesIn),
-      messagesOut: per(after.messagesOut - before.messagesOut),
-      handlerMsMedian: median(times),
-      handlerMsP95: percentile(times, 95),
-    },
-  };
-}
+    ...PERCENTILES.map((percentile) => ({
+      measure: `end to end: ${percentile} send to receive over the floor`,
+      value: (result: EndToEndResult) => result.ratios[percentile],
+      format: times,
+    })),
+  ],
+};

@@ -1,261 +1,135 @@
-// Benchmark 1, fan-out read cost: what one broadcast to one room reads from DynamoDB. Ours pages the room
-// with RoomMembershipPort.membersPage (one Query per page on the room's partition, as PagedFanOut does);
-// the baseline is the classic walkthrough's full Scan of a connections table, page after page, keeping
-// the room's connections. Both tables hold the same rooms, so only the access pattern differs.
+// Benchmark 1, fan-out read cost: what one broadcast to one room reads from DynamoDB, ours (a Query per
+// page of the room) against the classic Scan of every connection. The measurement is bench/measure.
 
+import { DEFAULT_CHAT_POLICY } from '../../src/domain/index.js';
+import { problemList, row, type Benchmark } from '../benchmark.js';
+import { decimal, times, wholeNumber } from '../format.js';
+import { markdownTable } from '../markdown.js';
 import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, DynamoDbRoomMembership } from '../../src/adapters/dynamodb/index.js';
-import { keys, ttlSeconds } from '../../src/adapters/dynamodb/keys.js';
-import { createTable } from '../../src/adapters/dynamodb/table-schema.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
-import { DynamoMeter, type MeterSnapshot } from '../lib/dynamo-meter.js';
-import { itemSize, readUnitsOf } from '../lib/item-size.js';
-import type { Log } from '../lib/log.js';
-import { mean, ratio } from '../lib/stats.js';
+  runFanOutRead,
+  type FanOutReadConfig,
+  type FanOutReadResult,
+  type ReadCost,
+} from '../measure/fan-out-read.js';
 
-export interface FanOutReadConfig {
-  readonly rooms: number;
-  /** Members per room, ascending: the tables grow from one size to the next. */
-  readonly sizes: readonly number[];
-  /** Members per Query page: the policy's membersPageSize. */
-  readonly pageSize: number;
-  readonly seedConcurrency: number;
-}
+const readUnits = (cost: ReadCost) => cost.readUnits ?? cost.readUnitsComputed;
 
-export interface ReadCost {
-  readonly requests: number;
-  /** Items DynamoDB evaluated: what read units are charged on. */
-  readonly itemsRead: number;
-  /** Items that came back: the room's members (for ours, with one more for each page but the last). */
-  readonly itemsReturned: number;
-  /** As DynamoDB Local reported them (ReturnConsumedCapacity), or null when it did not. */
-  readonly readUnits: number | null;
-  /** From the items' sizes by DynamoDB's rules: a cross-check. */
-  readonly readUnitsComputed: number;
-}
+export const fanOutRead: Benchmark<FanOutReadConfig, FanOutReadResult> = {
+  name: 'fanOutRead',
+  templateName: 'fan-out-read',
+  sizes: {
+    full: {
+      rooms: 10,
+      sizes: [100, 1_000, 5_000],
+      pageSize: DEFAULT_CHAT_POLICY.membersPageSize,
+      seedConcurrency: 8,
+    },
+    smoke: { rooms: 3, sizes: [10, 30], pageSize: 8, seedConcurrency: 4 },
+  },
+  describeSizes: (config) =>
+    `fan-out read: ${config.rooms} rooms of ${config.sizes.map(wholeNumber).join(', ')} members, ${config.pageSize} a page`,
+  shares: { devStack: true },
 
-export interface FanOutReadRow {
-  readonly members: number;
-  readonly tableItems: number;
-  readonly ours: ReadCost;
-  readonly baseline: ReadCost;
-  /** Baseline read units / ours. */
-  readonly readUnitsRatio: number;
-  readonly itemsReadRatio: number;
-}
+  async run(context, config) {
+    const { stack } = await context.devStack();
+    return runFanOutRead(stack.dynamo, config, context.log);
+  },
 
-export interface FanOutReadResult {
-  readonly rooms: number;
-  readonly pageSize: number;
-  readonly capacitySource: 'reported by DynamoDB Local' | 'computed from item sizes';
-  readonly memberItemBytes: number;
-  readonly classicItemBytes: number;
-  readonly seedMs: number;
-  readonly rows: readonly FanOutReadRow[];
-}
-
-const HOUR = 3_600_000;
-const roomName = (r: number) => `room-${r}`;
-/** 16 characters ending in `=`, like API Gateway's connection ids. */
-const connectionIdOf = (r: number, i: number) => `B${r.toString(36)}${i.toString(36).padStart(13, '0')}=`;
-
-type Item = Record<string, unknown>;
-
-/** A member item exactly as DynamoDbRoomMembership.add writes it (its transaction's first Put). */
-function memberItem(r: number, i: number, now: number): Item {
-  const room = roomName(r);
-  const connectionId = connectionIdOf(r, i);
-  const userId = `user-${r}-${i}`;
-  const expiresAt = now + HOUR;
-  return {
-    ...keys.member(room, userId, connectionId),
-    type: 'member',
-    room,
-    connectionId,
-    userId,
-    displayName: `User ${i}`,
-    joinedAt: now,
-    expiresAt,
-    ttl: ttlSeconds(expiresAt),
-  };
-}
-
-/** The classic design's item: one per connection, keyed by its id, with the room as an attribute. */
-function classicItem(r: number, i: number, now: number): Item {
-  const expiresAt = now + HOUR;
-  return {
-    connectionId: connectionIdOf(r, i),
-    room: roomName(r),
-    userId: `user-${r}-${i}`,
-    displayName: `User ${i}`,
-    connectedAt: now,
-    ttl: ttlSeconds(expiresAt),
-  };
-}
-
-async function createClassicTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'connectionId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'connectionId', KeyType: 'HASH' }],
-    }),
-  );
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** BatchWriteItem, 25 items a request, `concurrency` requests in flight, retrying unprocessed items. */
-async function batchWrite(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  items: readonly Item[],
-  concurrency: number,
-): Promise<void> {
-  let next = 0;
-  const writer = async (): Promise<void> => {
-    while (next < items.length) {
-      const batch = items.slice(next, next + 25);
-      next += 25;
-      let pending: Item[] = batch.map((Item) => ({ PutRequest: { Item } }));
-      while (pending.length > 0) {
-        const { UnprocessedItems } = await client.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }),
-        );
-        pending = (UnprocessedItems?.[tableName] ?? []) as Item[];
-      }
+  check(result, config) {
+    const { problems, expect } = problemList();
+    expect(result.rows.length === config.sizes.length, 'fanOutRead: one row per size');
+    for (const measured of result.rows) {
+      const label = `fanOutRead ${measured.members}`;
+      // Each Query but the last also returns the first member of the next page, which tells the adapter
+      // that another page exists; the next Query reads it again.
+      expect(
+        measured.ours.itemsReturned >= measured.members &&
+          measured.ours.itemsReturned <= measured.members + measured.ours.requests - 1,
+        `${label}: ours returned the room (and one member more a page at most)`,
+      );
+      expect(measured.baseline.itemsReturned === measured.members, `${label}: the scan kept the room`);
+      expect(measured.ours.requests >= 1 && measured.baseline.requests >= 1, `${label}: requests counted`);
+      expect(measured.ours.readUnitsComputed > 0, `${label}: read units computed`);
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, writer));
-}
+    return problems;
+  },
 
-function cost(snapshot: MeterSnapshot, bytesPerItem: number): ReadCost {
-  return {
-    requests: snapshot.requests,
-    itemsRead: snapshot.itemsRead,
-    itemsReturned: snapshot.itemsReturned,
-    readUnits: snapshot.readUnits ?? null,
-    readUnitsComputed: snapshot.records.reduce((sum, r) => sum + readUnitsOf(r.scanned * bytesPerItem), 0),
-  };
-}
+  budgets: [
+    {
+      id: 'read-scales-with-room',
+      what: 'fan-out read: items read per room member, largest room',
+      limit: '<= 1.01 (the room, not the table; pages overlap by one look-ahead item)',
+      value: (result) => {
+        const largest = result.rows.at(-1);
+        return largest === undefined ? undefined : largest.ours.itemsRead / largest.members;
+      },
+      isMet: (value) => value <= 1.01,
+    },
+    {
+      id: 'read-requests',
+      what: 'fan-out read: Queries per broadcast over ceil(N / page size), largest room',
+      limit: '<= 1',
+      value: (result) => {
+        const largest = result.rows.at(-1);
+        return largest === undefined
+          ? undefined
+          : largest.ours.requests / Math.max(1, Math.ceil(largest.members / result.pageSize));
+      },
+      isMet: (value) => value <= 1,
+    },
+  ],
 
-export async function runFanOutRead(
-  dynamo: { client: DynamoDBClient; endpoint: string },
-  config: FanOutReadConfig,
-  log: Log,
-): Promise<FanOutReadResult> {
-  const suffix = Date.now().toString(36);
-  const ours = `bench-ours-${suffix}`;
-  const classic = `bench-classic-${suffix}`;
-  const clientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  // Seeding goes through its own client so the meter sees the measured reads only.
-  const seeder = createDocumentClient(clientConfig);
-  const reader = createDocumentClient(clientConfig);
-  const meter = new DynamoMeter();
-  meter.attach(reader);
-  await createTable(dynamo.client, ours);
-  await createClassicTable(dynamo.client, classic);
+  rows: (result) =>
+    result.rows.map((measured) =>
+      row({
+        bench: '1 fan-out read',
+        measure: `room of ${wholeNumber(measured.members)}, table of ${wholeNumber(measured.tableItems)}: read units (requests, items read)`,
+        ours: `${decimal(readUnits(measured.ours))} (${wholeNumber(measured.ours.requests)}, ${wholeNumber(measured.ours.itemsRead)})`,
+        baseline: `${decimal(readUnits(measured.baseline))} (${wholeNumber(measured.baseline.requests)}, ${wholeNumber(measured.baseline.itemsRead)})`,
+        vsBaseline: times(1 / measured.readUnitsRatio),
+      }),
+    ),
 
-  const now = Date.now();
-  const memberItemBytes = mean(Array.from({ length: 100 }, (_, i) => itemSize(memberItem(0, i, now))));
-  const classicItemBytes = mean(Array.from({ length: 100 }, (_, i) => itemSize(classicItem(0, i, now))));
-  const memberships = new DynamoDbRoomMembership({
-    client: reader,
-    tableName: ours,
-    clock: { now: () => Date.now() },
-  });
+  section: (result) => ({
+    rooms: String(result.rooms),
+    pageSize: String(result.pageSize),
+    capacitySource: result.capacitySource,
+    memberItemBytes: wholeNumber(result.memberItemBytes),
+    classicItemBytes: wholeNumber(result.classicItemBytes),
+    table: markdownTable(
+      [
+        'Room',
+        'Table',
+        'Ours: requests',
+        'items read',
+        'read units (computed)',
+        'Scan: requests',
+        'items read',
+        'read units (computed)',
+        'Ours / scan',
+      ],
+      result.rows.map((measured) => [
+        wholeNumber(measured.members),
+        wholeNumber(measured.tableItems),
+        wholeNumber(measured.ours.requests),
+        wholeNumber(measured.ours.itemsRead),
+        `${decimal(measured.ours.readUnits ?? Number.NaN)} (${decimal(measured.ours.readUnitsComputed)})`,
+        wholeNumber(measured.baseline.requests),
+        wholeNumber(measured.baseline.itemsRead),
+        `${decimal(measured.baseline.readUnits ?? Number.NaN)} (${decimal(measured.baseline.readUnitsComputed)})`,
+        times(1 / measured.readUnitsRatio),
+      ]),
+    ),
+  }),
 
-  const rows: FanOutReadRow[] = [];
-  let seeded = 0;
-  let seedMs = 0;
-  let reported = true;
-  try {
-    for (const members of config.sizes) {
-      const seedStart = Date.now();
-      const memberItems: Item[] = [];
-      const classicItems: Item[] = [];
-      for (let r = 0; r < config.rooms; r += 1) {
-        for (let i = seeded; i < members; i += 1) {
-          memberItems.push(memberItem(r, i, now));
-          classicItems.push(classicItem(r, i, now));
-        }
-      }
-      await batchWrite(seeder, ours, memberItems, config.seedConcurrency);
-      await batchWrite(seeder, classic, classicItems, config.seedConcurrency);
-      seeded = members;
-      seedMs += Date.now() - seedStart;
-      log(`fan-out read: ${config.rooms} rooms of ${members} seeded (${Date.now() - seedStart} ms)`);
-
-      // Ours: the room's partition, page by page, exactly as PagedFanOut asks for it.
-      meter.reset();
-      let cursor: string | undefined;
-      let found = 0;
-      do {
-        const page = await memberships.membersPage(roomName(0), {
-          limit: config.pageSize,
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        found += page.members.length;
-        cursor = page.cursor;
-      } while (cursor !== undefined);
-      const oursCost = cost(meter.snapshot(), memberItemBytes);
-      if (found !== members) throw new Error(`membersPage found ${found} of ${members} members`);
-
-      // Baseline: Scan everything, keep the room's connections (the filter does not reduce the cost).
-      meter.reset();
-      let startKey: Record<string, unknown> | undefined;
-      let kept = 0;
-      do {
-        const page = await reader.send(
-          new ScanCommand({
-            TableName: classic,
-            FilterExpression: '#room = :room',
-            ExpressionAttributeNames: { '#room': 'room' },
-            ExpressionAttributeValues: { ':room': roomName(0) },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        kept += page.Items?.length ?? 0;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      const baselineCost = cost(meter.snapshot(), classicItemBytes);
-      if (kept !== members) throw new Error(`the scan kept ${kept} of ${members} connections`);
-
-      reported &&= oursCost.readUnits !== null && baselineCost.readUnits !== null;
-      const units = (c: ReadCost) => c.readUnits ?? c.readUnitsComputed;
-      rows.push({
-        members,
-        tableItems: members * config.rooms,
-        ours: oursCost,
-        baseline: baselineCost,
-        readUnitsRatio: ratio(units(baselineCost), units(oursCost)),
-        itemsReadRatio: ratio(baselineCost.itemsRead, oursCost.itemsRead),
-      });
-    }
-  } finally {
-    for (const table of [ours, classic]) {
-      await dynamo.client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
-    }
-    seeder.destroy();
-    reader.destroy();
-  }
-  return {
-    rooms: config.rooms,
-    pageSize: config.pageSize,
-    capacitySource: reported ? 'reported by DynamoDB Local' : 'computed from item sizes',
-    memberItemBytes,
-    classicItemBytes,
-    seedMs,
-    rows,
-  };
-}
+  // Rooms of the same size, paged alike.
+  comparable: (before, now) => before.pageSize === now.pageSize,
+  comparisons: (now) =>
+    now.rows.map((measured) => ({
+      measure: `fan-out read: Queries per broadcast, room of ${wholeNumber(measured.members)} (${now.pageSize} a page)`,
+      value: (result: FanOutReadResult) =>
+        result.rows.find((r) => r.members === measured.members && r.tableItems === measured.tableItems)?.ours
+          .requests,
+      format: wholeNumber,
+    })),
+};

@@ -1,0 +1,151 @@
+// Benchmark 3, end-to-end latency: clients in one room send messages at a steady rate through the full
+// local stack (emulator, real handlers in-process, DynamoDB Local), and every delivery's send-to-receive
+// time is recorded; the floor is a bare `ws` server doing the same fan-out. The same run measures what
+// one message costs: DynamoDB requests and capacity units, and API Gateway's billable messages.
+
+import { appContainer } from '../../src/handlers/composition-root.js';
+import { TOKENS } from '../../src/handlers/tokens.js';
+import type { DevStack } from '../../src/local/dev-stack.js';
+import { startBareServer } from '../lib/bare-server.js';
+import { sleep } from '../lib/clock.js';
+import { DynamoMeter } from '../lib/dynamo-meter.js';
+import type { HandlerTimes } from '../lib/handler-times.js';
+import type { Log } from '../lib/log.js';
+import { median, percentile, ratio } from '../lib/stats.js';
+import type { E2eReply } from '../lib/swarm.js';
+import { Swarm } from '../lib/swarm-client.js';
+
+export interface EndToEndConfig {
+  readonly clients: number;
+  readonly messages: number;
+  readonly ratePerSecond: number;
+  readonly warmup: number;
+  /** Messages the floor runs, at the same rate: its percentiles settle long before ours. */
+  readonly floorMessages: number;
+}
+
+export type LatencySummary = E2eReply;
+
+export interface PerMessageCost {
+  readonly dynamoRequests: number;
+  readonly dynamoByCommand: Readonly<Record<string, number>>;
+  readonly readUnits: number | null;
+  readonly writeUnits: number | null;
+  /** API Gateway's metered messages (32 KB units), in and out. */
+  readonly billableMessages: number;
+  readonly messagesIn: number;
+  readonly messagesOut: number;
+  /** The sendMessage handler's own duration on this machine (no injected latency). */
+  readonly handlerMsMedian: number;
+  readonly handlerMsP95: number;
+}
+
+export interface EndToEndResult {
+  readonly clients: number;
+  readonly messages: number;
+  readonly ratePerSecond: number;
+  readonly warmup: number;
+  readonly floorMessages: number;
+  readonly ours: LatencySummary;
+  readonly floor: LatencySummary;
+  /** Ours / floor at each percentile. */
+  readonly ratios: { readonly p50: number; readonly p95: number; readonly p99: number };
+  readonly perMessage: PerMessageCost;
+}
+
+async function crowdRun(
+  open: (swarm: Swarm) => Promise<void>,
+  config: EndToEndConfig,
+  messages: number,
+  beforeMeasured: () => void,
+): Promise<LatencySummary> {
+  const swarm = new Swarm();
+  try {
+    await open(swarm);
+    // Joins announce themselves to the room; let those fan-outs finish first.
+    await sleep(500);
+    await swarm.endToEnd({ firstIndex: 0, messages: config.warmup, ratePerSecond: config.ratePerSecond });
+    beforeMeasured();
+    return await swarm.endToEnd({ firstIndex: config.warmup, messages, ratePerSecond: config.ratePerSecond });
+  } finally {
+    await swarm.close();
+  }
+}
+
+export async function runEndToEnd(
+  stack: DevStack,
+  handlerTimes: HandlerTimes,
+  config: EndToEndConfig,
+  log: Log,
+): Promise<EndToEndResult> {
+  // The handlers' own DynamoDB client (the container is the one the in-process handlers use).
+  const meter = new DynamoMeter();
+  meter.attach(appContainer().get(TOKENS.documentClient));
+  let before = stack.gateway.stats();
+
+  log(
+    `end to end: ${config.clients} clients, ${config.messages} messages at ${config.ratePerSecond}/s, ours`,
+  );
+  const ours = await crowdRun(
+    async (swarm) => {
+      const urls = Array.from(
+        { length: config.clients },
+        (_, i) => `${stack.wsUrl}?token=${stack.tokenFor(`bench-${i}`, `Bench ${i}`)}`,
+      );
+      // One at a time: a $connect announces the newcomer to the lobby, and a post to a connection whose
+      // own $connect is still running is answered 410, which makes the fan-out purge it as gone.
+      await swarm.open({ urls }, 1);
+    },
+    config,
+    config.messages,
+    () => {
+      meter.reset();
+      handlerTimes.reset();
+      before = stack.gateway.stats();
+    },
+  );
+  const after = stack.gateway.stats();
+  const used = meter.snapshot();
+  meter.enabled = false;
+  const times = handlerTimes.all();
+  await stack.gateway.settled();
+
+  log(`end to end: the same against the bare ws server (floor)`);
+  const server = await startBareServer();
+  let floor: LatencySummary;
+  try {
+    floor = await crowdRun(
+      async (swarm) => {
+        await swarm.open({ url: server.url, count: config.clients });
+      },
+      config,
+      config.floorMessages,
+      () => undefined,
+    );
+  } finally {
+    await server.stop();
+  }
+
+  const per = (n: number) => n / config.messages;
+  return {
+    ...config,
+    ours,
+    floor,
+    ratios: {
+      p50: ratio(ours.p50, floor.p50),
+      p95: ratio(ours.p95, floor.p95),
+      p99: ratio(ours.p99, floor.p99),
+    },
+    perMessage: {
+      dynamoRequests: per(used.requests),
+      dynamoByCommand: Object.fromEntries(Object.entries(used.byCommand).map(([c, n]) => [c, per(n)])),
+      readUnits: used.readUnits === undefined ? null : per(used.readUnits),
+      writeUnits: used.writeUnits === undefined ? null : per(used.writeUnits),
+      billableMessages: per(after.billableMessages - before.billableMessages),
+      messagesIn: per(after.messagesIn - before.messagesIn),
+      messagesOut: per(after.messagesOut - before.messagesOut),
+      handlerMsMedian: median(times),
+      handlerMsP95: percentile(times, 95),
+    },
+  };
+}
