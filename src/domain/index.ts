@@ -9,6 +9,7 @@ export * from './fan-out/connection-janitor.js';
 export * from './fan-out/fan-out.port.js';
 export * from './fan-out/paged-fan-out.js';
 export * from './model/connection.js';
+export * from './model/anonymous-identity.js';
 export * from './model/identity.js';
 export * from './model/message.js';
 export * from './model/room.js';

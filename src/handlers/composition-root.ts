@@ -15,7 +15,14 @@ import { PowertoolsLogger } from '../adapters/powertools/powertools-logger.js';
 import { RandomIds } from '../adapters/system/random-ids.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createChat, type Chat, type ClockPort, type NotifierPort } from '../domain/index.js';
+import {
+  createChat,
+  type Chat,
+  type ClockPort,
+  type ConnectionRegistryPort,
+  type IdGeneratorPort,
+  type NotifierPort,
+} from '../domain/index.js';
 import { readChatConfig, type ChatConfig } from './config.js';
 import { MeteredFanOut } from './runtime/metered-fan-out.js';
 import { logger, metrics } from './runtime/powertools.js';
@@ -124,11 +131,47 @@ export function createContainer(config: ChatConfig): Container {
   return container;
 }
 
-let shared: Container | undefined;
+/**
+ * What the handlers' middleware takes from the container, typed: handlers themselves never see the
+ * container (runtime/chat-scope.ts puts what they need on the request).
+ */
+export interface AppServices {
+  readonly config: ChatConfig;
+  readonly connections: ConnectionRegistryPort;
+  readonly ids: IdGeneratorPort;
+  /** The use cases, replying through the @connections API at this endpoint. */
+  chatFor(endpoint: string): Chat;
+  /** Posts to connections through the @connections API at this endpoint (error frames). */
+  notifierFor(endpoint: string): NotifierPort;
+}
+
+export function servicesOf(container: Container): AppServices {
+  return {
+    config: container.get(TOKENS.config),
+    connections: container.get(TOKENS.connections),
+    ids: container.get(TOKENS.ids),
+    chatFor: container.get(TOKENS.chatFor),
+    notifierFor: container.get(TOKENS.notifierFor),
+  };
+}
+
+let shared: { container: Container; services: AppServices } | undefined;
 
 /** The process's container, built on first use from the environment (a warm Lambda reuses it). */
 export function appContainer(): Container {
-  shared ??= createContainer(readChatConfig(process.env));
+  return appWiring().container;
+}
+
+/** The process's services, from the process's container. */
+export function appServices(): AppServices {
+  return appWiring().services;
+}
+
+function appWiring(): { container: Container; services: AppServices } {
+  if (shared === undefined) {
+    const container = createContainer(readChatConfig());
+    shared = { container, services: servicesOf(container) };
+  }
   return shared;
 }
 

@@ -3,8 +3,8 @@
 
 import { createTable } from '../adapters/dynamodb/table-schema.js';
 import { ROUTE_TABLE } from '../handlers/route-table.js';
-import { createDevKeys, LOCAL_AUDIENCE, LOCAL_ISSUER, type DevKeys } from './dev-keys.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { createDevKeys, type DevKeys } from './dev-keys.js';
+import { LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import type { Scheduler } from './emulator/scheduler.js';
 import {
   WebSocketGateway,
@@ -14,6 +14,7 @@ import {
   type RequestLogEntry,
   type RouteBinding,
 } from './emulator/websocket-gateway.js';
+import { handlerEnvironment } from './handler-environment.js';
 import { localHttpApi } from './http-api.js';
 import { startWebServer, type WebServer, type WebServerOptions } from './web-server.js';
 
@@ -74,23 +75,18 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     await createTable(dynamo.client, tableName);
     // The handlers run in this process. Powertools reads its settings when the modules load, the
     // handlers read theirs on first use (as in Lambda), so the environment is set before either.
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      TABLE_NAME: tableName,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      AUTH_MODE: anonymous ? 'anonymous' : 'jwt',
-      LOCAL_JWKS: keys.jwks,
-      JWT_ISSUER: LOCAL_ISSUER,
-      JWT_AUDIENCE: LOCAL_AUDIENCE,
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_DEV: 'true',
-      POWERTOOLS_LOG_LEVEL: options.handlerLogLevel ?? 'WARN',
-      ...options.env,
-    });
+    Object.assign(
+      process.env,
+      handlerEnvironment({
+        tableName,
+        dynamoDbEndpoint: dynamo.endpoint,
+        anonymous,
+        jwks: keys.jwks,
+        logLevel: options.handlerLogLevel ?? 'WARN',
+        interactive: true,
+        ...(options.env === undefined ? {} : { extra: options.env }),
+      }),
+    );
     const functions = await loadFunctions();
     // A stack started again in the same process (tests, restarts) must not keep the last one's wiring.
     // Imported here, after the environment is set, so Powertools reads this stack's settings.

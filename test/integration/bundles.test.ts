@@ -11,8 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { ROUTE_TABLE } from '../../src/handlers/route-table.js';
-import { createDevKeys, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../src/local/dev-keys.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
+import { createDevKeys } from '../../src/local/dev-keys.js';
+import { handlerEnvironment } from '../../src/local/handler-environment.js';
 import { startConnectionsApi, type ConnectionsApiServer } from '../support/connections-api-server.js';
 import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
 import { waitFor } from '../support/ws-client.js';
@@ -35,37 +35,54 @@ const keys = createDevKeys();
 const connectionId = 'BundleConn0001=';
 const authorizer = { principalId: 'bundle-user', userId: 'bundle-user', name: 'Bundle' };
 
-/** Imports the bundle in a new process and invokes its handler once; returns what the handler returned. */
-async function invokeBundle(
+/** Marks the line with the handler's result among the log lines the bundle writes to stdout. */
+const RESULT = 'bundle-result:';
+
+/**
+ * Imports the bundle in a new process and invokes its handler once; returns what the handler returned
+ * and the other lines it wrote to stdout (its logs and metrics).
+ */
+async function invokeBundleWithOutput(
   name: string,
   event: unknown,
   extraEnv: NodeJS.ProcessEnv = {},
-): Promise<unknown> {
+): Promise<{ result: unknown; lines: Record<string, unknown>[] }> {
   const script =
     `import { handler } from ${JSON.stringify(pathToFileURL(bundleOf(name)).href)};` +
     'const result = await handler(JSON.parse(process.env.EVENT), JSON.parse(process.env.CONTEXT));' +
-    'process.stdout.write(JSON.stringify(result ?? null));';
+    `process.stdout.write('\\n${RESULT}' + JSON.stringify(result ?? null));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
     env: {
       PATH: process.env['PATH'],
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      TABLE_NAME: table.tableName,
-      DYNAMODB_ENDPOINT: table.db.endpoint,
-      MANAGEMENT_ENDPOINT: api.endpoint,
-      LOCAL_JWKS: keys.jwks,
-      JWT_ISSUER: LOCAL_ISSUER,
-      JWT_AUDIENCE: LOCAL_AUDIENCE,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...handlerEnvironment({
+        tableName: table.tableName,
+        dynamoDbEndpoint: table.db.endpoint,
+        managementEndpoint: api.endpoint,
+        jwks: keys.jwks,
+        logLevel: 'SILENT',
+      }),
       EVENT: JSON.stringify(event),
       CONTEXT: JSON.stringify(lambdaContext(name)),
       ...extraEnv,
     },
   });
-  return JSON.parse(stdout) as unknown;
+  const lines = stdout.split('\n').filter((line) => line.trim() !== '');
+  const result = lines.find((line) => line.startsWith(RESULT))?.slice(RESULT.length);
+  if (result === undefined) throw new Error(`No result from ${name}: ${stdout}`);
+  return {
+    result: JSON.parse(result) as unknown,
+    lines: lines
+      .filter((line) => !line.startsWith(RESULT))
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+async function invokeBundle(
+  name: string,
+  event: unknown,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<unknown> {
+  return (await invokeBundleWithOutput(name, event, extraEnv)).result;
 }
 
 const frames = () =>
@@ -286,5 +303,40 @@ describe('SDK tracing', () => {
     } finally {
       daemon.close();
     }
+  });
+});
+
+describe('service name and metrics namespace', () => {
+  /** A `$connect` with logs at INFO and metrics on: its `connected` line and the lobby fan-out's metrics. */
+  async function connectLogs(connection: string, names: NodeJS.ProcessEnv) {
+    const userId = connection.toLowerCase().replace(/=$/, '');
+    const { result, lines } = await invokeBundleWithOutput(
+      'connect',
+      connectEvent(connection, { authorizer: { principalId: userId, userId, name: userId } }),
+      { ...names, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_METRICS_DISABLED: 'false' },
+    );
+    expect(result).toEqual({ statusCode: 200 });
+    return {
+      connected: lines.find((line) => line['message'] === 'connected'),
+      metrics: lines.find((line) => line['_aws'] !== undefined),
+    };
+  }
+
+  it('follows the stack: one named acme logs and measures as acme', async () => {
+    const { connected, metrics } = await connectLogs('AcmeConn000001=', {
+      POWERTOOLS_SERVICE_NAME: 'acme',
+      POWERTOOLS_METRICS_NAMESPACE: 'acme',
+    });
+    expect(connected).toMatchObject({ service: 'acme' });
+    expect(metrics).toMatchObject({ service: 'acme', _aws: { CloudWatchMetrics: [{ Namespace: 'acme' }] } });
+  });
+
+  it('is roomcast when the stack does not say', async () => {
+    const { connected, metrics } = await connectLogs('PlainConn00001=', {});
+    expect(connected).toMatchObject({ service: 'roomcast' });
+    expect(metrics).toMatchObject({
+      service: 'roomcast',
+      _aws: { CloudWatchMetrics: [{ Namespace: 'roomcast' }] },
+    });
   });
 });

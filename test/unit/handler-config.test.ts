@@ -1,18 +1,26 @@
-// Unit: configuration is validated once with errors naming the variable; reply endpoints follow the event.
+// Unit: configuration is validated once with errors naming the variable, docs/operations.md lists the
+// settings table as it is; reply endpoints follow the event.
 
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, readAuthConfig, readChatConfig } from '../../src/handlers/config.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_CHAT_POLICY } from '../../src/domain/index.js';
+import {
+  ConfigError,
+  readAuthConfig,
+  readChatConfig,
+  readTelemetryConfig,
+} from '../../src/handlers/config.js';
 import { identityFromAuthorizer, managementEndpointOf } from '../../src/handlers/runtime/caller.js';
-import { sdkTracingEnabled } from '../../src/handlers/runtime/tracing.js';
 import type { WsRequestContext } from '../../src/handlers/runtime/ws-event.js';
+import { ALL_SETTINGS } from '../../src/handlers/settings.js';
 
 const base = { AWS_REGION: 'eu-west-1', TABLE_NAME: 'roomcast' };
 
 describe('readChatConfig', () => {
-  it('reads the defaults', () => {
+  it('reads the defaults: the default chat policy', () => {
     const config = readChatConfig(base);
     expect(config).toMatchObject({ region: 'eu-west-1', tableName: 'roomcast', anonymous: false });
-    expect(config.policy.lobbyRoom).toBe('lobby');
+    expect(config.policy).toEqual(DEFAULT_CHAT_POLICY);
   });
 
   it.each([
@@ -26,6 +34,38 @@ describe('readChatConfig', () => {
   ])('refuses %j, naming the problem', (env, message) => {
     expect(() => readChatConfig(env)).toThrow(ConfigError);
     expect(() => readChatConfig(env)).toThrow(message);
+  });
+
+  it('turns the rate limit off with either number at 0, and keeps the default for the other', () => {
+    expect(readChatConfig({ ...base, RATE_LIMIT_BURST: '0' }).policy.rateLimit).toBeNull();
+    expect(readChatConfig({ ...base, RATE_LIMIT_PER_SECOND: '0' }).policy.rateLimit).toBeNull();
+    expect(readChatConfig({ ...base, RATE_LIMIT_PER_SECOND: '2.5' }).policy.rateLimit).toEqual({
+      burst: 20,
+      perSecond: 2.5,
+    });
+    expect(() => readChatConfig({ ...base, RATE_LIMIT_PER_SECOND: '-1' })).toThrow(
+      /RATE_LIMIT_PER_SECOND must be a positive number/,
+    );
+    expect(() => readChatConfig({ ...base, RATE_LIMIT_BURST: '1.5' })).toThrow(
+      /RATE_LIMIT_BURST must be a positive integer/,
+    );
+  });
+
+  it('reads the endpoints as URLs and the handshake grace in milliseconds', () => {
+    const config = readChatConfig({
+      ...base,
+      DYNAMODB_ENDPOINT: 'http://localhost:8000/',
+      MANAGEMENT_ENDPOINT: 'http://localhost:3001/local',
+      HANDSHAKE_GRACE_MS: '0',
+    });
+    expect(config).toMatchObject({
+      dynamoDbEndpoint: 'http://localhost:8000',
+      managementEndpoint: 'http://localhost:3001/local',
+    });
+    expect(config.policy.handshakeGraceMs).toBe(0);
+    expect(() => readChatConfig({ ...base, HANDSHAKE_GRACE_MS: '-5' })).toThrow(
+      /HANDSHAKE_GRACE_MS must be a whole number of milliseconds/,
+    );
   });
 
   it('turns the lobby off with an empty LOBBY_ROOM and reads the numbers', () => {
@@ -121,14 +161,59 @@ describe('reply endpoint and identity', () => {
   });
 });
 
-describe('SDK_TRACING', () => {
-  it('is off unless switched on, and refuses values it does not know', () => {
-    expect(sdkTracingEnabled({})).toBe(false);
-    expect(sdkTracingEnabled({ SDK_TRACING: 'off' })).toBe(false);
-    expect(sdkTracingEnabled({ SDK_TRACING: 'On ' })).toBe(true);
-    expect(sdkTracingEnabled({ SDK_TRACING: 'true' })).toBe(true);
-    expect(() => sdkTracingEnabled({ SDK_TRACING: 'yes please' })).toThrow(
-      /SDK_TRACING must be "on" or "off"/,
+describe('readTelemetryConfig', () => {
+  it('names the service and the metrics namespace after the stack, roomcast by default', () => {
+    expect(readTelemetryConfig({})).toEqual({
+      serviceName: 'roomcast',
+      metricsNamespace: 'roomcast',
+      sdkTracing: false,
+    });
+    expect(
+      readTelemetryConfig({ POWERTOOLS_SERVICE_NAME: 'acme', POWERTOOLS_METRICS_NAMESPACE: 'acme-metrics' }),
+    ).toMatchObject({ serviceName: 'acme', metricsNamespace: 'acme-metrics' });
+    expect(() => readTelemetryConfig({ POWERTOOLS_SERVICE_NAME: ' ' })).toThrow(
+      /POWERTOOLS_SERVICE_NAME must not be empty/,
+    );
+  });
+
+  it('keeps SDK tracing off unless switched on, and refuses values it does not know', () => {
+    const tracing = (value?: string) =>
+      readTelemetryConfig(value === undefined ? {} : { SDK_TRACING: value }).sdkTracing;
+    expect(tracing()).toBe(false);
+    expect(tracing('off')).toBe(false);
+    expect(tracing('On ')).toBe(true);
+    expect(tracing('true')).toBe(true);
+    expect(() => tracing('yes please')).toThrow(/SDK_TRACING must be "on" or "off"/);
+  });
+});
+
+describe('docs/operations.md', () => {
+  /** The rows of the table under "Configuration (environment variables)", cells trimmed. */
+  function documentedRows(): string[][] {
+    const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const section = doc.split('## Configuration (environment variables)')[1]?.split('\n## ')[0] ?? '';
+    return section
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .slice(2)
+      .map((line) =>
+        line
+          .slice(1, -1)
+          .split(/(?<!\\)\|/)
+          .map((cell) => cell.trim()),
+      );
+  }
+
+  const functionsOf = { chat: 'all but authorizer', authorizer: 'authorizer', all: 'all' } as const;
+
+  it('lists every setting of the table, in its order, with its functions, default and meaning', () => {
+    expect(documentedRows()).toEqual(
+      ALL_SETTINGS.map((setting) => [
+        `\`${setting.variable}\``,
+        functionsOf[setting.functions],
+        setting.shownDefault,
+        setting.meaning,
+      ]),
     );
   });
 });

@@ -68,6 +68,7 @@ export function apiRoute(
   run: (chat: Chat, event: HttpEvent) => Promise<HttpResult>,
   options: { body: boolean },
 ) {
+  const scope = backendScope();
   const chain = middy<HttpEvent, HttpResult>()
     .use(traceInvocations())
     .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
@@ -75,7 +76,7 @@ export function apiRoute(
     .use(httpErrors());
   // Callers often omit Content-Type; malformed JSON still becomes a 400.
   if (options.body) chain.use(httpJsonBodyParser({ disableContentTypeCheck: true }));
-  return chain.use(backendScope()).handler((event, { chat }) => run(chat, event));
+  return chain.use(scope).handler((event, context) => run(scope.of(context).chat, event));
 }
 
 export function roomParameter(event: HttpEvent): RoomName {

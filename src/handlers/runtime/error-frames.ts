@@ -4,9 +4,7 @@
 
 import type { MiddlewareObj } from '@middy/core';
 import { ERROR_STATUS, isChatError, peekRequestId, toErrorEvent } from '../../domain/index.js';
-import { appContainer } from '../composition-root.js';
-import { TOKENS } from '../tokens.js';
-import { managementEndpointOf } from './caller.js';
+import { partialScopeOf } from './chat-scope.js';
 import { logger } from './powertools.js';
 import type { WsEvent, WsResult } from './ws-event.js';
 
@@ -32,11 +30,10 @@ export function errorFrames(): MiddlewareObj<WsEvent, WsResult> {
       // Setting the response (not returning it) lets the tracer, logger and metrics close out too.
       request.response = { statusCode: ERROR_STATUS[frame.code] };
       try {
-        const container = appContainer();
-        const endpoint = managementEndpointOf(request.event.requestContext, container.get(TOKENS.config));
-        await container
-          .get(TOKENS.notifierFor)(endpoint)
-          .deliver(request.event.requestContext.connectionId, frame);
+        // Put on the request by the scope middleware; absent only if the configuration itself failed.
+        const { notifier } = partialScopeOf(request.context);
+        if (notifier === undefined) throw new Error('No notifier: the chain failed before its scope was set');
+        await notifier.deliver(request.event.requestContext.connectionId, frame);
       } catch (deliveryError) {
         logger.warn('error frame not delivered', { error: deliveryError as Error, code: frame.code });
       }

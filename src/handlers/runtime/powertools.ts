@@ -1,15 +1,18 @@
 // Driving side: the Powertools logger and metrics, one of each per process (cold start), and the
-// middleware that flushes the metrics. They read their own POWERTOOLS_* variables. The tracer is loaded
+// middleware that flushes the metrics. Their service name and namespace come from the settings
+// (POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, which Terraform sets to the stack's name);
+// Powertools reads its other switches (log level, dev mode, metrics off) itself. The tracer is loaded
 // on demand (tracing.ts).
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
+import { readTelemetryConfig } from '../config.js';
 
-const serviceName = 'roomcast';
+const { serviceName, metricsNamespace } = readTelemetryConfig();
 
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: 'roomcast' });
+export const metrics = new Metrics({ serviceName, namespace: metricsNamespace });
 
 /**
  * Flushes the fan-out metrics at the end of each invocation. Unlike Powertools' logMetrics, it stays

@@ -5,16 +5,12 @@
 
 import type { MiddlewareObj } from '@middy/core';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { readTelemetryConfig } from '../config.js';
 
 type Middleware = MiddlewareObj<unknown, unknown>;
 
-/** The SDK_TRACING switch: `on` or `off` (the default). */
-export function sdkTracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = (env['SDK_TRACING'] ?? 'off').trim().toLowerCase();
-  if (value === 'on' || value === 'true') return true;
-  if (value === 'off' || value === 'false' || value === '') return false;
-  throw new Error(`SDK_TRACING must be "on" or "off", not "${env['SDK_TRACING']}"`);
-}
+/** The SDK_TRACING switch, read from the settings each time a chain or a client is built. */
+const sdkTracingEnabled = () => readTelemetryConfig().sdkTracing;
 
 interface Loaded {
   readonly tracer: Tracer;
@@ -32,7 +28,7 @@ function load(): Promise<Loaded> {
       import('@aws-lambda-powertools/tracer'),
       import('@aws-lambda-powertools/tracer/middleware'),
     ]);
-    const tracer = new Tracer({ serviceName: 'roomcast' });
+    const tracer = new Tracer({ serviceName: readTelemetryConfig().serviceName });
     const middleware = captureLambdaHandler(tracer, { captureResponse: false }) as Middleware;
     loaded = { tracer, middleware };
     for (const client of waiting.splice(0)) tracer.captureAWSv3Client(client);

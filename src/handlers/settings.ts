@@ -1,0 +1,345 @@
+// Composition support: the one table from each environment variable the functions read to the setting
+// it fills, its default and its check. config.ts assembles the functions' configuration from it, and
+// docs/operations.md lists it (a test keeps the two equal).
+
+import { DEFAULT_CHAT_POLICY } from '../domain/index.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Which functions read a variable: `chat` is every function but the authorizer. */
+export type FunctionGroup = 'chat' | 'authorizer' | 'all';
+
+export interface Setting<T> {
+  readonly variable: string;
+  readonly functions: FunctionGroup;
+  /** The default as an operator would write it, or what happens when the variable is not set. */
+  readonly shownDefault: string;
+  readonly meaning: string;
+  /** The value of the setting in this environment, checked; throws a ConfigError naming the variable. */
+  read(env: Env): T;
+}
+
+interface Described {
+  readonly variable: string;
+  readonly functions: FunctionGroup;
+  readonly meaning: string;
+}
+
+type Parse<T> = (value: string, variable: string) => T;
+
+/** A variable that must be set (and not blank). */
+function required<T>(spec: Described & { parse: Parse<T>; unset?: string }): Setting<T> {
+  return {
+    ...spec,
+    shownDefault: spec.unset ?? 'required',
+    read: (env) => {
+      const value = env[spec.variable]?.trim();
+      if (value === undefined || value === '') throw missing(spec.variable);
+      return spec.parse(value, spec.variable);
+    },
+  };
+}
+
+/** A variable with a default, written as the variable would be: it passes the same check. */
+function withDefault<T>(spec: Described & { parse: Parse<T>; default: string }): Setting<T> {
+  return {
+    ...spec,
+    shownDefault: spec.default === '' ? 'empty' : `\`${spec.default}\``,
+    read: (env) => spec.parse(env[spec.variable]?.trim() ?? spec.default, spec.variable),
+  };
+}
+
+/** A variable that may be absent; `unset` says what happens then. */
+function optional<T>(spec: Described & { parse: Parse<T>; unset: string }): Setting<T | undefined> {
+  return {
+    ...spec,
+    shownDefault: spec.unset,
+    read: (env) => {
+      const value = env[spec.variable]?.trim();
+      return value === undefined ? undefined : spec.parse(value, spec.variable);
+    },
+  };
+}
+
+export function missing(variable: string, alternative?: string): ConfigError {
+  return new ConfigError(`Missing environment variable ${variable}${alternative ? ` (${alternative})` : ''}`);
+}
+
+const text: Parse<string> = (value) => value;
+
+const nonEmpty: Parse<string> = (value, variable) => {
+  if (value === '') throw new ConfigError(`${variable} must not be empty`);
+  return value;
+};
+
+const positiveInteger: Parse<number> = (value, variable) => {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new ConfigError(`${variable} must be a positive integer, got "${value}"`);
+  }
+  return parsed;
+};
+
+/** A positive integer, or 0 for "off". */
+const countOrOff: Parse<number> = (value, variable) => (value === '0' ? 0 : positiveInteger(value, variable));
+
+/** A positive number, or 0 for "off". */
+const rateOrOff: Parse<number> = (value, variable) => {
+  if (value === '0') return 0;
+  const parsed = Number(value);
+  if (!(parsed > 0) || !Number.isFinite(parsed)) {
+    throw new ConfigError(`${variable} must be a positive number, got "${value}"`);
+  }
+  return parsed;
+};
+
+const DAY_MS = 86_400_000;
+const days: Parse<number> = (value, variable) => positiveInteger(value, variable) * DAY_MS;
+
+/** A non-negative whole number of milliseconds (0 allowed). */
+const milliseconds: Parse<number> = (value, variable) => {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) {
+    throw new ConfigError(`${variable} must be a whole number of milliseconds, got "${value}"`);
+  }
+  return parsed;
+};
+
+export const url: Parse<string> = (value, variable) => {
+  try {
+    return new URL(value).toString().replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`${variable} must be a URL, got "${value}"`);
+  }
+};
+
+const list: Parse<string[]> = (value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+function oneOf<T extends string>(...choices: T[]): Parse<T> {
+  return (value, variable) => {
+    if (!(choices as string[]).includes(value)) {
+      throw new ConfigError(
+        `${variable} must be ${choices.map((c) => `"${c}"`).join(' or ')}, got "${value}"`,
+      );
+    }
+    return value as T;
+  };
+}
+
+/** `on`/`true` or `off`/`false`, in any case. */
+const onOff: Parse<boolean> = (value, variable) => {
+  const normal = value.toLowerCase();
+  if (normal === 'on' || normal === 'true') return true;
+  if (normal === 'off' || normal === 'false' || normal === '') return false;
+  throw new ConfigError(`${variable} must be "on" or "off", not "${value}"`);
+};
+
+const policy = DEFAULT_CHAT_POLICY;
+const chat = 'chat' as const;
+
+/** The settings of the chat functions (every function but the authorizer). */
+export const CHAT_SETTINGS = {
+  tableName: required({
+    variable: 'TABLE_NAME',
+    functions: chat,
+    parse: text,
+    meaning: 'the DynamoDB table',
+  }),
+  region: required({
+    variable: 'AWS_REGION',
+    functions: chat,
+    parse: text,
+    unset: 'set by Lambda',
+    meaning: 'region of the table and the API',
+  }),
+  authMode: withDefault({
+    variable: 'AUTH_MODE',
+    functions: chat,
+    parse: oneOf('jwt', 'anonymous'),
+    default: 'jwt',
+    meaning: '`anonymous` runs without an authorizer (demos): random user ids, `?name=` as display name',
+  }),
+  lobbyRoom: withDefault({
+    variable: 'LOBBY_ROOM',
+    functions: chat,
+    parse: (value): string | null => (value === '' ? null : value),
+    default: policy.lobbyRoom ?? '',
+    meaning: 'room every connection joins; empty for none',
+  }),
+  fanOutConcurrency: withDefault({
+    variable: 'FAN_OUT_CONCURRENCY',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.fanOutConcurrency),
+    meaning: 'deliveries in flight per fan-out (also sizes the HTTP socket pool)',
+  }),
+  membersPageSize: withDefault({
+    variable: 'MEMBERS_PAGE_SIZE',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.membersPageSize),
+    meaning: 'members read per Query during fan-out',
+  }),
+  announceMaxMembers: withDefault({
+    variable: 'ANNOUNCE_MAX_MEMBERS',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.announceMaxMembers),
+    meaning:
+      'rooms with more member connections get no `member_joined` / `member_left` (each would be a post to every member)',
+  }),
+  maxTextChars: withDefault({
+    variable: 'MAX_TEXT_CHARS',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.maxTextChars),
+    meaning: 'longest message text',
+  }),
+  historyLimitMax: withDefault({
+    variable: 'HISTORY_LIMIT_MAX',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.historyLimitMax),
+    meaning: 'most messages per history page',
+  }),
+  messageRetentionMs: withDefault({
+    variable: 'MESSAGE_RETENTION_DAYS',
+    functions: chat,
+    parse: days,
+    default: String(policy.messageRetentionMs / DAY_MS),
+    meaning: 'message TTL, in days',
+  }),
+  rateLimitBurst: withDefault({
+    variable: 'RATE_LIMIT_BURST',
+    functions: chat,
+    parse: countOrOff,
+    default: String(policy.rateLimit?.burst ?? 0),
+    meaning: 'per-connection token bucket over every client frame: its size; `0` turns the limit off',
+  }),
+  rateLimitPerSecond: withDefault({
+    variable: 'RATE_LIMIT_PER_SECOND',
+    functions: chat,
+    parse: rateOrOff,
+    default: String(policy.rateLimit?.perSecond ?? 0),
+    meaning: 'the same bucket: frames per second it refills; `0` turns the limit off',
+  }),
+  handshakeGraceMs: withDefault({
+    variable: 'HANDSHAKE_GRACE_MS',
+    functions: chat,
+    parse: milliseconds,
+    default: String(policy.handshakeGraceMs),
+    meaning:
+      'a connection reported gone (410) this soon after connecting is kept, not purged: API Gateway answers 410 while `$connect` runs',
+  }),
+  managementEndpoint: optional({
+    variable: 'MANAGEMENT_ENDPOINT',
+    functions: chat,
+    parse: url,
+    unset: 'from the event',
+    meaning:
+      '`@connections` endpoint override (the local stack sets it; the backend API functions need it, Terraform sets it for them)',
+  }),
+  dynamoDbEndpoint: optional({
+    variable: 'DYNAMODB_ENDPOINT',
+    functions: chat,
+    parse: url,
+    unset: 'AWS',
+    meaning: 'DynamoDB endpoint override (DynamoDB Local)',
+  }),
+};
+
+/** The authorizer's settings; which of them are needed depends on the issuer (config.ts). */
+export const AUTH_SETTINGS = {
+  userPoolId: optional({
+    variable: 'COGNITO_USER_POOL_ID',
+    functions: 'authorizer',
+    parse: text,
+    unset: 'none',
+    meaning: 'verify Cognito ID or access tokens of that pool',
+  }),
+  clientId: optional({
+    variable: 'COGNITO_CLIENT_ID',
+    functions: 'authorizer',
+    parse: list,
+    unset: 'required with a user pool',
+    meaning: "the pool's app client(s), a comma list",
+  }),
+  issuer: optional({
+    variable: 'JWT_ISSUER',
+    functions: 'authorizer',
+    parse: text,
+    unset: 'required without a user pool',
+    meaning: 'verify tokens of any OIDC issuer',
+  }),
+  audience: optional({
+    variable: 'JWT_AUDIENCE',
+    functions: 'authorizer',
+    parse: list,
+    unset: 'required with an issuer',
+    meaning: 'accepted audiences, a comma list',
+  }),
+  jwksUri: optional({
+    variable: 'JWKS_URI',
+    functions: 'authorizer',
+    parse: url,
+    unset: '`{issuer}/.well-known/jwks.json`',
+    meaning: "the issuer's key set",
+  }),
+  localJwks: optional({
+    variable: 'LOCAL_JWKS',
+    functions: 'authorizer',
+    parse: text,
+    unset: 'none',
+    meaning: "the local stack's public key set (never set in AWS)",
+  }),
+};
+
+/** What every function reads: how it is named in logs, metrics and traces. */
+export const TELEMETRY_SETTINGS = {
+  serviceName: withDefault({
+    variable: 'POWERTOOLS_SERVICE_NAME',
+    functions: 'all',
+    parse: nonEmpty,
+    default: 'roomcast',
+    meaning: 'the `service` of every log line, metric and trace (Terraform: the stack `name`)',
+  }),
+  metricsNamespace: withDefault({
+    variable: 'POWERTOOLS_METRICS_NAMESPACE',
+    functions: 'all',
+    parse: nonEmpty,
+    default: 'roomcast',
+    meaning: 'CloudWatch namespace of the metrics (Terraform: the stack `name`)',
+  }),
+  sdkTracing: withDefault({
+    variable: 'SDK_TRACING',
+    functions: 'all',
+    parse: onOff,
+    default: 'off',
+    meaning:
+      '`on`: X-Ray subsegments for every AWS call from the Powertools Tracer (see [tracing](#tracing))',
+  }),
+};
+
+/** Every variable the functions read themselves, in the order docs/operations.md lists them. */
+export const ALL_SETTINGS: readonly Setting<unknown>[] = [
+  ...Object.values(CHAT_SETTINGS),
+  ...Object.values(AUTH_SETTINGS),
+  ...Object.values(TELEMETRY_SETTINGS),
+];
+
+export type Values<S> = { readonly [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+
+/** Reads every setting of a group from one environment. */
+export function readSettings<S extends Record<string, Setting<unknown>>>(settings: S, env: Env): Values<S> {
+  const values: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(settings)) values[key] = setting.read(env);
+  return values as Values<S>;
+}
