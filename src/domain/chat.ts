@@ -108,7 +108,7 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
   };
 }
 
-/** Runs the use case an action asks for. Per-route handlers call their use case directly instead. */
+/** Runs the use case a parsed action asks for (the message function's one entry point). */
 export function dispatch(chat: Chat, caller: Caller, action: ClientAction): Promise<unknown> {
   switch (action.action) {
     case 'join':

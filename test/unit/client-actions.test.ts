@@ -5,7 +5,6 @@ import {
   ACTIONS,
   ChatError,
   decodeFrame,
-  parseActionBody,
   parseClientAction,
   parseClientMsgIdField,
   parseHistoryBounds,
@@ -198,13 +197,16 @@ describe('parseClientAction', () => {
   });
 });
 
-describe('parseActionBody', () => {
-  it('validates a body for a known route even when its action field says something else', () => {
-    expect(parseActionBody('join', { action: 'other', room: 'general' })).toEqual({
+describe('a text frame, as the message function reads it', () => {
+  it('is decoded, then parsed as the action it names, whatever route it came by', () => {
+    expect(parseClientAction(decodeFrame('{"action":"join","room":"general"}'))).toEqual({
       action: 'join',
       room: 'general',
     });
-    expect(codeOf(() => parseActionBody('join', []))).toBe('invalid_request');
+    expect(codeOf(() => parseClientAction(decodeFrame('[]')))).toBe('invalid_request');
+    expect(codeOf(() => parseClientAction(decodeFrame('{"action":"other","room":"general"}')))).toBe(
+      'unknown_action',
+    );
   });
 });
 

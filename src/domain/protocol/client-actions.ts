@@ -88,8 +88,6 @@ export type ClientAction =
   | PingAction
   | WhoAmIAction;
 
-export type ActionOf<A extends ActionName> = Extract<ClientAction, { action: A }>;
-
 type Body = Readonly<Record<string, unknown>>;
 
 /** Decodes a raw text frame. Anything that is not JSON is `invalid_json`. */
@@ -121,14 +119,6 @@ export function parseClientAction(body: unknown): ClientAction {
     throw unknownAction(name);
   }
   return parseAction(name as ActionName, body);
-}
-
-/** Validates a frame known to be for one action, as a per-route handler does. */
-export function parseActionBody<A extends ActionName>(name: A, body: unknown): ActionOf<A> {
-  if (!isObject(body)) {
-    throw new ChatError('invalid_request', 'A frame must be a JSON object with an "action" field');
-  }
-  return parseAction(name, body) as ActionOf<A>;
 }
 
 export function unknownAction(name: unknown): ChatError {
