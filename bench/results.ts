@@ -1,7 +1,7 @@
 // Bench results: the shape of bench/results.json, the budgets checked on it, and a check that a run
 // produced all of it, whole (the smoke test's assertion: the harness works, whatever the numbers are).
 
-import type { AnyBenchmark, Benchmark, ProfileName } from './benchmark.js';
+import { problemList, type AnyBenchmark, type Benchmark, type ProfileName } from './benchmark.js';
 
 export interface Machine {
   readonly cpus: number;
@@ -75,10 +75,7 @@ export function checkResults(
   profile: ProfileName,
   ran: readonly AnyBenchmark[],
 ): string[] {
-  const problems: string[] = [];
-  const expect = (condition: boolean, problem: string) => {
-    if (!condition) problems.push(problem);
-  };
+  const { problems, expect } = problemList();
   expect(results.schema === 1, 'schema is not 1');
   expect(results.profile === profile, `profile is ${results.profile}, not ${profile}`);
   expect(!Number.isNaN(Date.parse(results.date)), 'date is not a date');

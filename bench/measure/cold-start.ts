@@ -1,4 +1,4 @@
-// Benchmark 4, cold start, the measurement: per function, the bundle's size (minified, gzipped) and its module
+// Benchmark 4, cold start, measured: per function, the bundle's size (minified, gzipped) and its module
 // initialisation time (median over fresh Node processes importing dist/functions/<name>/index.mjs),
 // against a floor handler that only constructs the same SDK clients, bundled the same way. To find what
 // dominates: the bundle's bytes by package (esbuild metafile) and the import time of each dependency
