@@ -8,8 +8,21 @@ import type {
   HistoryEvent,
   JoinedEvent,
   LeftEvent,
+  PongEvent,
+  PresenceEvent,
+  RoomMessageEvent,
+  WhoAmIEvent,
+} from '../domain/protocol/server-events.js';
+
+export type {
+  AckEvent,
+  DirectMessageEvent,
+  HistoryEvent,
+  JoinedEvent,
+  LeftEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  NoticeEvent,
   PongEvent,
   PresenceEntry,
   PresenceEvent,
@@ -18,28 +31,8 @@ import type {
   TypingEvent,
   WhoAmIEvent,
 } from '../domain/protocol/server-events.js';
-import type { ErrorCode, ErrorEvent } from '../domain/protocol/errors.js';
-import type { Identity } from '../domain/model/identity.js';
-
-export type {
-  AckEvent,
-  DirectMessageEvent,
-  ErrorCode,
-  ErrorEvent,
-  HistoryEvent,
-  Identity,
-  JoinedEvent,
-  LeftEvent,
-  MemberJoinedEvent,
-  MemberLeftEvent,
-  PongEvent,
-  PresenceEntry,
-  PresenceEvent,
-  RoomMessageEvent,
-  ServerEvent,
-  TypingEvent,
-  WhoAmIEvent,
-};
+export type { ErrorCode, ErrorEvent } from '../domain/protocol/errors.js';
+export type { Identity } from '../domain/model/identity.js';
 
 interface Correlated {
   readonly requestId?: string;
@@ -118,15 +111,17 @@ export type RepliedAction = keyof ReplyOf;
 /** A message in a room or a direct conversation: both carry a per-conversation `seq`. */
 export type ConversationMessage = RoomMessageEvent | DirectMessageEvent;
 
-/** Reads a frame's `type` defensively: frames come from the network. */
-export function parseServerFrame(data: unknown): Record<string, unknown> | undefined {
-  if (typeof data !== 'string') return undefined;
-  try {
-    const value: unknown = JSON.parse(data);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** Every action a client may send; the compiler checks it against `ClientFrame` both ways. */
+const ACTION_NAMES: { readonly [A in ClientFrame['action']]: true } = {
+  join: true,
+  leave: true,
+  sendMessage: true,
+  sendDirect: true,
+  history: true,
+  presence: true,
+  typing: true,
+  ping: true,
+  whoami: true,
+};
+
+export const CLIENT_ACTIONS = Object.keys(ACTION_NAMES) as readonly ClientFrame['action'][];

@@ -7,7 +7,7 @@ import { Timer, type Clock, type Random } from './clock.js';
 import { RoomcastError } from './errors.js';
 import type { IdSource } from './ids.js';
 import type { Link } from './link.js';
-import type { ClientFrame, ErrorEvent, RepliedAction, ReplyOf } from './protocol.js';
+import type { ClientFrame, ErrorEvent, RepliedAction, ReplyOf, ServerEvent } from './protocol.js';
 
 /** A request as the caller writes it; the requestId is added here. */
 type Body<F> = F extends ClientFrame ? Omit<F, 'requestId'> : never;
@@ -83,26 +83,25 @@ export class Requests {
     this.outbox = waiting;
   }
 
-  /** Settles the request a frame answers; false when the frame answers no request of this client. */
-  answer(link: Link, frame: Readonly<Record<string, unknown>>): boolean {
-    const requestId = frame['requestId'];
+  /** Settles the request an event answers; false when the event answers no request of this client. */
+  answer(link: Link, event: ServerEvent): boolean {
+    const requestId = 'requestId' in event ? event.requestId : undefined;
     if (typeof requestId !== 'string') return false;
     const request = this.pending.get(requestId);
     if (request === undefined || request.link !== link) return false;
     request.timer.stop();
-    if (frame['type'] !== 'error') {
+    if (event.type !== 'error') {
       this.pending.delete(requestId);
-      request.resolve(frame);
+      request.resolve(event);
       return true;
     }
-    const error = frame as unknown as ErrorEvent;
-    if (this.backOff(request, link, error)) return true;
+    if (this.backOff(request, link, event)) return true;
     this.pending.delete(requestId);
     request.reject(
-      new RoomcastError(error.code, error.message, {
+      new RoomcastError(event.code, event.message, {
         requestId,
         ...(request.clientMsgId === undefined ? {} : { clientMsgId: request.clientMsgId }),
-        ...(error.details === undefined ? {} : { details: error.details }),
+        ...(event.details === undefined ? {} : { details: event.details }),
       }),
     );
     return true;

@@ -2,6 +2,7 @@
 // on a new connection: the delivery cursor, and for rooms the presence list and pending joins.
 
 import { Timer, type Clock } from './clock.js';
+import type { HistoryTarget } from './options.js';
 import type { DirectMessageEvent, Identity, PresenceEntry, RoomMessageEvent } from './protocol.js';
 import { SequenceCursor, type Source } from './sequence-cursor.js';
 
@@ -17,23 +18,36 @@ interface Waiter<T> {
   reject(error: unknown): void;
 }
 
+/** How a followed conversation is set up: its timers' clock and where delivery starts. */
+export interface TrackSettings {
+  readonly clock: Clock;
+  /** How many recent messages to deliver when the conversation is first opened. */
+  readonly recent: number;
+  /** Resume after this sequence number instead. */
+  readonly since: number | undefined;
+}
+
 /** State shared by rooms and direct conversations. */
 abstract class Track<E extends RoomMessageEvent | DirectMessageEvent> {
   readonly cursor: SequenceCursor<E>;
   /** Catch-ups (resume, gap fills) under way; gaps are not chased while one runs. */
   syncing = 0;
   readonly gapTimer: Timer;
+  readonly recent: number;
 
   constructor(
+    /** The room name, or the peer's user id. */
+    protected readonly key: string,
     deliver: (event: E, source: Source) => void,
-    clock: Clock,
-    /** How many recent messages to deliver when the conversation is first opened. */
-    readonly recent: number,
-    since: number | undefined,
+    start: TrackSettings,
   ) {
-    this.cursor = new SequenceCursor(deliver, since);
-    this.gapTimer = new Timer(clock);
+    this.cursor = new SequenceCursor(deliver, start.since);
+    this.gapTimer = new Timer(start.clock);
+    this.recent = start.recent;
   }
+
+  /** What a `history` request for this conversation names. */
+  abstract get target(): HistoryTarget;
 }
 
 export class RoomTrack extends Track<RoomMessageEvent> {
@@ -41,14 +55,12 @@ export class RoomTrack extends Track<RoomMessageEvent> {
   truncated = false;
   private readonly waiters: Waiter<RoomSnapshot>[] = [];
 
-  constructor(
-    readonly room: string,
-    deliver: (event: RoomMessageEvent, source: Source) => void,
-    clock: Clock,
-    recent: number,
-    since: number | undefined,
-  ) {
-    super(deliver, clock, recent, since);
+  get room(): string {
+    return this.key;
+  }
+
+  get target(): HistoryTarget {
+    return { room: this.key };
   }
 
   snapshot(): RoomSnapshot {
@@ -83,16 +95,16 @@ export class RoomTrack extends Track<RoomMessageEvent> {
 }
 
 export class DirectTrack extends Track<DirectMessageEvent> {
-  constructor(
-    readonly peer: string,
-    deliver: (event: DirectMessageEvent, source: Source) => void,
-    clock: Clock,
-    recent: number,
-    since: number | undefined,
-  ) {
-    super(deliver, clock, recent, since);
+  get peer(): string {
+    return this.key;
+  }
+
+  get target(): HistoryTarget {
+    return { with: this.key };
   }
 }
+
+export type AnyTrack = RoomTrack | DirectTrack;
 
 /** The service's presence order: by display name, then user id. */
 function sortMembers(members: PresenceEntry[]): PresenceEntry[] {

@@ -3,15 +3,16 @@
 // connect, acks before fan-out, idempotent sends, join with `since`, history paging) and lets a test
 // cut connections, refuse handshakes, withhold replies or live events, and inject frames.
 
-import type {
-  DirectMessageEvent,
-  Identity,
-  PresenceEntry,
-  RoomMessageEvent,
-  SocketCloseEvent,
-  SocketMessageEvent,
-  WebSocketFactory,
-  WebSocketLike,
+import {
+  isValidRoomName,
+  type DirectMessageEvent,
+  type Identity,
+  type PresenceEntry,
+  type RoomMessageEvent,
+  type SocketCloseEvent,
+  type SocketMessageEvent,
+  type WebSocketFactory,
+  type WebSocketLike,
 } from '../../../src/client/index.js';
 
 type Frame = Record<string, unknown>;
@@ -181,7 +182,7 @@ export class FakeServer {
   postDirect(from: string, to: string, text: string): DirectMessageEvent {
     const message = this.appendDirect({ userId: from, displayName: from }, to, text);
     for (const socket of this.openSockets)
-      if (socket.identity?.userId === to) this.live(socket, message as unknown as Frame);
+      if (socket.identity?.userId === to) this.live(socket, { ...message });
     return message;
   }
 
@@ -200,7 +201,7 @@ export class FakeServer {
       case 'ping':
         return reply({ type: 'pong', serverTime: this.clock });
       case 'join': {
-        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(room ?? '')) return fail('invalid_room', 'bad room');
+        if (!isValidRoomName(room)) return fail('invalid_room', 'bad room');
         this.enter(socket, room);
         const body: Frame = { type: 'joined', room, ...this.snapshot(room) };
         if (typeof frame['since'] === 'number') {
@@ -261,8 +262,7 @@ export class FakeServer {
         });
         for (const other of this.openSockets) {
           const user = other.identity?.userId;
-          if (other !== socket && (user === to || user === me.userId))
-            this.live(other, message as unknown as Frame);
+          if (other !== socket && (user === to || user === me.userId)) this.live(other, { ...message });
         }
         return;
       }
@@ -324,7 +324,7 @@ export class FakeServer {
   }
 
   private fanOut(room: string, message: RoomMessageEvent): void {
-    for (const socket of this.members(room)) this.live(socket, message as unknown as Frame);
+    for (const socket of this.members(room)) this.live(socket, { ...message });
   }
 
   private live(socket: FakeSocket, event: Frame): void {
