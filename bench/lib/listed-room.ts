@@ -12,6 +12,7 @@ import type {
   MembersPage,
   RoomMembershipPort,
   RoomName,
+  RoomShape,
   UserId,
 } from '../../src/domain/index.js';
 
@@ -51,6 +52,11 @@ export class ListedRoom implements RoomMembershipPort, ConnectionRegistryPort {
     return end < list.length ? { members, cursor: String(end) } : { members };
   }
 
+  /** One bucket: this room stands for the inline fan-out, whatever its size. */
+  async roomShape(room: RoomName): Promise<RoomShape> {
+    return { buckets: 1, approximateMembers: room === this.room ? this.members.length : 0 };
+  }
+
   async isMember(room: RoomName, connectionId: ConnectionId): Promise<boolean> {
     return room === this.room && this.members.some((m) => m.connectionId === connectionId);
   }
@@ -86,6 +92,8 @@ export class ListedRoom implements RoomMembershipPort, ConnectionRegistryPort {
   async connectionsOfUser(): Promise<Connection[]> {
     return [];
   }
+
+  readonly partitions = 1;
 
   async connectionsPage(): Promise<ConnectionsPage> {
     return { connections: [] };

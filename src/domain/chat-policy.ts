@@ -17,6 +17,18 @@ export interface ChatPolicy {
   readonly fanOutConcurrency: number;
   /** Members read per page while fanning out. */
   readonly membersPageSize: number;
+  /**
+   * Rooms (and services, for broadcasts) of at most this many connections are fanned out inline, by the
+   * invocation that received the message; larger ones are handed to queue-fed workers, when a fan-out
+   * queue is configured. See docs/performance.md for the measured crossover behind the default.
+   */
+  readonly fanOutInlineMax: number;
+  /** Recipients one worker job serves before the rest of its shard goes to a follow-up job. */
+  readonly deliveriesPerJob: number;
+  /** A room's members are written over more buckets (partition keys) once each would hold more. */
+  readonly membersPerBucket: number;
+  /** How long a sender reuses a room's shape (bucket count, size) before reading it again. */
+  readonly roomShapeCacheMs: number;
   /** Most users listed in one presence snapshot. */
   readonly presenceMaxUsers: number;
   /**
@@ -50,6 +62,10 @@ export const DEFAULT_CHAT_POLICY: ChatPolicy = {
   historyLimitMax: 100,
   fanOutConcurrency: 32,
   membersPageSize: 100,
+  fanOutInlineMax: 2_000,
+  deliveriesPerJob: 2_000,
+  membersPerBucket: 1_000,
+  roomShapeCacheMs: 5_000,
   presenceMaxUsers: 200,
   announceMaxMembers: 100,
   connectionTtlMs: 2 * 60 * MINUTE + 5 * MINUTE,
@@ -72,6 +88,9 @@ export function chatPolicy(overrides: Partial<ChatPolicy> = {}): ChatPolicy {
     'historyLimitMax',
     'fanOutConcurrency',
     'membersPageSize',
+    'fanOutInlineMax',
+    'deliveriesPerJob',
+    'membersPerBucket',
     'presenceMaxUsers',
     'announceMaxMembers',
     'connectionTtlMs',
@@ -83,8 +102,10 @@ export function chatPolicy(overrides: Partial<ChatPolicy> = {}): ChatPolicy {
       throw new RangeError(`${key} must be a positive integer, got ${String(value)}`);
     }
   }
-  if (!Number.isSafeInteger(policy.handshakeGraceMs) || policy.handshakeGraceMs < 0) {
-    throw new RangeError('handshakeGraceMs must be a non-negative integer');
+  for (const key of ['handshakeGraceMs', 'roomShapeCacheMs'] as const) {
+    if (!Number.isSafeInteger(policy[key]) || policy[key] < 0) {
+      throw new RangeError(`${key} must be a non-negative integer`);
+    }
   }
   if (policy.rateLimit !== null) {
     const { burst, perSecond } = policy.rateLimit;

@@ -4,7 +4,10 @@
 import type { ChatPolicy } from './chat-policy.js';
 import { ConnectionJanitor } from './fan-out/connection-janitor.js';
 import type { FanOutPort } from './fan-out/fan-out.port.js';
+import { DeliverShard } from './fan-out/deliver-shard.js';
 import { PagedFanOut } from './fan-out/paged-fan-out.js';
+import { ShardedFanOut } from './fan-out/sharded-fan-out.js';
+import type { FanOutQueuePort } from './ports/fan-out-queue.port.js';
 import type { ClockPort } from './ports/clock.port.js';
 import type { ConnectionRegistryPort } from './ports/connection-registry.port.js';
 import type { IdGeneratorPort } from './ports/id-generator.port.js';
@@ -42,6 +45,8 @@ export interface ChatPorts {
   readonly logger: LoggerPort;
   /** Without one, frames are not rate limited (tests of other behaviour, tools). */
   readonly rateLimiter?: RateLimiterPort;
+  /** With one, large rooms and broadcasts are handed to queue-fed workers; without, all runs inline. */
+  readonly fanOutQueue?: FanOutQueuePort;
 }
 
 export interface Chat {
@@ -49,6 +54,8 @@ export interface Chat {
   readonly admission: Admission;
   readonly janitor: ConnectionJanitor;
   readonly fanOut: FanOutPort;
+  /** What a `fanout` worker runs for each job; present when a fan-out queue is configured. */
+  readonly deliverShard?: DeliverShard;
   readonly connect: Connect;
   readonly disconnect: Disconnect;
   readonly join: JoinRoom;
@@ -74,14 +81,20 @@ export interface CreateChatOptions {
 /** Builds the use cases; only the fan-out strategy can be swapped, everything else stays as it is. */
 export function createChat(ports: ChatPorts, policy: ChatPolicy, options: CreateChatOptions = {}): Chat {
   const janitor = new ConnectionJanitor({ ...ports, graceMs: policy.handshakeGraceMs });
+  const pool = { ...ports, janitor, concurrency: policy.fanOutConcurrency, pageSize: policy.membersPageSize };
+  const queue = ports.fanOutQueue;
+  const inline = new PagedFanOut(pool);
   const strategy =
     options.fanOut ??
-    new PagedFanOut({
-      ...ports,
-      janitor,
-      concurrency: policy.fanOutConcurrency,
-      pageSize: policy.membersPageSize,
-    });
+    (queue === undefined
+      ? inline
+      : new ShardedFanOut({
+          ...ports,
+          inline,
+          queue,
+          inlineMax: policy.fanOutInlineMax,
+          shapeCacheMs: policy.roomShapeCacheMs,
+        }));
   const fanOut = options.decorateFanOut === undefined ? strategy : options.decorateFanOut(strategy);
   const announcer = new MembershipAnnouncer({
     memberships: ports.memberships,
@@ -93,6 +106,9 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     admission: new Admission(deps),
     janitor,
     fanOut,
+    ...(queue === undefined
+      ? {}
+      : { deliverShard: new DeliverShard({ ...pool, queue, deliveriesPerJob: policy.deliveriesPerJob }) }),
     connect: new Connect(deps),
     disconnect: new Disconnect(deps),
     join: new JoinRoom(deps),

@@ -1,26 +1,46 @@
-// Test fake for RoomMembershipPort: rooms as sorted maps, paged with an opaque cursor like the real adapter.
+// Test fake for RoomMembershipPort: rooms as sorted maps split into buckets by the domain's shard plan,
+// paged with an opaque cursor like the real adapter, with the same sampled count and growth rule.
 
-import type {
-  ClockPort,
-  ConnectionId,
-  Membership,
-  MembersPage,
-  RoomMembershipPort,
-  RoomName,
-  UserId,
+import {
+  bucketOf,
+  bucketsForWriting,
+  bucketsOfUser,
+  DEFAULT_CHAT_POLICY,
+  growthGraceMs,
+  grownBuckets,
+  isCountedConnection,
+  MEMBER_COUNT_SAMPLE,
+  type ClockPort,
+  type ConnectionId,
+  type Membership,
+  type MembersPage,
+  type RoomMembershipPort,
+  type RoomName,
+  type RoomShape,
+  type UserId,
 } from '../../src/domain/index.js';
 
-/** Members are ordered by user, then connection, as the DynamoDB sort key orders them. */
-const orderKey = (membership: Membership): string => `${membership.userId}#${membership.connectionId}`;
+/** Members are ordered by bucket, then user, then connection, as the DynamoDB keys order them. */
+const orderKey = (bucket: number, membership: Membership): string =>
+  `${String(bucket).padStart(4, '0')}#${membership.userId}#${membership.connectionId}`;
+
+interface Stored {
+  readonly membership: Membership;
+  readonly bucket: number;
+}
 
 export class InMemoryRoomMembership implements RoomMembershipPort {
-  private readonly rooms = new Map<RoomName, Map<ConnectionId, Membership>>();
+  private readonly rooms = new Map<RoomName, Map<ConnectionId, Stored>>();
+  private readonly shapes = new Map<RoomName, RoomShape>();
   /** Pages served so far, per room: lets tests see that fan-out reads page by page. */
   readonly pagesRead = new Map<RoomName, number>();
   /** Called after each page is read, with how many members it held. */
   onPage: (room: RoomName, size: number) => void = () => {};
 
-  constructor(private readonly clock: ClockPort) {}
+  constructor(
+    private readonly clock: ClockPort,
+    private readonly options: { membersPerBucket?: number; shapeCacheMs?: number } = {},
+  ) {}
 
   async add(membership: Membership): Promise<void> {
     let room = this.rooms.get(membership.room);
@@ -28,33 +48,52 @@ export class InMemoryRoomMembership implements RoomMembershipPort {
       room = new Map();
       this.rooms.set(membership.room, room);
     }
-    room.set(membership.connectionId, membership);
+    const existing = room.get(membership.connectionId);
+    const shape = this.shapeOf(membership.room);
+    const grace = growthGraceMs(this.options.shapeCacheMs ?? DEFAULT_CHAT_POLICY.roomShapeCacheMs);
+    const bucket =
+      existing?.bucket ?? bucketOf(membership.userId, bucketsForWriting(shape, this.clock.now(), grace));
+    room.set(membership.connectionId, { membership, bucket });
+    if (existing === undefined && isCountedConnection(membership.connectionId)) {
+      this.count(membership.room, MEMBER_COUNT_SAMPLE);
+    }
   }
 
   async remove(room: RoomName, connectionId: ConnectionId): Promise<Membership | undefined> {
     const members = this.rooms.get(room);
     const removed = members?.get(connectionId);
     members?.delete(connectionId);
-    return removed;
+    if (removed !== undefined && isCountedConnection(connectionId)) this.count(room, -MEMBER_COUNT_SAMPLE);
+    return removed?.membership;
   }
 
   async isMember(room: RoomName, connectionId: ConnectionId): Promise<boolean> {
-    const membership = this.rooms.get(room)?.get(connectionId);
-    return membership !== undefined && this.live(membership);
+    const stored = this.rooms.get(room)?.get(connectionId);
+    return stored !== undefined && this.live(stored.membership);
   }
 
-  async membersPage(room: RoomName, options: { cursor?: string; limit: number }): Promise<MembersPage> {
-    const all = [...(this.rooms.get(room)?.values() ?? [])].sort((a, b) => compare(orderKey(a), orderKey(b)));
+  async membersPage(
+    room: RoomName,
+    options: { cursor?: string; limit: number; bucket?: number },
+  ): Promise<MembersPage> {
+    const all = [...(this.rooms.get(room)?.values() ?? [])]
+      .filter((stored) => options.bucket === undefined || stored.bucket === options.bucket)
+      .map((stored) => ({ key: orderKey(stored.bucket, stored.membership), membership: stored.membership }))
+      .sort((a, b) => compare(a.key, b.key));
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-    const rest = after === undefined ? all : all.filter((membership) => orderKey(membership) > after);
+    const rest = after === undefined ? all : all.filter((entry) => entry.key > after);
     const raw = rest.slice(0, options.limit);
     const last = raw[raw.length - 1];
-    const members = raw.filter((membership) => this.live(membership));
+    const members = raw.map((entry) => entry.membership).filter((membership) => this.live(membership));
     this.pagesRead.set(room, (this.pagesRead.get(room) ?? 0) + 1);
     this.onPage(room, members.length);
     return rest.length > options.limit && last !== undefined
-      ? { members, cursor: encodeCursor(orderKey(last)) }
+      ? { members, cursor: encodeCursor(last.key) }
       : { members };
+  }
+
+  async roomShape(room: RoomName): Promise<RoomShape> {
+    return this.shapeOf(room);
   }
 
   async roomsOf(connectionId: ConnectionId): Promise<RoomName[]> {
@@ -62,14 +101,43 @@ export class InMemoryRoomMembership implements RoomMembershipPort {
   }
 
   async connectionsOfUserInRoom(room: RoomName, userId: UserId): Promise<ConnectionId[]> {
+    const buckets = bucketsOfUser(userId, this.shapeOf(room).buckets);
     return [...(this.rooms.get(room)?.values() ?? [])]
+      .filter((stored) => buckets.includes(stored.bucket))
+      .map((stored) => stored.membership)
       .filter((membership) => membership.userId === userId && this.live(membership))
       .map((membership) => membership.connectionId);
   }
 
   /** Every membership held, expired or not. */
   stored(): Membership[] {
-    return [...this.rooms.values()].flatMap((members) => [...members.values()]);
+    return [...this.rooms.values()].flatMap((members) =>
+      [...members.values()].map((stored) => stored.membership),
+    );
+  }
+
+  /** The bucket a connection's membership of a room was written to, for tests of the shard plan. */
+  bucketOf(room: RoomName, connectionId: ConnectionId): number | undefined {
+    return this.rooms.get(room)?.get(connectionId)?.bucket;
+  }
+
+  private shapeOf(room: RoomName): RoomShape {
+    return this.shapes.get(room) ?? { buckets: 1, approximateMembers: 0 };
+  }
+
+  private count(room: RoomName, delta: number): void {
+    const shape = this.shapeOf(room);
+    const counted = { ...shape, approximateMembers: Math.max(0, shape.approximateMembers + delta) };
+    const buckets = grownBuckets(
+      counted,
+      this.options.membersPerBucket ?? DEFAULT_CHAT_POLICY.membersPerBucket,
+    );
+    this.shapes.set(
+      room,
+      buckets === shape.buckets
+        ? counted
+        : { ...counted, buckets, growth: { from: shape.buckets, at: this.clock.now() } },
+    );
   }
 
   private live(membership: Membership): boolean {

@@ -28,6 +28,32 @@ export function decodeCursor(cursor: string | undefined): Key | undefined {
   return parsed as Key;
 }
 
+/** A position in a key space split over numbered partitions (gsi2 shards, room buckets). */
+export interface PartitionedPosition {
+  readonly partition: number;
+  readonly key?: Key;
+}
+
+/** The cursor carries the partition as a key part, so the one cursor codec validates it. */
+export function encodePosition(position: PartitionedPosition): string {
+  return encodeCursor({ partition: String(position.partition), ...(position.key ?? {}) }) as string;
+}
+
+/** Refuses a partition outside 0 to `partitions` - 1, as well as anything `decodeCursor` refuses. */
+export function decodePosition(
+  cursor: string | undefined,
+  partitions: number,
+  start = 0,
+): PartitionedPosition {
+  const decoded = decodeCursor(cursor);
+  if (decoded === undefined) return { partition: start };
+  const { partition, ...key } = decoded;
+  const number = Number(partition);
+  if (!Number.isInteger(number) || number < 0 || number >= partitions)
+    throw new RangeError('malformed cursor');
+  return Object.keys(key).length === 0 ? { partition: number } : { partition: number, key };
+}
+
 type Item = Record<string, NativeAttributeValue>;
 
 export interface LookAheadPage {

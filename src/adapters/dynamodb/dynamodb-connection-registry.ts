@@ -17,30 +17,9 @@ import type {
   ConnectionsPage,
   UserId,
 } from '../../domain/index.js';
-import { decodeCursor, encodeCursor, queryWithLookAhead } from './cursor.js';
+import { decodePosition, encodePosition, queryWithLookAhead, type PartitionedPosition } from './cursor.js';
 import { CONNECTION_SHARDS, keys, ttlSeconds } from './keys.js';
 import { ALL_CONNECTIONS_INDEX, USER_INDEX } from './table-schema.js';
-
-interface Position {
-  readonly shard: number;
-  readonly key?: Record<string, unknown>;
-}
-
-/** The cursor carries the shard as a key part, so the one cursor codec validates it. */
-function encodePosition(position: Position): string {
-  return encodeCursor({ shard: String(position.shard), ...(position.key ?? {}) }) as string;
-}
-
-function decodePosition(cursor: string | undefined): Position {
-  const decoded = decodeCursor(cursor);
-  if (decoded === undefined) return { shard: 0 };
-  const { shard, ...key } = decoded;
-  const number = Number(shard);
-  if (!Number.isInteger(number) || number < 0 || number >= CONNECTION_SHARDS) {
-    throw new RangeError('malformed cursor');
-  }
-  return Object.keys(key).length === 0 ? { shard: number } : { shard: number, key };
-}
 
 export interface DynamoDbAdapterConfig {
   readonly client: DynamoDBDocumentClient;
@@ -107,8 +86,19 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
     return found;
   }
 
-  async connectionsPage(options: { cursor?: string; limit: number }): Promise<ConnectionsPage> {
-    const position = decodePosition(options.cursor);
+  readonly partitions = CONNECTION_SHARDS;
+
+  async connectionsPage(options: {
+    cursor?: string;
+    limit: number;
+    partition?: number;
+  }): Promise<ConnectionsPage> {
+    const only = options.partition;
+    if (only !== undefined && !(Number.isInteger(only) && only >= 0 && only < CONNECTION_SHARDS)) {
+      throw new RangeError(`partition must be 0 to ${CONNECTION_SHARDS - 1}`);
+    }
+    const position = decodePosition(options.cursor, CONNECTION_SHARDS, only ?? 0);
+    if (only !== undefined && position.partition !== only) throw new RangeError('malformed cursor');
     const page = await queryWithLookAhead(
       (limit) =>
         this.config.client.send(
@@ -116,7 +106,7 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
             TableName: this.config.tableName,
             IndexName: ALL_CONNECTIONS_INDEX,
             KeyConditionExpression: 'gsi2pk = :shard',
-            ExpressionAttributeValues: { ':shard': keys.allConnectionsPartition(position.shard) },
+            ExpressionAttributeValues: { ':shard': keys.allConnectionsPartition(position.partition) },
             Limit: limit,
             ExclusiveStartKey: position.key,
           }),
@@ -129,12 +119,12 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
       },
     );
     const connections = page.items.map(toConnection);
-    // Within a shard, continue after the last key; then move to the next shard.
-    const next: Position | undefined =
+    // Within a partition, continue after the last key; then move to the next one (unless asked for one).
+    const next: PartitionedPosition | undefined =
       page.lastKey !== undefined
-        ? { shard: position.shard, key: page.lastKey }
-        : position.shard + 1 < CONNECTION_SHARDS
-          ? { shard: position.shard + 1 }
+        ? { partition: position.partition, key: page.lastKey }
+        : only === undefined && position.partition + 1 < CONNECTION_SHARDS
+          ? { partition: position.partition + 1 }
           : undefined;
     return next === undefined ? { connections } : { connections, cursor: encodePosition(next) };
   }

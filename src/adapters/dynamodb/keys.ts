@@ -1,7 +1,7 @@
 // Driven adapter support: how each record of the single table is keyed (see docs/data-model.md).
 // `#` separates key parts; room names and user ids cannot contain it, so keys never collide.
 
-import type { ConnectionId, RoomName, UserId } from '../../domain/index.js';
+import { stableHash, type ConnectionId, type RoomName, type UserId } from '../../domain/index.js';
 
 export const keys = {
   connection: (connectionId: ConnectionId) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
@@ -18,12 +18,18 @@ export const keys = {
   }),
   allConnectionsPartition: (shard: number) => `CONNS#${shard}`,
 
-  /** A member of a room, sorted by user then connection: "members of a room" and "a user's tabs in a room". */
-  member: (room: RoomName, userId: UserId, connectionId: ConnectionId) => ({
-    pk: `ROOM#${room}`,
+  /**
+   * A member of a room, in one of the room's buckets, sorted by user then connection: "members of a room"
+   * and "a user's tabs in a room". Bucket 0 is the room's original partition, so rooms from before
+   * buckets existed are read as they are.
+   */
+  member: (room: RoomName, userId: UserId, connectionId: ConnectionId, bucket = 0) => ({
+    pk: roomBucketPartition(room, bucket),
     sk: `MEMBER#${userId}#${connectionId}`,
   }),
-  roomPartition: (room: RoomName) => `ROOM#${room}`,
+  roomPartition: (room: RoomName, bucket = 0) => roomBucketPartition(room, bucket),
+  /** How the room's members are spread (bucket count, sampled member count): its own partition. */
+  roomShape: (room: RoomName) => ({ pk: `SHAPE#${room}`, sk: 'SHAPE' }),
   memberPrefix: 'MEMBER#',
   memberOfUserPrefix: (userId: UserId) => `MEMBER#${userId}#`,
 
@@ -58,14 +64,13 @@ export const keys = {
  */
 export const CONNECTION_SHARDS = 16;
 
-/** A stable shard for a connection id (FNV-1a). */
+/** A stable shard for a connection id. */
 export function connectionShard(connectionId: ConnectionId): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < connectionId.length; i += 1) {
-    hash ^= connectionId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % CONNECTION_SHARDS;
+  return stableHash(connectionId) % CONNECTION_SHARDS;
+}
+
+function roomBucketPartition(room: RoomName, bucket: number): string {
+  return bucket === 0 ? `ROOM#${room}` : `ROOM#${room}#${bucket}`;
 }
 
 /** DynamoDB's TTL attribute is in epoch seconds; the domain's expiries are in milliseconds. */

@@ -1,5 +1,5 @@
-// Seam: how one event reaches many connections. The paged in-process strategy is the default; a sharded
-// strategy (parallel workers per page range) can replace it without touching the use cases.
+// Seam: how one event reaches many connections. The paged in-process strategy serves small rooms; the
+// sharded strategy hands large rooms and broadcasts to queue-fed workers, without touching the use cases.
 
 import type { ConnectionId } from '../model/connection.js';
 import type { RoomName } from '../model/room.js';
@@ -19,6 +19,25 @@ export interface FanOutReport {
   readonly complete: boolean;
   /** Set when nothing was sent on purpose: the room had more members than `atMost` allowed. */
   readonly skipped?: 'room_too_large';
+  /**
+   * Set when the fan-out was handed to workers: how many shard jobs were enqueued. The counts then say
+   * nothing about deliveries, which happen later, in the workers.
+   */
+  readonly queuedJobs?: number;
+}
+
+export interface FanOutOptions {
+  /** A connection that must not receive the event. */
+  readonly except?: ConnectionId;
+  /** Deliver nothing at all when the room has more recipients than this (announcements). */
+  readonly atMost?: number;
+  /**
+   * Called once the fan-out is accepted, before any delivery: at once for an inline fan-out, after every
+   * shard job is enqueued for a sharded one. The sender's ack goes here, so an ack always means the
+   * message is stored and on its way to everyone; if the jobs cannot be enqueued it is never called
+   * and the fan-out throws ChatError `unavailable`.
+   */
+  readonly onAccepted?: () => Promise<void>;
 }
 
 export interface FanOutPort {
@@ -26,15 +45,11 @@ export interface FanOutPort {
    * Delivers the event to every member connection of the room, except `except` when given. With
    * `atMost`, delivers nothing at all when the room has more recipients than that.
    */
-  toRoom(
-    room: RoomName,
-    event: ServerEvent,
-    options?: { except?: ConnectionId; atMost?: number },
-  ): Promise<FanOutReport>;
+  toRoom(room: RoomName, event: ServerEvent, options?: FanOutOptions): Promise<FanOutReport>;
 
   /** Delivers the event to each listed connection. */
   toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport>;
 
   /** Delivers the event to every live connection of the service, page by page. */
-  toEveryone(event: ServerEvent): Promise<FanOutReport>;
+  toEveryone(event: ServerEvent, options?: Pick<FanOutOptions, 'onAccepted'>): Promise<FanOutReport>;
 }

@@ -10,7 +10,8 @@ import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 import type { ConnectionJanitor } from './connection-janitor.js';
-import type { FanOutPort, FanOutReport } from './fan-out.port.js';
+import { deliverToEach } from './delivery-pool.js';
+import type { FanOutOptions, FanOutPort, FanOutReport } from './fan-out.port.js';
 
 export interface PagedFanOutDeps {
   readonly memberships: RoomMembershipPort;
@@ -26,12 +27,9 @@ export interface PagedFanOutDeps {
 export class PagedFanOut implements FanOutPort {
   constructor(private readonly deps: PagedFanOutDeps) {}
 
-  toRoom(
-    room: RoomName,
-    event: ServerEvent,
-    options: { except?: ConnectionId; atMost?: number } = {},
-  ): Promise<FanOutReport> {
+  async toRoom(room: RoomName, event: ServerEvent, options: FanOutOptions = {}): Promise<FanOutReport> {
     const target = `room:${room}`;
+    await options.onAccepted?.();
     if (options.atMost === undefined) return this.run(target, this.roomMembers(room, options.except), event);
     return this.toSmallRoom(target, this.roomMembers(room, options.except), event, options.atMost);
   }
@@ -74,7 +72,11 @@ export class PagedFanOut implements FanOutPort {
     return this.run('connections', listed(connectionIds), event);
   }
 
-  toEveryone(event: ServerEvent): Promise<FanOutReport> {
+  async toEveryone(
+    event: ServerEvent,
+    options: Pick<FanOutOptions, 'onAccepted'> = {},
+  ): Promise<FanOutReport> {
+    await options.onAccepted?.();
     return this.run('everyone', this.everyone(), event);
   }
 
@@ -104,63 +106,12 @@ export class PagedFanOut implements FanOutPort {
     } while (cursor !== undefined);
   }
 
-  private async run(
+  private run(
     target: string,
     recipients: AsyncIterator<ConnectionId>,
     event: ServerEvent,
   ): Promise<FanOutReport> {
-    const startedAt = this.deps.clock.now();
-    const counts = { recipients: 0, delivered: 0, gone: 0, failed: 0 };
-    let complete = true;
-
-    const deliverOne = async (connectionId: ConnectionId): Promise<void> => {
-      counts.recipients += 1;
-      let outcome: 'delivered' | 'gone' | 'failed';
-      try {
-        outcome = await this.deps.notifier.deliver(connectionId, event);
-      } catch (error) {
-        outcome = 'failed';
-        this.deps.logger.warn('delivery failed', { target, connectionId, error });
-      }
-      counts[outcome] += 1;
-      if (outcome === 'gone') await this.forget(connectionId, target);
-    };
-
-    // Workers pull from one shared iterator: an async generator queues concurrent next() calls,
-    // so each member is taken once and at most `concurrency` deliveries are ever in flight.
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        const next = await recipients.next();
-        if (next.done === true) return;
-        await deliverOne(next.value);
-      }
-    };
-    const results = await Promise.allSettled(Array.from({ length: this.deps.concurrency }, worker));
-    const listingError = results.find((result) => result.status === 'rejected');
-    if (listingError !== undefined) {
-      complete = false;
-      this.deps.logger.error('fan-out stopped: could not list recipients', {
-        target,
-        error: listingError.reason,
-      });
-    }
-    const report = { target, ...counts, durationMs: this.deps.clock.now() - startedAt, complete };
-    // Every fan-out leaves one structured line: operators alarm on `failed` and watch `gone`.
-    this.deps.logger.info('fan-out', {
-      ...report,
-      event: event.type,
-      ...('seq' in event ? { seq: event.seq } : {}),
-    });
-    return report;
-  }
-
-  /** A gone recipient is removed; failing to remove it must not stop delivery to the others. */
-  private async forget(connectionId: ConnectionId, target: string): Promise<void> {
-    try {
-      await this.deps.janitor.purgeGone(connectionId);
-    } catch (error) {
-      this.deps.logger.warn('could not remove a gone connection', { target, connectionId, error });
-    }
+    return deliverToEach(this.deps, target, recipients, event);
   }
 }
 

@@ -24,7 +24,11 @@ export interface ConnectionRegistryPort {
 
   /**
    * One page of every unexpired connection, in a stable order, for a broadcast to everyone. A page may
-   * hold fewer than `limit` connections and still have a cursor.
+   * hold fewer than `limit` connections and still have a cursor. Without `partition`, the pages walk
+   * every partition in turn; with it, only that partition (one shard of a sharded broadcast).
    */
-  connectionsPage(options: { cursor?: string; limit: number }): Promise<ConnectionsPage>;
+  connectionsPage(options: { cursor?: string; limit: number; partition?: number }): Promise<ConnectionsPage>;
+
+  /** How many partitions `connectionsPage` spreads connections over (shards of a broadcast). */
+  readonly partitions: number;
 }

@@ -3,6 +3,7 @@
 import type { ConnectionId, Membership } from '../model/connection.js';
 import type { UserId } from '../model/identity.js';
 import type { RoomName } from '../model/room.js';
+import type { RoomShape } from '../fan-out/shard-plan.js';
 
 export interface MembersPage {
   readonly members: readonly Membership[];
@@ -22,9 +23,19 @@ export interface RoomMembershipPort {
 
   /**
    * One page of a room's unexpired members, in a stable order. A page may hold fewer than `limit`
-   * members (expired records are skipped) and still have a cursor.
+   * members (expired records are skipped) and still have a cursor. Without `bucket`, the pages walk
+   * every bucket of the room in turn; with it, only that bucket (one shard of a sharded fan-out).
    */
-  membersPage(room: RoomName, options: { cursor?: string; limit: number }): Promise<MembersPage>;
+  membersPage(
+    room: RoomName,
+    options: { cursor?: string; limit: number; bucket?: number },
+  ): Promise<MembersPage>;
+
+  /**
+   * How the room's members are spread: its bucket count (readers list buckets 0 to count - 1) and an
+   * approximate member count. A room that was never counted has one bucket.
+   */
+  roomShape(room: RoomName): Promise<RoomShape>;
 
   /** Rooms the connection is in (for disconnect cleanup). Expired memberships included, so cleanup is complete. */
   roomsOf(connectionId: ConnectionId): Promise<RoomName[]>;

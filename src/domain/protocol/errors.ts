@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'message_too_large',
   'rate_limited',
   'unauthorized',
+  'unavailable',
   'internal_error',
 ] as const;
 
@@ -30,6 +31,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   message_too_large: 413,
   rate_limited: 429,
   unauthorized: 401,
+  unavailable: 503,
   internal_error: 500,
 };
 

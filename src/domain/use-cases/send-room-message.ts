@@ -36,7 +36,7 @@ export interface SendResult {
   readonly fanOut?: FanOutReport;
 }
 
-/** The ack goes out before the fan-out, so the sender's latency does not grow with the room. */
+/** The ack goes out before any delivery, so the sender's latency does not grow with the room. */
 export class SendRoomMessage {
   constructor(private readonly deps: SendRoomMessageDeps) {}
 
@@ -74,12 +74,17 @@ export class SendRoomMessage {
       ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
       ...(action.clientMsgId === undefined ? {} : { clientMsgId: action.clientMsgId }),
     };
-    await reply(this.deps, caller.connectionId, ack);
-    if (duplicate) return { message, duplicate };
+    const sendAck = (): Promise<void> => reply(this.deps, caller.connectionId, ack);
+    if (duplicate) {
+      await sendAck();
+      return { message, duplicate };
+    }
 
     // Everyone in the room gets the message, the sending connection too (after its ack), so every
     // client sees the room in one order, as in the classic walkthrough where the sender sees its line.
-    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message));
+    // The ack goes out once the fan-out is accepted: at once inline, after the shard jobs are enqueued
+    // for a large room (if they cannot be, the sender gets `unavailable` instead; the message is stored).
+    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message), { onAccepted: sendAck });
     return { message, duplicate, fanOut };
   }
 }
