@@ -1,6 +1,6 @@
 // Composition support: the functions' configuration, assembled from the settings table (settings.ts)
-// and validated once. This module and the table are the only readers of process.env; adapters receive
-// these values through their constructors.
+// and validated once. This is the only module that reads process.env (the table reads whichever
+// environment it is handed); adapters receive these values through their constructors.
 
 import { chatPolicy, type ChatPolicy } from '../domain/index.js';
 import {

@@ -2,7 +2,7 @@
 // settings table as it is; reply endpoints follow the event.
 
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { DEFAULT_CHAT_POLICY } from '../../src/domain/index.js';
 import {
   ConfigError,
@@ -215,5 +215,19 @@ describe('docs/operations.md', () => {
         setting.meaning,
       ]),
     );
+  });
+});
+
+describe('process.env', () => {
+  const sources = (folder: string): URL[] =>
+    readdirSync(new URL(`../../${folder}/`, import.meta.url), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => new URL(`../../${folder}/${file}`, import.meta.url));
+
+  it('is read by config.ts alone among the handlers and adapters', () => {
+    const readers = [...sources('src/handlers'), ...sources('src/adapters')]
+      .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => file.pathname.split('/src/')[1]);
+    expect(readers).toEqual(['handlers/config.ts']);
   });
 });

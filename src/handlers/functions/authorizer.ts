@@ -15,7 +15,7 @@ let verifier: TokenVerifier | undefined;
 
 /** Built on first use, so a warm container reuses the issuer's cached key set. */
 function tokenVerifier(): TokenVerifier {
-  verifier ??= createTokenVerifier(readAuthConfig(process.env));
+  verifier ??= createTokenVerifier(readAuthConfig());
   return verifier;
 }
 
