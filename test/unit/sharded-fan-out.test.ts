@@ -1,0 +1,423 @@
+// Unit: the sharded fan-out strategy. Small rooms and services stay inline; past `inlineMax` the sender
+// enqueues one job per bucket (or registry partition) and is acknowledged only once every job is queued.
+
+import { describe, expect, it } from '@jest/globals';
+import {
+  ChatError,
+  chatPolicy,
+  ConnectionJanitor,
+  createChat,
+  DeliverShard,
+  growthGraceMs,
+  isCountedConnection,
+  PagedFanOut,
+  roomConversation,
+  ShardedFanOut,
+  type Caller,
+  type FanOutJob,
+  type ServerEvent,
+} from '../../src/domain/index.js';
+import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
+import { InMemoryFanOutQueue } from '../fakes/in-memory-fan-out-queue.js';
+import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
+import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
+import { ManualClock } from '../fakes/manual-clock.js';
+import { RecordingLogger } from '../fakes/recording-logger.js';
+import { RecordingNotifier } from '../fakes/recording-notifier.js';
+import { SequentialIds } from '../fakes/sequential-ids.js';
+
+const DAY = 86_400_000;
+const SHAPE_CACHE_MS = 1_000;
+const event: ServerEvent = { type: 'pong', serverTime: 0 };
+
+interface Options {
+  readonly inlineMax: number;
+  readonly membersPerBucket?: number;
+  readonly partitions?: number;
+}
+
+function setup(options: Options) {
+  const clock = new ManualClock();
+  const connections = new InMemoryConnectionRegistry(clock, options.partitions ?? 4);
+  const memberships = new InMemoryRoomMembership(clock, {
+    membersPerBucket: options.membersPerBucket ?? 50,
+    shapeCacheMs: SHAPE_CACHE_MS,
+  });
+  const notifier = new RecordingNotifier();
+  const logger = new RecordingLogger();
+  const queue = new InMemoryFanOutQueue();
+  const janitor = new ConnectionJanitor({ connections, memberships, clock });
+  const pool = { memberships, connections, notifier, janitor, clock, logger, concurrency: 4, pageSize: 25 };
+  const inline = new PagedFanOut(pool);
+  const fanOut = new ShardedFanOut({
+    ...pool,
+    inline,
+    queue,
+    inlineMax: options.inlineMax,
+    shapeCacheMs: SHAPE_CACHE_MS,
+  });
+  const worker = new DeliverShard({ ...pool, queue, deliveriesPerJob: 60 });
+  let shapeReads = 0;
+  const readShape = memberships.roomShape.bind(memberships);
+  memberships.roomShape = async (room) => {
+    shapeReads += 1;
+    return readShape(room);
+  };
+
+  async function connection(connectionId: string, userId = `user-${connectionId}`): Promise<void> {
+    await connections.register({
+      connectionId,
+      userId,
+      displayName: userId,
+      connectedAt: clock.now() - 60_000,
+      expiresAt: clock.now() + DAY,
+    });
+  }
+
+  /** A member written after any growth has settled, so members spread over every bucket. */
+  async function member(room: string, connectionId: string, userId = `user-${connectionId}`): Promise<void> {
+    await connection(connectionId, userId);
+    const expiresAt = clock.now() + DAY;
+    await memberships.add({
+      room,
+      connectionId,
+      userId,
+      displayName: userId,
+      joinedAt: clock.now(),
+      expiresAt,
+    });
+    clock.advance(growthGraceMs(SHAPE_CACHE_MS));
+  }
+
+  /** Runs every queued job, follow-ups included, as the workers would. */
+  async function drain(): Promise<number> {
+    let runs = 0;
+    for (let job = queue.take(); job !== undefined; job = queue.take()) {
+      await worker.execute(job);
+      runs += 1;
+    }
+    return runs;
+  }
+
+  return {
+    clock,
+    connections,
+    memberships,
+    notifier,
+    logger,
+    queue,
+    fanOut,
+    connection,
+    member,
+    drain,
+    shapeReads: () => shapeReads,
+  };
+}
+
+/** Fills a room with counted connections only, so its approximate size is exactly `counted` x 8. */
+async function roomOfCounted(h: ReturnType<typeof setup>, room: string, counted: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; ids.length < counted; i += 1) {
+    const id = `c${i}`;
+    if (isCountedConnection(id)) ids.push(id);
+  }
+  for (const id of ids) await h.member(room, id);
+  return ids;
+}
+
+describe('ShardedFanOut: which rooms stay inline', () => {
+  it('serves a room of exactly inlineMax connections inline, acknowledging before any delivery', async () => {
+    const h = setup({ inlineMax: 16 });
+    const ids = await roomOfCounted(h, 'room', 2);
+    expect((await h.memberships.roomShape('room')).approximateMembers).toBe(16);
+    const order: string[] = [];
+    const deliver = h.notifier.deliver.bind(h.notifier);
+    h.notifier.deliver = async (id, e) => {
+      order.push(id);
+      return deliver(id, e);
+    };
+
+    const report = await h.fanOut.toRoom('room', event, {
+      onAccepted: async () => {
+        order.push('accepted');
+      },
+    });
+
+    expect(order[0]).toBe('accepted');
+    expect(order.slice(1).sort()).toEqual(ids.slice().sort());
+    expect(report.queuedJobs).toBeUndefined();
+    expect(report).toMatchObject({ target: 'room:room', delivered: 2, complete: true });
+    expect(h.queue.calls).toBe(0);
+  });
+
+  it('hands a room of inlineMax + 1 connections to workers, one job per bucket', async () => {
+    const h = setup({ inlineMax: 15, membersPerBucket: 4 });
+    const ids = await roomOfCounted(h, 'room', 2);
+    const shape = await h.memberships.roomShape('room');
+    expect(shape.approximateMembers).toBe(16);
+    let queuedAtAck = -1;
+
+    const report = await h.fanOut.toRoom('room', event, {
+      except: 'c-sender',
+      onAccepted: async () => {
+        queuedAtAck = h.queue.pending().length;
+      },
+    });
+
+    const expected: FanOutJob[] = Array.from({ length: shape.buckets }, (_, bucket) => ({
+      shard: { kind: 'room', room: 'room', bucket, except: 'c-sender' },
+      event,
+    }));
+    expect(shape.buckets).toBe(4);
+    expect(h.queue.pending()).toEqual(expected);
+    expect(queuedAtAck).toBe(shape.buckets);
+    expect(report).toMatchObject({ target: 'room:room', queuedJobs: 4, recipients: 0, complete: true });
+    expect(h.notifier.deliveries).toBe(0);
+    expect(h.logger.withMessage('fan-out handed off')).toHaveLength(1);
+
+    await h.drain();
+    expect(h.notifier.recipientsOf('pong').sort()).toEqual(ids.slice().sort());
+  });
+
+  it('keeps a small-rooms-only fan-out (atMost <= inlineMax) inline even for a large room', async () => {
+    const h = setup({ inlineMax: 15, membersPerBucket: 4 });
+    await roomOfCounted(h, 'room', 3);
+
+    const report = await h.fanOut.toRoom('room', event, { atMost: 1 });
+
+    expect(report.skipped).toBe('room_too_large');
+    expect(h.queue.calls).toBe(0);
+    expect(h.shapeReads()).toBe(0);
+    expect(h.notifier.deliveries).toBe(0);
+  });
+
+  it('sends a list of connections inline', async () => {
+    const h = setup({ inlineMax: 1 });
+    for (const id of ['a', 'b', 'c']) await h.connection(id);
+
+    const report = await h.fanOut.toConnections(['a', 'b', 'c'], event);
+
+    expect(report).toMatchObject({ target: 'connections', delivered: 3 });
+    expect(h.queue.calls).toBe(0);
+  });
+});
+
+describe('ShardedFanOut: when the jobs cannot be enqueued', () => {
+  it('throws unavailable, never acknowledges and delivers nothing', async () => {
+    const h = setup({ inlineMax: 15, membersPerBucket: 4 });
+    await roomOfCounted(h, 'room', 3);
+    h.queue.failNext();
+    let accepted = false;
+
+    const attempt = h.fanOut.toRoom('room', event, {
+      onAccepted: async () => {
+        accepted = true;
+      },
+    });
+
+    await expect(attempt).rejects.toBeInstanceOf(ChatError);
+    await expect(attempt).rejects.toMatchObject({ code: 'unavailable', details: { retryable: true } });
+    expect(accepted).toBe(false);
+    expect(h.queue.pending()).toEqual([]);
+    expect(h.notifier.deliveries).toBe(0);
+    expect(h.logger.withMessage('fan-out not handed off: could not enqueue its jobs')).toHaveLength(1);
+
+    // The queue is back: the next fan-out goes through.
+    const report = await h.fanOut.toRoom('room', event);
+    expect(report.queuedJobs).toBeGreaterThan(0);
+  });
+});
+
+describe('ShardedFanOut: the room shape cache', () => {
+  it('reuses a shape for shapeCacheMs on the injected clock, then reads it again', async () => {
+    const h = setup({ inlineMax: 15, membersPerBucket: 4 });
+    await h.member('room', 'first');
+    const readAt = h.clock.now();
+
+    expect((await h.fanOut.toRoom('room', event)).queuedJobs).toBeUndefined();
+    expect(h.shapeReads()).toBe(1);
+
+    // The room outgrows inlineMax while the sender still holds its shape: inline a little longer.
+    const counted: string[] = [];
+    for (let i = 0; counted.length < 3; i += 1) if (isCountedConnection(`x${i}`)) counted.push(`x${i}`);
+    for (const connectionId of counted) {
+      await h.memberships.add({
+        room: 'room',
+        connectionId,
+        userId: connectionId,
+        displayName: connectionId,
+        joinedAt: h.clock.now(),
+        expiresAt: h.clock.now() + DAY,
+      });
+    }
+    h.clock.advance(SHAPE_CACHE_MS - 1);
+    expect((await h.fanOut.toRoom('room', event)).queuedJobs).toBeUndefined();
+    expect(h.shapeReads()).toBe(1);
+
+    h.clock.advance(1);
+    expect(h.clock.now() - readAt).toBe(SHAPE_CACHE_MS);
+    expect((await h.fanOut.toRoom('room', event)).queuedJobs).toBeGreaterThan(0);
+    expect(h.shapeReads()).toBe(2);
+  });
+});
+
+describe('ShardedFanOut: toEveryone', () => {
+  it('delivers inline to a service of exactly inlineMax connections, acknowledging first', async () => {
+    const h = setup({ inlineMax: 5, partitions: 3 });
+    for (let i = 0; i < 5; i += 1) await h.connection(`c${i}`);
+    const order: string[] = [];
+    const deliver = h.notifier.deliver.bind(h.notifier);
+    h.notifier.deliver = async (id, e) => {
+      order.push(id);
+      return deliver(id, e);
+    };
+
+    const report = await h.fanOut.toEveryone(event, {
+      onAccepted: async () => {
+        order.push('accepted');
+      },
+    });
+
+    expect(order).toHaveLength(6);
+    expect(order[0]).toBe('accepted');
+    expect(report).toMatchObject({ target: 'everyone', recipients: 5, delivered: 5 });
+    expect(report.queuedJobs).toBeUndefined();
+    expect(h.queue.calls).toBe(0);
+  });
+
+  it('hands a service of inlineMax + 1 connections to one job per registry partition', async () => {
+    const h = setup({ inlineMax: 5, partitions: 3 });
+    const ids = Array.from({ length: 6 }, (_, i) => `c${i}`);
+    for (const id of ids) await h.connection(id);
+    let queuedAtAck = -1;
+
+    const report = await h.fanOut.toEveryone(event, {
+      onAccepted: async () => {
+        queuedAtAck = h.queue.pending().length;
+      },
+    });
+
+    expect(h.queue.pending()).toEqual(
+      [0, 1, 2].map((partition) => ({ shard: { kind: 'everyone', partition }, event })),
+    );
+    expect(queuedAtAck).toBe(3);
+    expect(report).toMatchObject({ target: 'everyone', queuedJobs: 3 });
+    expect(h.notifier.deliveries).toBe(0);
+
+    await h.drain();
+    expect(h.notifier.recipientsOf('pong').sort()).toEqual(ids);
+    expect(h.notifier.deliveries).toBe(6);
+  });
+
+  it('throws unavailable and never acknowledges when the partition jobs cannot be enqueued', async () => {
+    const h = setup({ inlineMax: 1 });
+    for (const id of ['a', 'b']) await h.connection(id);
+    h.queue.failAlways();
+    let accepted = false;
+
+    await expect(
+      h.fanOut.toEveryone(event, {
+        onAccepted: async () => {
+          accepted = true;
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'unavailable' });
+    expect(accepted).toBe(false);
+  });
+});
+
+describe('sendMessage to a sharded room', () => {
+  const policy = chatPolicy({
+    fanOutInlineMax: 100,
+    membersPerBucket: 50,
+    membersPageSize: 25,
+    deliveriesPerJob: 60,
+    roomShapeCacheMs: SHAPE_CACHE_MS,
+  });
+
+  async function bigRoom(members: number) {
+    const clock = new ManualClock();
+    const connections = new InMemoryConnectionRegistry(clock);
+    const memberships = new InMemoryRoomMembership(clock, {
+      membersPerBucket: policy.membersPerBucket,
+      shapeCacheMs: policy.roomShapeCacheMs,
+    });
+    const messages = new InMemoryMessageLog(clock);
+    const notifier = new RecordingNotifier();
+    const logger = new RecordingLogger();
+    const fanOutQueue = new InMemoryFanOutQueue();
+    const ports = { connections, memberships, messages, notifier, clock, ids: new SequentialIds(), logger };
+    const chat = createChat({ ...ports, fanOutQueue }, policy);
+    const ids = Array.from({ length: members }, (_, i) => `c${String(i).padStart(3, '0')}`);
+    for (const connectionId of ids) {
+      const userId = `u-${connectionId}`;
+      const expiresAt = clock.now() + DAY;
+      await connections.register({
+        connectionId,
+        userId,
+        displayName: userId,
+        connectedAt: clock.now(),
+        expiresAt,
+      });
+      await memberships.add({
+        room: 'big',
+        connectionId,
+        userId,
+        displayName: userId,
+        joinedAt: clock.now(),
+        expiresAt,
+      });
+      clock.advance(growthGraceMs(policy.roomShapeCacheMs));
+    }
+    const sender: Caller = {
+      connectionId: 'c000',
+      identity: { userId: 'u-c000', displayName: 'u-c000' },
+      connectedAt: clock.now(),
+    };
+    return { chat, notifier, messages, memberships, queue: fanOutQueue, sender, ids };
+  }
+
+  it('acknowledges only after every shard job is enqueued, then workers deliver to every member', async () => {
+    const { chat, notifier, queue, sender, ids, memberships } = await bigRoom(300);
+    const { buckets } = await memberships.roomShape('big');
+    let queuedAtAck = -1;
+    const deliver = notifier.deliver.bind(notifier);
+    notifier.deliver = async (id, e) => {
+      if (e.type === 'ack') queuedAtAck = queue.pending().length;
+      return deliver(id, e);
+    };
+
+    const result = await chat.sendMessage.execute(sender, { action: 'sendMessage', room: 'big', text: 'hi' });
+
+    expect(buckets).toBeGreaterThan(1);
+    expect(queuedAtAck).toBe(buckets);
+    expect(result.fanOut).toMatchObject({ queuedJobs: buckets });
+    expect(notifier.ofType('c000', 'ack')).toEqual([expect.objectContaining({ seq: 1, duplicate: false })]);
+    expect(notifier.recipientsOf('message')).toEqual([]);
+
+    const worker = chat.deliverShard;
+    if (worker === undefined) throw new Error('a fan-out queue was given: deliverShard must exist');
+    for (let job = queue.take(); job !== undefined; job = queue.take()) await worker.execute(job);
+    expect(notifier.recipientsOf('message').sort()).toEqual(ids);
+    for (const id of ids) expect(notifier.ofType(id, 'message')).toHaveLength(1);
+  });
+
+  it('answers unavailable without an ack when the jobs cannot be enqueued; the message keeps its seq', async () => {
+    const { chat, notifier, queue, sender, messages } = await bigRoom(150);
+    queue.failAlways();
+
+    const failed = chat.sendMessage.execute(sender, { action: 'sendMessage', room: 'big', text: 'one' });
+
+    await expect(failed).rejects.toBeInstanceOf(ChatError);
+    await expect(failed).rejects.toMatchObject({ code: 'unavailable' });
+    expect(notifier.ofType('c000', 'ack')).toEqual([]);
+    expect(messages.stored(roomConversation('big')).map((m) => [m.seq, m.text])).toEqual([[1, 'one']]);
+
+    queue.failAlways(false);
+    const next = await chat.sendMessage.execute(sender, { action: 'sendMessage', room: 'big', text: 'two' });
+
+    expect(next.message.seq).toBe(2);
+    expect(notifier.ofType('c000', 'ack')).toEqual([expect.objectContaining({ seq: 2 })]);
+    expect(queue.pending().length).toBeGreaterThan(0);
+  });
+});
