@@ -1,6 +1,8 @@
 // Web page: what the page shows, kept apart from the DOM: the conversations (rooms and direct
 // messages), their messages in order and their unread counts.
 
+import type { DirectMessageEvent, RoomMessageEvent } from '../src/client/index.js';
+
 export interface ShownMessage {
   readonly seq: number;
   readonly fromId: string;
@@ -19,6 +21,17 @@ export interface Conversation {
   unread: number;
   /** True once the first message of the conversation (seq 1) is shown, or history said there is no more. */
   complete: boolean;
+}
+
+/** The one mapping from a message the SDK delivers (live, missed or from history) to what is shown. */
+export function toShown(message: RoomMessageEvent | DirectMessageEvent): ShownMessage {
+  return {
+    seq: message.seq,
+    fromId: message.from.userId,
+    fromName: message.from.displayName,
+    text: message.text,
+    sentAt: message.sentAt,
+  };
 }
 
 export const roomKey = (room: string) => `room:${room}`;
@@ -70,9 +83,14 @@ export class Conversations {
     if (!hasMore || conversation.messages[0]?.seq === 1) conversation.complete = true;
   }
 
-  activate(key: string): void {
+  /** Shows a conversation, or none (undefined). */
+  activate(key: string | undefined): void {
     this.active = key;
-    const conversation = this.all.get(key);
+    const conversation = key === undefined ? undefined : this.all.get(key);
     if (conversation !== undefined) conversation.unread = 0;
+  }
+
+  current(): Conversation | undefined {
+    return this.active === undefined ? undefined : this.all.get(this.active);
   }
 }

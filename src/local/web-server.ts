@@ -1,13 +1,15 @@
 // Local stack: the HTTP server on WEB_PORT. Serves the chat page (web/, bundled in memory with esbuild
 // on first request), `GET /config.json` (where the page finds the WebSocket, since ports are
-// configurable), and dev tokens signed with the local key (`GET /dev/token?user=<id>&name=<display>`).
+// configurable, and which room is the lobby), and dev tokens signed with the local key
+// (`GET /dev/token?user=<id>&name=<display>`).
 
 import { context, type BuildContext } from 'esbuild';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isValidUserId } from '../domain/index.js';
+import { isChatError, parseUserField, type RoomName } from '../domain/index.js';
+import { CHAT_SETTINGS } from '../handlers/settings.js';
 import type { DevKeys } from './dev-keys.js';
 
 export interface WebServerOptions {
@@ -17,6 +19,11 @@ export interface WebServerOptions {
   /** The WebSocket URL clients connect to, handed to the page by `/config.json`. */
   readonly wsUrl: string;
   readonly anonymous: boolean;
+  /**
+   * The room every connection joins, or null for none. Default: LOBBY_ROOM as the functions of this
+   * stack read it.
+   */
+  readonly lobby?: RoomName | null;
   /** Extra routes served before the built-in ones (the backend API). */
   readonly extraRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
 }
@@ -120,26 +127,37 @@ async function servePage(pathname: string, response: ServerResponse, bundle: Pag
   return true;
 }
 
+/** A dev token for a valid user id; the id is checked by the service's own rule. */
+function devToken(response: ServerResponse, url: URL, keys: DevKeys): void {
+  const user = url.searchParams.get('user') ?? '';
+  try {
+    parseUserField(user, 'user');
+  } catch (error) {
+    if (!isChatError(error)) throw error;
+    json(response, 400, { error: { code: error.code, message: error.message } });
+    return;
+  }
+  const name = url.searchParams.get('name') ?? user;
+  json(response, 200, { token: keys.sign({ sub: user, name }) });
+}
+
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const bundle = new PageBundle();
+  const config = {
+    wsUrl: options.wsUrl,
+    anonymous: options.anonymous,
+    lobby: options.lobby !== undefined ? options.lobby : CHAT_SETTINGS.lobbyRoom.read(process.env),
+  };
   const server: Server = createServer((request, response) => {
     void (async () => {
       if (options.extraRoutes !== undefined && (await options.extraRoutes(request, response))) return;
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (request.method === 'GET' && url.pathname === '/dev/token') {
-        const user = url.searchParams.get('user') ?? '';
-        if (!isValidUserId(user)) {
-          json(response, 400, {
-            error: { code: 'invalid_user', message: 'user must be 1-128 characters, no "#"' },
-          });
-          return;
-        }
-        const name = url.searchParams.get('name') ?? user;
-        json(response, 200, { token: options.keys.sign({ sub: user, name }) });
+        devToken(response, url, options.keys);
         return;
       }
       if (request.method === 'GET' && url.pathname === '/config.json') {
-        json(response, 200, { wsUrl: options.wsUrl, anonymous: options.anonymous });
+        json(response, 200, config);
         return;
       }
       if (request.method === 'GET' && (await servePage(url.pathname, response, bundle))) return;

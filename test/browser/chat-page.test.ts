@@ -174,6 +174,6 @@ suite('the chat page in Chromium', () => {
   it('serves a page that works without a token in anonymous mode', async () => {
     // Covered by the same bundle; here only the configuration the page reads is checked.
     const config = (await (await fetch(`${stack.web.url}/config.json`)).json()) as Record<string, unknown>;
-    expect(config).toEqual({ wsUrl: stack.wsUrl, anonymous: false });
+    expect(config).toEqual({ wsUrl: stack.wsUrl, anonymous: false, lobby: 'lobby' });
   });
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
         return true;
       },
     }),
-    startWebServer({ keys, wsUrl: 'ws://localhost:4002/local', anonymous: true }),
+    startWebServer({ keys, wsUrl: 'ws://localhost:4002/local', anonymous: true, lobby: null }),
   ]);
 });
 
@@ -32,14 +32,16 @@ afterAll(async () => {
 const get = (server: WebServer, path: string) => fetch(`${server.url}${path}`);
 
 describe('the web server', () => {
-  it('tells the page where the WebSocket is and whether tokens are needed', async () => {
+  it('tells the page where the WebSocket is, whether tokens are needed and which room is the lobby', async () => {
     expect(await (await get(tokenMode, '/config.json')).json()).toEqual({
       wsUrl: 'ws://localhost:4001/local',
       anonymous: false,
+      lobby: 'lobby',
     });
     expect(await (await get(anonymous, '/config.json')).json()).toEqual({
       wsUrl: 'ws://localhost:4002/local',
       anonymous: true,
+      lobby: null,
     });
   });
 

@@ -1,0 +1,201 @@
+// Web page: rendering. Draws the status, the sidebar, the open conversation, typing and members from
+// the page's state; it reacts to nothing itself, except the clicks it hands back through ViewActions.
+
+import type { ConnectionState, Identity, PresenceEntry } from '../src/client/index.js';
+import type { Conversation, Conversations, ShownMessage } from './conversations.js';
+import { byId, clear, el } from './dom.js';
+import type { TypingTracker } from './typing-tracker.js';
+
+/** What the view reads from the client: who this is, and who is in a room. */
+export interface Roster {
+  readonly identity: Identity | undefined;
+  members(room: string): readonly PresenceEntry[];
+}
+
+/** The clicks on what the view drew. */
+export interface ViewActions {
+  /** A conversation in the sidebar was picked. */
+  pick(key: string): void;
+  /** "Message" was pressed next to a member. */
+  write(peer: string, name: string): void;
+}
+
+const STATUS_TEXT: Readonly<Record<ConnectionState, string>> = {
+  connecting: 'Connecting…',
+  open: 'Connected',
+  reconnecting: 'Reconnecting…',
+  closed: 'Offline',
+};
+
+function timeOf(sentAt: number): HTMLTimeElement {
+  const date = new Date(sentAt);
+  const shown = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return el('time', { datetime: date.toISOString(), title: date.toLocaleString() }, shown);
+}
+
+export class ChatView {
+  readonly text = byId<HTMLInputElement>('text');
+  private readonly status = byId('status');
+  private readonly banner = byId('banner');
+  private readonly me = byId('me');
+  private readonly rooms = byId<HTMLUListElement>('rooms');
+  private readonly directs = byId<HTMLUListElement>('directs');
+  private readonly title = byId('conversation-title');
+  private readonly leave = byId<HTMLButtonElement>('leave');
+  private readonly messages = byId<HTMLOListElement>('messages');
+  private readonly older = byId<HTMLButtonElement>('older');
+  private readonly typingLine = byId('typing');
+  private readonly members = byId<HTMLUListElement>('members');
+  private readonly membersTitle = byId('members-title');
+  private readonly notice = byId('notice');
+
+  constructor(
+    private readonly conversations: Conversations,
+    private readonly typing: TypingTracker,
+    private readonly roster: Roster,
+    private readonly actions: ViewActions,
+    /** The lobby cannot be left. */
+    private readonly lobby: string | null,
+  ) {}
+
+  renderStatus(state: ConnectionState): void {
+    this.status.textContent = STATUS_TEXT[state];
+    this.status.dataset['state'] = state;
+    this.banner.hidden = state !== 'reconnecting';
+  }
+
+  renderIdentity(user: Identity): void {
+    this.me.textContent = `Signed in as ${user.displayName}`;
+    this.me.title = `user id ${user.userId}`;
+  }
+
+  renderSidebar(): void {
+    this.rooms.replaceChildren(...this.conversations.list('room').map((c) => this.sidebarItem(c)));
+    const directs = this.conversations.list('direct');
+    this.directs.replaceChildren(
+      ...(directs.length === 0
+        ? [el('li', { className: 'empty' }, 'Pick someone under “Online” to write to them.')]
+        : directs.map((c) => this.sidebarItem(c))),
+    );
+  }
+
+  renderConversation(): void {
+    const conversation = this.conversations.current();
+    this.title.textContent = conversation?.title ?? '';
+    this.leave.hidden = conversation?.kind !== 'room' || conversation.target === this.lobby;
+    this.text.placeholder = conversation === undefined ? '' : `Message ${conversation.title}`;
+    this.renderMessages(true);
+    this.renderTyping();
+    this.renderMembers();
+  }
+
+  renderMessages(toEnd: boolean): void {
+    const conversation = this.conversations.current();
+    this.messages.replaceChildren(...(conversation?.messages ?? []).map((m) => this.messageItem(m)));
+    this.renderOlder();
+    if (toEnd) this.scrollToEnd();
+  }
+
+  /** A message added at the end of the open conversation. */
+  appendMessage(message: ShownMessage): void {
+    this.messages.append(this.messageItem(message));
+    this.renderOlder();
+    this.scrollToEnd();
+  }
+
+  renderTyping(): void {
+    const conversation = this.conversations.current();
+    this.typingLine.textContent =
+      conversation?.kind === 'room' ? this.typing.describe(conversation.target) : '';
+  }
+
+  renderMembers(): void {
+    const conversation = this.conversations.current();
+    clear(this.members);
+    if (conversation === undefined) return;
+    if (conversation.kind === 'direct') {
+      this.membersTitle.textContent = 'Conversation';
+      this.members.append(el('li', {}, `You and ${conversation.title}`));
+      return;
+    }
+    const list = this.roster.members(conversation.target);
+    this.membersTitle.textContent = `Online in ${conversation.title} (${list.length})`;
+    const myId = this.roster.identity?.userId;
+    for (const member of list) this.members.append(this.memberItem(member, member.userId === myId));
+  }
+
+  /** A line for the user under the conversation, with a button when there is something to retry. */
+  say(text: string, retry?: () => void): void {
+    clear(this.notice);
+    if (text === '') return;
+    this.notice.append(text);
+    if (retry !== undefined) {
+      const button = el('button', { type: 'button' }, 'Retry');
+      button.addEventListener('click', retry);
+      this.notice.append(' ', button);
+    }
+  }
+
+  private renderOlder(): void {
+    const conversation = this.conversations.current();
+    this.older.hidden =
+      conversation === undefined || conversation.complete || conversation.messages.length === 0;
+  }
+
+  private sidebarItem(conversation: Conversation): HTMLLIElement {
+    const current = conversation.key === this.conversations.active;
+    const button = el(
+      'button',
+      { type: 'button', className: 'conversation-link', 'aria-current': current ? 'true' : undefined },
+      el('span', { className: 'name' }, conversation.title),
+      conversation.unread > 0
+        ? el(
+            'span',
+            { className: 'badge', 'aria-label': `${conversation.unread} unread` },
+            String(conversation.unread),
+          )
+        : null,
+    );
+    button.addEventListener('click', () => this.actions.pick(conversation.key));
+    return el('li', {}, button);
+  }
+
+  private messageItem(message: ShownMessage): HTMLLIElement {
+    const mine = message.fromId === this.roster.identity?.userId;
+    return el(
+      'li',
+      { className: mine ? 'message mine' : 'message', 'data-seq': String(message.seq) },
+      el(
+        'div',
+        { className: 'meta' },
+        el('span', { className: 'from' }, message.fromName),
+        ' ',
+        timeOf(message.sentAt),
+      ),
+      el('p', { className: 'text' }, message.text),
+    );
+  }
+
+  private memberItem(member: PresenceEntry, you: boolean): HTMLLIElement {
+    const entry = el(
+      'li',
+      { className: 'member', 'data-user': member.userId },
+      el('span', { className: 'presence-dot', 'aria-hidden': 'true' }),
+      el('span', { className: 'name' }, you ? `${member.displayName} (you)` : member.displayName),
+    );
+    if (!you) {
+      const write = el(
+        'button',
+        { type: 'button', className: 'dm', 'aria-label': `Message ${member.displayName}` },
+        'Message',
+      );
+      write.addEventListener('click', () => this.actions.write(member.userId, member.displayName));
+      entry.append(write);
+    }
+    return entry;
+  }
+
+  private scrollToEnd(): void {
+    this.messages.scrollTop = this.messages.scrollHeight;
+  }
+}
