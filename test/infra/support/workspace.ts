@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PlanView, type PlanJson } from './plan.js';
+import type { PlanCache } from './plan-cache.js';
 
 const run = promisify(execFile);
 
@@ -51,6 +52,8 @@ export interface WorkspaceOptions {
   readonly pluginDir: string;
   /** Changes the copy of the route table before anything runs (to add a route, say). */
   readonly editRouteTable?: (table: RouteTableJson) => void;
+  /** Where plans of identical inputs are shared between suites; every plan runs terraform without it. */
+  readonly planCache?: PlanCache;
 }
 
 export class TerraformFailure extends Error {
@@ -77,6 +80,9 @@ function isLocalArtefact(path: string): boolean {
 export class TerraformWorkspace {
   /** base64 SHA-256 of each function's package in the copy, as Terraform's filebase64sha256 gives it. */
   readonly packageHashes = new Map<string, string>();
+  /** The root module's `terraform init`, run once and only when a plan is not found in the cache. */
+  private rootInit: Promise<void> | undefined;
+  private plans = 0;
 
   private constructor(
     readonly root: string,
@@ -156,19 +162,23 @@ export class TerraformWorkspace {
     );
   }
 
-  /** Plans the root module with a variables file of the copy and returns `terraform show -json` of it. */
+  /**
+   * Plans the root module with a variables file of the copy and returns `terraform show -json` of it,
+   * initialising the root module first if it was not. Failed plans are never cached.
+   */
   async plan(varFile: string, extraArgs: readonly string[] = []): Promise<PlanView> {
-    const out = join(this.root, `plan-${Date.now()}.tfplan`);
-    await this.terraform([
-      'plan',
-      '-input=false',
-      '-no-color',
-      '-lock=false',
-      `-var-file=${varFile}`,
-      ...extraArgs,
-      `-out=${out}`,
-    ]);
+    const args = [`-var-file=${varFile}`, ...extraArgs];
+    const cache = this.options.planCache;
+    const key = cache && (await cache.key(this.root, args));
+    const cached = key === undefined ? undefined : await cache?.read(key);
+    if (cached) return new PlanView(cached);
+
+    this.rootInit ??= this.init();
+    await this.rootInit;
+    const out = join(this.root, `plan-${++this.plans}.tfplan`);
+    await this.terraform(['plan', '-input=false', '-no-color', '-lock=false', ...args, `-out=${out}`]);
     const json = await this.terraform(['show', '-json', out]);
+    if (key !== undefined) await cache?.write(key, json);
     return new PlanView(JSON.parse(json) as PlanJson);
   }
 

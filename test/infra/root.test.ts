@@ -1,0 +1,135 @@
+// Infra: the root module in the plans of the stacks: log retention across modules, outputs, a second
+// plan that keeps the existing stack in place, the dev settings, and the variable combinations it refuses.
+
+import { describe, expect, it } from '@jest/globals';
+import { block } from './support/resources.js';
+import {
+  existingProdStack,
+  extendedDevStack,
+  newProdStack,
+  PROD_PREFIX,
+  usePlannedStack,
+} from './support/stacks.js';
+import { HTTP, PLAN_TIMEOUT, terraformSuite } from './support/suite.js';
+import { TerraformFailure } from './support/workspace.js';
+
+terraformSuite('the root module', () => {
+  describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
+    const stack = usePlannedStack(newProdStack);
+    const prefix = PROD_PREFIX;
+
+    it('gives every log group a retention: one per function, both access logs and the execution logs', () => {
+      const groups = stack.plan.resources('aws_cloudwatch_log_group');
+      expect(groups.length).toBe(Object.keys(stack.tf.routeTable.functions).length + 3);
+      for (const group of groups) {
+        expect([group.address, group.after['retention_in_days']]).toEqual([
+          group.address,
+          stack.plan.variable('log_retention_days'),
+        ]);
+      }
+      expect([...stack.plan.perFunction('aws_cloudwatch_log_group').keys()].sort()).toEqual(
+        Object.keys(stack.tf.routeTable.functions).sort(),
+      );
+      expect(stack.plan.resource('module.api.aws_cloudwatch_log_group.access').after['name']).toBe(
+        `/aws/apigateway/${prefix}/prod/access`,
+      );
+      expect(stack.plan.resource('module.api.aws_cloudwatch_log_group.execution[0]').unknown['name']).toBe(
+        true,
+      );
+      expect(stack.plan.resource(`${HTTP}.aws_cloudwatch_log_group.access`).after).toEqual(
+        expect.objectContaining({
+          name: `/aws/apigateway/${prefix}-backend/access`,
+          retention_in_days: stack.plan.variable('log_retention_days'),
+        }),
+      );
+    });
+
+    it('outputs the table name and every function name', () => {
+      expect(stack.plan.output('table_name')).toBe(prefix);
+      expect(stack.plan.output('function_names')).toEqual(
+        Object.fromEntries(
+          Object.keys(stack.tf.routeTable.functions).map((name) => [name, `${prefix}-${name}`]),
+        ),
+      );
+      expect(stack.plan.output('auth_mode')).toBe('jwt');
+      expect(Object.keys(stack.plan.json.planned_values.outputs ?? {})).toEqual(
+        expect.arrayContaining([
+          'backend_api_url',
+          'backend_api_id',
+          'backend_api_execution_arn',
+          'backend_api_invoke_arns',
+          'backend_api_invoke_policy',
+        ]),
+      );
+    });
+  });
+
+  describe('planned again on top of the existing stack, where every ARN is known', () => {
+    const existing = usePlannedStack(existingProdStack);
+
+    it('keeps the existing API, table and functions in place', () => {
+      for (const address of [
+        'module.api.aws_apigatewayv2_api.this',
+        `${HTTP}.aws_apigatewayv2_api.this`,
+        `${HTTP}.aws_apigatewayv2_stage.this`,
+        'module.table.aws_dynamodb_table.this',
+        ...Object.keys(existing.tf.routeTable.functions).map(
+          (name) => `module.functions["${name}"].aws_lambda_function.this`,
+        ),
+      ]) {
+        expect([address, existing.plan.resource(address).actions.includes('delete')]).toEqual([
+          address,
+          false,
+        ]);
+      }
+    });
+  });
+
+  describe('in the plan with anonymous access and one more route of each API (examples/dev.tfvars)', () => {
+    const stack = usePlannedStack(extendedDevStack);
+
+    it('leaves deletion protection off for dev and uses the dev throttling and log settings', () => {
+      expect(
+        stack.plan.resource('module.table.aws_dynamodb_table.this').after['deletion_protection_enabled'],
+      ).toBe(false);
+      const settings = block(
+        stack.plan.resource('module.api.aws_apigatewayv2_stage.this'),
+        'default_route_settings',
+      );
+      expect(settings).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 25 });
+      const backendSettings = block(
+        stack.plan.resource(`${HTTP}.aws_apigatewayv2_stage.this`),
+        'default_route_settings',
+      );
+      expect(backendSettings).toMatchObject({ throttling_rate_limit: 10, throttling_burst_limit: 20 });
+      for (const group of stack.plan.resources('aws_cloudwatch_log_group')) {
+        expect(group.after['retention_in_days']).toBe(7);
+      }
+    });
+
+    it(
+      'refuses "jwt" without a token issuer, and "anonymous" with one',
+      async () => {
+        const refusal = (args: string[]) =>
+          stack.tf.plan('examples/dev.tfvars', args).then(
+            () => 'planned',
+            (error: unknown) => (error instanceof TerraformFailure ? error.output : String(error)),
+          );
+        expect(await refusal(['-var=auth_mode=jwt'])).toMatch(/needs exactly one token issuer/);
+        expect(await refusal(['-var=jwt_issuer=https://issuer.example.com/'])).toMatch(
+          /deploys no authorizer/,
+        );
+        expect(
+          await refusal([
+            '-var=auth_mode=jwt',
+            '-var=jwt_issuer=https://issuer.example.com/',
+            '-var=jwt_audience=["roomcast"]',
+            '-var=cognito_user_pool_id=eu-west-1_Abc123',
+            '-var=cognito_client_ids=["client"]',
+          ]),
+        ).toMatch(/needs exactly one token issuer/);
+      },
+      PLAN_TIMEOUT,
+    );
+  });
+});

@@ -1,0 +1,92 @@
+// Infra test support: the three stacks the suites read, each planned once through the plan cache
+// whichever suite asks first: a new prod stack, the same stack planned again on top of its own state,
+// and a dev stack whose route table has one more route of each API.
+
+import { afterAll, beforeAll, expect } from '@jest/globals';
+import { existingStackState, FAKE_ACCOUNT, FAKE_API_ID, FAKE_HTTP_API_ID, type PlanView } from './plan.js';
+import { PLAN_TIMEOUT, workspace } from './suite.js';
+import type { TerraformWorkspace } from './workspace.js';
+
+/** Name prefixes of examples/prod.tfvars and examples/dev.tfvars. */
+export const PROD_PREFIX = 'roomcast-prod';
+export const DEV_PREFIX = 'roomcast-dev';
+/** The region of examples/prod.tfvars, in which the existing stack's ARNs are made up. */
+export const PROD_REGION = 'eu-west-1';
+
+/** What the existing prod stack's state makes known: the APIs' execution ARNs, the endpoint, the table. */
+export const EXISTING_PROD = {
+  executionArn: `arn:aws:execute-api:${PROD_REGION}:${FAKE_ACCOUNT}:${FAKE_API_ID}`,
+  httpExecutionArn: `arn:aws:execute-api:${PROD_REGION}:${FAKE_ACCOUNT}:${FAKE_HTTP_API_ID}`,
+  managementEndpoint: `https://${FAKE_API_ID}.execute-api.${PROD_REGION}.amazonaws.com/prod`,
+  tableArn: `arn:aws:dynamodb:${PROD_REGION}:${FAKE_ACCOUNT}:table/${PROD_PREFIX}`,
+} as const;
+
+export interface PlannedStack {
+  readonly tf: TerraformWorkspace;
+  readonly plan: PlanView;
+}
+
+/** examples/prod.tfvars (JWT authorizer) planned as a new stack: every ARN is still unknown. */
+export async function newProdStack(): Promise<PlannedStack> {
+  const tf = await workspace();
+  return { tf, plan: await tf.plan('examples/prod.tfvars') };
+}
+
+/**
+ * examples/prod.tfvars planned again on top of the state the first plan would leave, with the
+ * identifiers AWS would have assigned (-refresh=false: no AWS call), so that every ARN is known.
+ */
+export async function existingProdStack(): Promise<PlannedStack> {
+  const { tf, plan } = await newProdStack();
+  expect(plan.variable('region')).toBe(PROD_REGION);
+  await tf.writeState(existingStackState(plan, PROD_REGION));
+  return { tf, plan: await tf.plan('examples/prod.tfvars', ['-refresh=false']) };
+}
+
+/**
+ * examples/dev.tfvars (anonymous access) with one more route of each API: adding a route in code is
+ * one entry in the route table, and that must be enough for either API.
+ */
+export async function extendedDevStack(): Promise<PlannedStack> {
+  const tf = await workspace((table) => {
+    table.routes['react'] = 'react';
+    table.functions['react'] = {
+      entry: 'react.ts',
+      dynamodb: ['GetItem', 'Query'],
+      manageConnections: true,
+    };
+    table.httpRoutes['POST /rooms/{room}/reactions'] = 'apiReact';
+    table.functions['apiReact'] = {
+      entry: 'api-react.ts',
+      dynamodb: ['GetItem', 'Query'],
+      manageConnections: true,
+    };
+  });
+  return { tf, plan: await tf.plan('examples/dev.tfvars') };
+}
+
+/**
+ * Plans `stack` before the tests of the enclosing describe and removes its workspace after them;
+ * `plan` and `tf` are there from the first test on.
+ */
+export function usePlannedStack(stack: () => Promise<PlannedStack>): PlannedStack {
+  let planned: PlannedStack | undefined;
+  beforeAll(async () => {
+    planned = await stack();
+  }, PLAN_TIMEOUT);
+  afterAll(async () => {
+    await planned?.tf.dispose();
+  });
+  const current = (): PlannedStack => {
+    if (!planned) throw new Error('the stack is planned in beforeAll: read it inside a test');
+    return planned;
+  };
+  return {
+    get tf() {
+      return current().tf;
+    },
+    get plan() {
+      return current().plan;
+    },
+  };
+}
