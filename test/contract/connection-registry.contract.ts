@@ -102,5 +102,46 @@ export function connectionRegistryContract(name: string, make: () => Promise<Reg
         plain.connectionId,
       ]);
     });
+    it('splits the connections over its partitions: disjoint pages that together make the whole walk', async () => {
+      const ids = Array.from({ length: 40 }, (_, i) => id(`part${String(i).padStart(2, '0')}`));
+      for (const connectionId of ids) await registry.register(connection(connectionId, 'u'));
+      const ours = (connections: readonly Connection[]) =>
+        connections.map((c) => c.connectionId).filter((s) => s.endsWith(`-${n}`));
+
+      const walk = async (partition?: number): Promise<string[]> => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await registry.connectionsPage({
+            limit: 3,
+            ...(partition === undefined ? {} : { partition }),
+            ...(cursor ? { cursor } : {}),
+          });
+          seen.push(...ours(page.connections));
+          cursor = page.cursor;
+          pages += 1;
+        } while (cursor !== undefined && pages < 1_000);
+        return seen;
+      };
+
+      const parts: string[][] = [];
+      for (let partition = 0; partition < registry.partitions; partition += 1)
+        parts.push(await walk(partition));
+      const whole = await walk();
+
+      expect(registry.partitions).toBeGreaterThan(1);
+      expect(parts.filter((part) => part.length > 0).length).toBeGreaterThan(1);
+      expect(parts.flat().length).toBe(new Set(parts.flat()).size);
+      expect(parts.flat().sort()).toEqual(whole.slice().sort());
+      expect(whole.slice().sort()).toEqual(ids);
+    });
+
+    it('refuses a partition it does not have', async () => {
+      await expect(registry.connectionsPage({ limit: 1, partition: registry.partitions })).rejects.toThrow(
+        RangeError,
+      );
+      await expect(registry.connectionsPage({ limit: 1, partition: -1 })).rejects.toThrow(RangeError);
+    });
   });
 }

@@ -34,9 +34,9 @@ connectionRegistryContract('DynamoDB', async () => {
   return { clock, registry: new DynamoDbConnectionRegistry(adapter) };
 });
 
-roomMembershipContract('DynamoDB', async () => {
+roomMembershipContract('DynamoDB', async (sharding = {}) => {
   const { clock, adapter } = config();
-  return { clock, memberships: new DynamoDbRoomMembership(adapter) };
+  return { clock, memberships: new DynamoDbRoomMembership({ ...adapter, ...sharding }) };
 });
 
 messageLogContract('DynamoDB', async () => {

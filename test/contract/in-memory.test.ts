@@ -15,9 +15,9 @@ connectionRegistryContract('in-memory fake', async () => {
   return { clock, registry: new InMemoryConnectionRegistry(clock) };
 });
 
-roomMembershipContract('in-memory fake', async () => {
+roomMembershipContract('in-memory fake', async (sharding = {}) => {
   const clock = new ManualClock();
-  return { clock, memberships: new InMemoryRoomMembership(clock) };
+  return { clock, memberships: new InMemoryRoomMembership(clock, sharding) };
 });
 
 messageLogContract('in-memory fake', async () => {

@@ -1,7 +1,12 @@
 // Contract: the behaviour every RoomMembershipPort must show, run against the fake and the real adapter.
 
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import type { Membership, RoomMembershipPort } from '../../src/domain/index.js';
+import {
+  growthGraceMs,
+  stableHash,
+  type Membership,
+  type RoomMembershipPort,
+} from '../../src/domain/index.js';
 import type { ManualClock } from '../fakes/manual-clock.js';
 
 export interface MembershipUnderTest {
@@ -9,9 +14,27 @@ export interface MembershipUnderTest {
   readonly clock: ManualClock;
 }
 
+/** How an implementation spreads a room over buckets; each maker passes it to its adapter as given. */
+export interface MembershipSharding {
+  readonly membersPerBucket?: number;
+  readonly shapeCacheMs?: number;
+}
+
 const HOUR = 3_600_000;
 
-export function roomMembershipContract(name: string, make: () => Promise<MembershipUnderTest>): void {
+/** Small buckets, so a room of a few hundred members grows over dozens of them. */
+const SHARDING = { membersPerBucket: 4, shapeCacheMs: 1_000 } as const;
+const GRACE_MS = growthGraceMs(SHARDING.shapeCacheMs);
+
+/** A user whose bucket is not 0 under any count above one (an odd hash), so growth moves its writes. */
+function userOutsideBucketZero(label: string): string {
+  for (let i = 0; ; i += 1) if (stableHash(`${label}${i}`) % 2 === 1) return `${label}${i}`;
+}
+
+export function roomMembershipContract(
+  name: string,
+  make: (sharding?: MembershipSharding) => Promise<MembershipUnderTest>,
+): void {
   describe(`RoomMembershipPort contract: ${name}`, () => {
     let memberships: RoomMembershipPort;
     let clock: ManualClock;
@@ -130,6 +153,142 @@ export function roomMembershipContract(name: string, make: () => Promise<Members
       expect((await memberships.connectionsOfUserInRoom(r, 'bob')).sort()).toEqual([c('c1'), c('c2')]);
       clock.advance(10);
       expect(await memberships.connectionsOfUserInRoom(r, 'bob')).toEqual([c('c1')]);
+    });
+    describe('in a room grown over several buckets', () => {
+      beforeEach(async () => {
+        ({ memberships, clock } = await make(SHARDING));
+      });
+
+      /** Adds members; with `settle`, lets each growth's grace pass so new buckets are written to. */
+      async function fill(
+        roomName: string,
+        label: string,
+        count: number,
+        settle: boolean,
+      ): Promise<string[]> {
+        const ids: string[] = [];
+        for (let i = 0; i < count; i += 1) {
+          const id = c(`${label}${String(i).padStart(3, '0')}`);
+          await memberships.add(member(roomName, id, `${label}-user${i}`));
+          ids.push(id);
+          if (settle) clock.advance(GRACE_MS);
+        }
+        return ids;
+      }
+
+      async function bucketMembers(roomName: string, bucket: number, limit = 3): Promise<string[]> {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await memberships.membersPage(roomName, {
+            limit,
+            bucket,
+            ...(cursor ? { cursor } : {}),
+          });
+          ids.push(...page.members.map((m) => m.connectionId));
+          cursor = page.cursor;
+        } while (cursor !== undefined);
+        return ids;
+      }
+
+      async function byBucket(roomName: string, buckets: number): Promise<string[][]> {
+        const found: string[][] = [];
+        for (let bucket = 0; bucket < buckets; bucket += 1) found.push(await bucketMembers(roomName, bucket));
+        return found;
+      }
+
+      it('is one bucket for a room never joined', async () => {
+        expect(await memberships.roomShape(room('unknown'))).toEqual({ buckets: 1, approximateMembers: 0 });
+      });
+
+      it('lists every member once, and its buckets split them without overlap', async () => {
+        const r = room();
+        const ids = await fill(r, 'm', 200, true);
+        const shape = await memberships.roomShape(r);
+
+        const { ids: walked } = await allMembers(r, 7);
+        const buckets = await byBucket(r, shape.buckets);
+
+        expect(shape.buckets).toBeGreaterThanOrEqual(16);
+        expect(shape.approximateMembers).toBeGreaterThan(100);
+        expect(walked.slice().sort()).toEqual(ids.slice().sort());
+        expect(new Set(walked).size).toBe(walked.length);
+        expect(buckets.flat().sort()).toEqual(ids.slice().sort());
+        expect(buckets.filter((members) => members.length > 0).length).toBeGreaterThan(1);
+      });
+
+      it('writes under the old count until the growth grace has passed, then into the new buckets', async () => {
+        const r = room();
+        const before = await memberships.roomShape(r);
+        // Many growths in a row, within one cache period: a reader holding `before` must still see all.
+        const early = await fill(r, 'e', 150, false);
+        const grown = await memberships.roomShape(r);
+
+        expect(before.buckets).toBe(1);
+        expect(grown.buckets).toBeGreaterThanOrEqual(16);
+        expect((await byBucket(r, before.buckets)).flat().sort()).toEqual(early.slice().sort());
+
+        clock.advance(GRACE_MS);
+        const user = userOutsideBucketZero('late');
+        await memberships.add(member(r, c('late'), user));
+        const buckets = await byBucket(r, grown.buckets);
+
+        expect(buckets[0]).not.toContain(c('late'));
+        expect(buckets.flat().filter((id) => id === c('late'))).toHaveLength(1);
+        expect((await allMembers(r, 10)).ids.slice().sort()).toEqual([...early, c('late')].sort());
+      });
+
+      it('finds, refreshes and removes members written before and after a growth', async () => {
+        const r = room();
+        const user = userOutsideBucketZero('early');
+        const first = member(r, c('first'), user);
+        await memberships.add(first);
+        const others = await fill(r, 'm', 120, true);
+        expect((await memberships.roomShape(r)).buckets).toBeGreaterThanOrEqual(8);
+        const second = member(r, c('second'), user);
+        await memberships.add(second);
+        await memberships.add(member(r, c('other-user'), `${user}x`));
+
+        expect((await memberships.connectionsOfUserInRoom(r, user)).sort()).toEqual([
+          c('first'),
+          c('second'),
+        ]);
+        expect(await memberships.isMember(r, c('first'))).toBe(true);
+        expect(await memberships.isMember(r, c('second'))).toBe(true);
+
+        // A refresh after the growth keeps the one member item where it was first written.
+        await memberships.add({ ...first, expiresAt: first.expiresAt + HOUR });
+        await memberships.add({ ...second, expiresAt: second.expiresAt + HOUR });
+        const everyone = [...others, c('first'), c('second'), c('other-user')].sort();
+        expect((await allMembers(r, 9)).ids.slice().sort()).toEqual(everyone);
+        const { buckets } = await memberships.roomShape(r);
+        expect((await byBucket(r, buckets)).flat().sort()).toEqual(everyone);
+        expect((await memberships.connectionsOfUserInRoom(r, user)).sort()).toEqual([
+          c('first'),
+          c('second'),
+        ]);
+
+        expect(await memberships.remove(r, c('first'))).toEqual({
+          ...first,
+          expiresAt: first.expiresAt + HOUR,
+        });
+        expect(await memberships.remove(r, c('second'))).toEqual({
+          ...second,
+          expiresAt: second.expiresAt + HOUR,
+        });
+        expect(await memberships.isMember(r, c('first'))).toBe(false);
+        expect(await memberships.connectionsOfUserInRoom(r, user)).toEqual([]);
+        expect((await allMembers(r, 9)).ids).not.toContain(c('first'));
+
+        // Joined again, long after the growth: under the new count, and listed once.
+        clock.advance(GRACE_MS);
+        await memberships.add(member(r, c('first'), user));
+        expect(await memberships.isMember(r, c('first'))).toBe(true);
+        expect(await memberships.connectionsOfUserInRoom(r, user)).toEqual([c('first')]);
+        const again = (await byBucket(r, buckets)).flat();
+        expect(again.filter((id) => id === c('first'))).toHaveLength(1);
+        expect(again).toHaveLength(everyone.length - 1);
+      });
     });
   });
 }
