@@ -132,11 +132,12 @@ export class InMemoryRoomMembership implements RoomMembershipPort {
       counted,
       this.options.membersPerBucket ?? DEFAULT_CHAT_POLICY.membersPerBucket,
     );
+    // A growth during another's grace keeps the count writers still use: readers may not know either.
+    const grace = growthGraceMs(this.options.shapeCacheMs ?? DEFAULT_CHAT_POLICY.roomShapeCacheMs);
+    const from = bucketsForWriting(shape, this.clock.now(), grace);
     this.shapes.set(
       room,
-      buckets === shape.buckets
-        ? counted
-        : { ...counted, buckets, growth: { from: shape.buckets, at: this.clock.now() } },
+      buckets === shape.buckets ? counted : { ...counted, buckets, growth: { from, at: this.clock.now() } },
     );
   }
 

@@ -1,17 +1,16 @@
-// Driven adapter: RoomMembershipPort on the single DynamoDB table. Each membership is two items written
-// in one transaction: the member (pk ROOM#<room>[#<bucket>], sk MEMBER#<user>#<conn>) for fan-out and
-// presence, and its reference (pk CONN#<conn>, sk ROOM#<room>, with the bucket) for disconnect cleanup
-// and membership checks. A room's shape item (pk SHAPE#<room>) says how many buckets it has grown.
+// Driven adapter: RoomMembershipPort on the single DynamoDB table. Each membership is two items, written
+// at once: the member (pk ROOM#<room>[#<bucket>], sk MEMBER#<user>#<conn>) for fan-out and presence, and
+// its reference (pk CONN#<conn>, sk ROOM#<room>, with the bucket) for disconnect cleanup and membership
+// checks. A room's shape item (bucket 0, sk MEMBER!) says how many buckets it has grown.
 
 import {
   DeleteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   bucketOf,
   bucketsForWriting,
@@ -20,6 +19,7 @@ import {
   growthGraceMs,
   grownBuckets,
   isCountedConnection,
+  MAX_BUCKETS,
   MEMBER_COUNT_SAMPLE,
   SINGLE_BUCKET_ROOM,
   type ConnectionId,
@@ -54,21 +54,40 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
   }
 
   async add(membership: Membership): Promise<void> {
-    const now = this.config.clock.now();
     const shape = await this.cachedShape(membership.room);
-    const bucket = bucketOf(membership.userId, bucketsForWriting(shape, now, this.graceMs));
+    const bucket = bucketOf(
+      membership.userId,
+      bucketsForWriting(shape, this.config.clock.now(), this.graceMs),
+    );
     const counted = isCountedConnection(membership.connectionId);
-    try {
+    // Two plain writes at once rather than a transaction: one round trip either way, and half the write
+    // units on the room's partition, which takes every join of a busy room.
+    const [reference, member] = await Promise.allSettled([
       // A counted connection's first join must be told from a refresh, so it is counted once.
-      await this.write(membership, bucket, counted ? 'new' : 'new-or-same-bucket');
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // A refresh keeps the bucket the membership was first written to, whatever the count is now.
-      const existing = await this.reference(membership.connectionId, membership.room);
-      await this.write(membership, existing === undefined ? bucket : bucketOfRef(existing), 'any');
+      this.putReference(membership, bucket, counted ? 'new' : 'new-or-same-bucket'),
+      this.putMember(membership, bucket),
+    ]);
+    if (member.status === 'rejected') throw member.reason;
+    if (reference.status === 'fulfilled') {
+      if (counted) await this.count(membership.room, MEMBER_COUNT_SAMPLE);
       return;
     }
-    if (counted) await this.count(membership.room, MEMBER_COUNT_SAMPLE);
+    if (!isConditionFailure(reference.reason)) throw reference.reason;
+    // A refresh: the membership keeps the bucket it was first written to, whatever the count is now.
+    const existing = await this.reference(membership.connectionId, membership.room);
+    const kept = existing === undefined ? bucket : bucketOfRef(existing);
+    if (kept !== bucket) {
+      await Promise.all([
+        this.putMember(membership, kept),
+        this.config.client.send(
+          new DeleteCommand({
+            TableName: this.config.tableName,
+            Key: keys.member(membership.room, membership.userId, membership.connectionId, bucket),
+          }),
+        ),
+      ]);
+    }
+    await this.putReference(membership, kept, 'any');
   }
 
   async remove(room: RoomName, connectionId: ConnectionId): Promise<Membership | undefined> {
@@ -109,10 +128,14 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
     options: { cursor?: string; limit: number; bucket?: number },
   ): Promise<MembersPage> {
     const only = options.bucket;
-    // Pages over every bucket carry the count they started with, so a walk never skips or repeats one.
-    const buckets = only === undefined ? await this.bucketsToRead(room, options.cursor) : only + 1;
-    const position = decodeBucketCursor(options.cursor, buckets, only);
+    if (only !== undefined && !(Number.isInteger(only) && only >= 0 && only < MAX_BUCKETS)) {
+      throw new RangeError(`bucket must be 0 to ${MAX_BUCKETS - 1}`);
+    }
+    const walk = only === undefined ? decodeWalkCursor(options.cursor) : undefined;
+    const position = walk ?? decodeBucketCursor(options.cursor, only ?? 0);
     const page = await this.bucketPage(room, position, options.limit);
+    // A walk over every bucket learns the count from the shape item on its first page, and carries it on.
+    const buckets = walk?.of ?? page.shape?.buckets ?? 1;
     const members = page.items.map(toMembership);
     const next: PartitionedPosition | undefined =
       page.lastKey !== undefined
@@ -121,12 +144,12 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
           ? { partition: position.partition + 1 }
           : undefined;
     if (next === undefined) return { members };
-    return { members, cursor: encodeBucketCursor(next, only === undefined ? buckets : undefined) };
+    return { members, cursor: only === undefined ? encodeWalkCursor(next, buckets) : encodePosition(next) };
   }
 
   async roomShape(room: RoomName): Promise<RoomShape> {
     const { Item } = await this.config.client.send(
-      new GetCommand({ TableName: this.config.tableName, Key: keys.roomShape(room), ConsistentRead: true }),
+      new GetCommand({ TableName: this.config.tableName, Key: keys.roomShape(room) }),
     );
     const shape = Item === undefined ? SINGLE_BUCKET_ROOM : toShape(Item);
     this.remember(room, shape);
@@ -183,13 +206,27 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
     return growthGraceMs(this.shapeCacheMs);
   }
 
-  private async write(
+  private async putMember(membership: Membership, bucket: number): Promise<void> {
+    const { room, userId, connectionId, expiresAt } = membership;
+    await this.config.client.send(
+      new PutCommand({
+        TableName: this.config.tableName,
+        Item: {
+          ...keys.member(room, userId, connectionId, bucket),
+          type: 'member',
+          ...membership,
+          ttl: ttlSeconds(expiresAt),
+        },
+      }),
+    );
+  }
+
+  private async putReference(
     membership: Membership,
     bucket: number,
     only: 'new' | 'new-or-same-bucket' | 'any',
   ): Promise<void> {
     const { room, connectionId, userId, expiresAt } = membership;
-    const ttl = ttlSeconds(expiresAt);
     const condition =
       only === 'any'
         ? {}
@@ -205,35 +242,18 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
               ExpressionAttributeValues: { ':bucket': bucket },
             };
     await this.config.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.config.tableName,
-              Item: {
-                ...keys.member(room, userId, connectionId, bucket),
-                type: 'member',
-                ...membership,
-                ttl,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: this.config.tableName,
-              Item: {
-                ...keys.membershipRef(connectionId, room),
-                type: 'membership',
-                room,
-                userId,
-                bucket,
-                expiresAt,
-                ttl,
-              },
-              ...condition,
-            },
-          },
-        ],
+      new PutCommand({
+        TableName: this.config.tableName,
+        Item: {
+          ...keys.membershipRef(connectionId, room),
+          type: 'membership',
+          room,
+          userId,
+          bucket,
+          expiresAt,
+          ttl: ttlSeconds(expiresAt),
+        },
+        ...condition,
       }),
     );
   }
@@ -255,25 +275,30 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
       new UpdateCommand({
         TableName: this.config.tableName,
         Key: keys.roomShape(room),
-        UpdateExpression: 'ADD members :delta',
-        ExpressionAttributeValues: { ':delta': delta },
+        UpdateExpression: 'SET #type = :shape ADD members :delta',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':delta': delta, ':shape': 'shape' },
         ReturnValues: 'ALL_NEW',
       }),
     );
     const shape = toShape(Attributes ?? {});
     const buckets = grownBuckets(shape, this.membersPerBucket);
     if (buckets === shape.buckets) return;
+    const now = this.config.clock.now();
+    // A growth during another's grace keeps the count writers still use: readers may not know either.
+    const from = bucketsForWriting(shape, now, this.graceMs);
     try {
       await this.config.client.send(
         new UpdateCommand({
           TableName: this.config.tableName,
           Key: keys.roomShape(room),
-          UpdateExpression: 'SET buckets = :next, grownFrom = :current, grownAt = :now',
+          UpdateExpression: 'SET buckets = :next, grownFrom = :from, grownAt = :now',
           ConditionExpression: 'attribute_not_exists(buckets) OR buckets = :current',
           ExpressionAttributeValues: {
             ':next': buckets,
             ':current': shape.buckets,
-            ':now': this.config.clock.now(),
+            ':from': from,
+            ':now': now,
           },
         }),
       );
@@ -284,33 +309,41 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
     this.shapes.delete(room);
   }
 
-  private async bucketsToRead(room: RoomName, cursor: string | undefined): Promise<number> {
-    const carried = cursor === undefined ? undefined : bucketsInCursor(cursor);
-    return carried ?? (await this.roomShape(room)).buckets;
-  }
-
+  /** One page of one bucket; in bucket 0 the shape item comes first, and is taken out of the members. */
   private async bucketPage(
     room: RoomName,
     position: PartitionedPosition,
     limit: number,
-  ): Promise<{ items: Item[]; lastKey: Item | undefined }> {
+  ): Promise<{ items: Item[]; lastKey: Item | undefined; shape?: RoomShape }> {
     const now = this.config.clock.now();
-    return queryWithLookAhead(
+    let shape: RoomShape | undefined;
+    const page = await queryWithLookAhead(
       (pageLimit) =>
         this.config.client.send(
           new QueryCommand({
             TableName: this.config.tableName,
-            KeyConditionExpression: 'pk = :room AND begins_with(sk, :member)',
+            KeyConditionExpression: 'pk = :room AND begins_with(sk, :members)',
             ExpressionAttributeValues: {
               ':room': keys.roomPartition(room, position.partition),
-              ':member': keys.memberPrefix,
+              ':members': keys.memberRangePrefix,
             },
             Limit: pageLimit,
             ExclusiveStartKey: position.key,
           }),
         ),
-      { limit, keyAttributes: ['pk', 'sk'], keep: (item) => (item['expiresAt'] as number) > now },
+      {
+        limit,
+        keyAttributes: ['pk', 'sk'],
+        keep: (item) => {
+          if (item['type'] === 'shape') {
+            shape = toShape(item);
+            return false;
+          }
+          return (item['expiresAt'] as number) > now;
+        },
+      },
     );
+    return shape === undefined ? page : { ...page, shape };
   }
 
   /** Writers may use a shape a few seconds old: a stale count is safe for them (see bucketsForWriting). */
@@ -343,38 +376,31 @@ function bucketOfRef(ref: Item): number {
 }
 
 function isConditionFailure(error: unknown): boolean {
-  if (error instanceof TransactionCanceledException) {
-    return (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed');
-  }
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** A walk over every bucket also carries the bucket count it started with, as `of`. */
-function encodeBucketCursor(position: PartitionedPosition, buckets: number | undefined): string {
-  return encodePosition(
-    buckets === undefined ? position : { ...position, key: { ...(position.key ?? {}), of: String(buckets) } },
-  );
+/** A walk over every bucket carries the bucket count it started with, as `of`. */
+function encodeWalkCursor(position: PartitionedPosition, buckets: number): string {
+  return encodePosition({ ...position, key: { ...(position.key ?? {}), of: String(buckets) } });
 }
 
-function bucketsInCursor(cursor: string): number | undefined {
-  const position = decodePosition(cursor, Number.MAX_SAFE_INTEGER);
-  const of = Number(position.key?.['of']);
-  if (!Number.isInteger(of) || of < 1 || of > 1024) throw new RangeError('malformed cursor');
-  return of;
-}
-
-function decodeBucketCursor(
-  cursor: string | undefined,
-  buckets: number,
-  only: number | undefined,
-): PartitionedPosition {
-  const position = decodePosition(cursor, buckets, only ?? 0);
-  if (only !== undefined && position.partition !== only) throw new RangeError('malformed cursor');
-  if (position.key === undefined) return position;
-  const { of: _of, ...key } = position.key;
+function decodeWalkCursor(cursor: string | undefined): (PartitionedPosition & { of: number }) | undefined {
+  if (cursor === undefined) return undefined;
+  const position = decodePosition(cursor, MAX_BUCKETS);
+  const { of, ...key } = position.key ?? {};
+  const buckets = Number(of);
+  if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_BUCKETS || position.partition >= buckets) {
+    throw new RangeError('malformed cursor');
+  }
   return Object.keys(key).length === 0
-    ? { partition: position.partition }
-    : { partition: position.partition, key };
+    ? { partition: position.partition, of: buckets }
+    : { partition: position.partition, key, of: buckets };
+}
+
+function decodeBucketCursor(cursor: string | undefined, bucket: number): PartitionedPosition {
+  const position = decodePosition(cursor, MAX_BUCKETS, bucket);
+  if (position.partition !== bucket) throw new RangeError('malformed cursor');
+  return position;
 }
 
 function toMembership(item: Record<string, unknown>): Membership {
