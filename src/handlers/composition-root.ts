@@ -12,6 +12,7 @@ import {
   DynamoDbRoomMembership,
 } from '../adapters/dynamodb/index.js';
 import { PowertoolsLogger } from '../adapters/powertools/powertools-logger.js';
+import { createSqsClient, SqsFanOutQueue } from '../adapters/sqs/index.js';
 import { RandomIds } from '../adapters/system/random-ids.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -65,12 +66,15 @@ export function createContainer(config: ChatConfig): Container {
         new DynamoDbConnectionRegistry(table(client, clock)),
       [...onTable],
     );
-  container
-    .bind(TOKENS.memberships)
-    .toResolvedValue(
-      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbRoomMembership(table(client, clock)),
-      [...onTable],
-    );
+  container.bind(TOKENS.memberships).toResolvedValue(
+    (client: DynamoDBDocumentClient, clock: ClockPort) =>
+      new DynamoDbRoomMembership({
+        ...table(client, clock),
+        membersPerBucket: config.policy.membersPerBucket,
+        shapeCacheMs: config.policy.roomShapeCacheMs,
+      }),
+    [...onTable],
+  );
   container
     .bind(TOKENS.messages)
     .toResolvedValue(
@@ -84,6 +88,16 @@ export function createContainer(config: ChatConfig): Container {
       (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbRateLimiter(table(client, clock)),
       [...onTable],
     );
+
+  container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
+    const queueUrl = config.fanOutQueueUrl;
+    if (queueUrl === undefined) return undefined;
+    const client = createSqsClient({
+      region: config.region,
+      ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
+    });
+    return new SqsFanOutQueue({ client: traceClient(client), queueUrl });
+  });
 
   container.bind(TOKENS.notifierFor).toResolvedValue(
     (pool: ManagementClientPool) => {
@@ -116,11 +130,13 @@ export function createContainer(config: ChatConfig): Container {
       logger: context.get(TOKENS.logger),
       rateLimiter: context.get(TOKENS.rateLimiter),
     };
+    const fanOutQueue = context.get(TOKENS.fanOutQueue);
     const notifierFor = context.get(TOKENS.notifierFor);
     return (endpoint: string) => {
       let chat = chats.get(endpoint);
       if (chat === undefined) {
-        chat = createChat({ ...ports, notifier: notifierFor(endpoint) }, config.policy, {
+        const queue = fanOutQueue === undefined ? {} : { fanOutQueue };
+        chat = createChat({ ...ports, ...queue, notifier: notifierFor(endpoint) }, config.policy, {
           decorateFanOut: (inner) => new MeteredFanOut(inner, metrics),
         });
         chats.set(endpoint, chat);

@@ -23,6 +23,10 @@ export interface ChatConfig {
   readonly dynamoDbEndpoint?: string;
   /** @connections endpoint override; by default built from each event's domain name and stage. */
   readonly managementEndpoint?: string;
+  /** The queue large fan-outs are handed to; without one, every fan-out runs inline. */
+  readonly fanOutQueueUrl?: string;
+  /** SQS endpoint override (the local queue server); absent in AWS. */
+  readonly sqsEndpoint?: string;
   /** Without an authorizer: identities are made up at $connect and kept on the connection record. */
   readonly anonymous: boolean;
   readonly policy: ChatPolicy;
@@ -61,6 +65,10 @@ export function readChatConfig(env: Env = process.env): ChatConfig {
       lobbyRoom: settings.lobbyRoom,
       fanOutConcurrency: settings.fanOutConcurrency,
       membersPageSize: settings.membersPageSize,
+      fanOutInlineMax: settings.fanOutInlineMax,
+      deliveriesPerJob: settings.deliveriesPerJob,
+      membersPerBucket: settings.membersPerBucket,
+      roomShapeCacheMs: settings.roomShapeCacheMs,
       announceMaxMembers: settings.announceMaxMembers,
       maxTextChars: settings.maxTextChars,
       historyLimitMax: settings.historyLimitMax,
@@ -77,6 +85,8 @@ export function readChatConfig(env: Env = process.env): ChatConfig {
     tableName: settings.tableName,
     ...(settings.dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint: settings.dynamoDbEndpoint }),
     ...(settings.managementEndpoint === undefined ? {} : { managementEndpoint: settings.managementEndpoint }),
+    ...(settings.fanOutQueueUrl === undefined ? {} : { fanOutQueueUrl: settings.fanOutQueueUrl }),
+    ...(settings.sqsEndpoint === undefined ? {} : { sqsEndpoint: settings.sqsEndpoint }),
     anonymous: settings.authMode === 'anonymous',
     policy,
   };

@@ -196,6 +196,42 @@ export const CHAT_SETTINGS = {
     meaning:
       'rooms with more member connections get no `member_joined` / `member_left` (each would be a post to every member)',
   }),
+  fanOutQueueUrl: optional({
+    variable: 'FAN_OUT_QUEUE_URL',
+    functions: chat,
+    parse: url,
+    unset: 'every fan-out inline',
+    meaning: 'the SQS queue that hands large fan-outs to the `fanout` worker (Terraform sets it)',
+  }),
+  fanOutInlineMax: withDefault({
+    variable: 'FAN_OUT_INLINE_MAX',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.fanOutInlineMax),
+    meaning:
+      'rooms (and services, for broadcasts) of at most this many connections are fanned out by the invocation that got the message; larger ones by workers',
+  }),
+  deliveriesPerJob: withDefault({
+    variable: 'FAN_OUT_DELIVERIES_PER_JOB',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.deliveriesPerJob),
+    meaning: 'recipients one worker job serves before the rest of its shard goes to a follow-up job',
+  }),
+  membersPerBucket: withDefault({
+    variable: 'MEMBERS_PER_BUCKET',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.membersPerBucket),
+    meaning: "a room's members are spread over twice as many partition keys once each would hold more",
+  }),
+  roomShapeCacheMs: withDefault({
+    variable: 'ROOM_SHAPE_CACHE_MS',
+    functions: chat,
+    parse: milliseconds,
+    default: String(policy.roomShapeCacheMs),
+    meaning: "how long a warm function reuses a room's bucket count and size before reading them again",
+  }),
   maxTextChars: withDefault({
     variable: 'MAX_TEXT_CHARS',
     functions: chat,
@@ -253,6 +289,13 @@ export const CHAT_SETTINGS = {
     parse: url,
     unset: 'AWS',
     meaning: 'DynamoDB endpoint override (DynamoDB Local)',
+  }),
+  sqsEndpoint: optional({
+    variable: 'SQS_ENDPOINT',
+    functions: chat,
+    parse: url,
+    unset: 'AWS',
+    meaning: "SQS endpoint override (the local stack's queue server)",
   }),
 };
 

@@ -7,6 +7,7 @@ import type {
   Chat,
   ClockPort,
   ConnectionRegistryPort,
+  FanOutQueuePort,
   IdGeneratorPort,
   LoggerPort,
   MessageLogPort,
@@ -27,6 +28,8 @@ export const TOKENS = {
   memberships: Symbol('RoomMembershipPort') as ServiceIdentifier<RoomMembershipPort>,
   messages: Symbol('MessageLogPort') as ServiceIdentifier<MessageLogPort>,
   rateLimiter: Symbol('RateLimiterPort') as ServiceIdentifier<RateLimiterPort>,
+  /** Present when FAN_OUT_QUEUE_URL is set. */
+  fanOutQueue: Symbol('FanOutQueuePort') as ServiceIdentifier<FanOutQueuePort | undefined>,
   /** endpoint -> notifier for that stage's @connections API */
   notifierFor: Symbol('NotifierFactory') as ServiceIdentifier<(endpoint: string) => NotifierPort>,
   /** endpoint -> the use cases, replying through that endpoint */

@@ -61,6 +61,8 @@ export interface LookAheadPage {
   readonly items: Item[];
   /** The key to continue after, or undefined when the range holds nothing more. */
   readonly lastKey: Key | undefined;
+  /** The item at the head of the range that `leading` picked out, when asked for and present. */
+  readonly leading?: Item;
 }
 
 /**
@@ -72,17 +74,32 @@ export interface LookAheadPage {
  */
 export async function queryWithLookAhead(
   run: (limit: number) => Promise<{ Items?: Item[] | undefined; LastEvaluatedKey?: Key | undefined }>,
-  options: { limit: number; keyAttributes: readonly string[]; keep: (item: Item) => boolean },
+  options: {
+    limit: number;
+    keyAttributes: readonly string[];
+    keep: (item: Item) => boolean;
+    /**
+     * Recognises an item that may head the range without being part of the page (a room's shape item
+     * before its members): one more item is asked for, and that one counts toward nothing.
+     */
+    leading?: (item: Item) => boolean;
+  },
 ): Promise<LookAheadPage> {
-  const result = await run(options.limit + 1);
-  const read = result.Items ?? [];
+  const extra = options.leading === undefined ? 0 : 1;
+  const result = await run(options.limit + 1 + extra);
+  let read = result.Items ?? [];
+  const head = read[0];
+  const leading = head !== undefined && options.leading?.(head) === true ? head : undefined;
+  if (leading !== undefined) read = read.slice(1);
+  const withLeading = (page: Omit<LookAheadPage, 'leading'>): LookAheadPage =>
+    leading === undefined ? page : { ...page, leading };
   if (read.length <= options.limit) {
     // Either the range ended (no LastEvaluatedKey) or DynamoDB stopped at its 1 MB page size before
     // the Limit: then its LastEvaluatedKey is where the next page starts.
-    return { items: read.filter(options.keep), lastKey: result.LastEvaluatedKey };
+    return withLeading({ items: read.filter(options.keep), lastKey: result.LastEvaluatedKey });
   }
   const page = read.slice(0, options.limit);
   const last = page[page.length - 1] as Item;
   const lastKey = Object.fromEntries(options.keyAttributes.map((name) => [name, last[name]]));
-  return { items: page.filter(options.keep), lastKey };
+  return withLeading({ items: page.filter(options.keep), lastKey });
 }

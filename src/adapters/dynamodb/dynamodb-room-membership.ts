@@ -316,7 +316,7 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
     limit: number,
   ): Promise<{ items: Item[]; lastKey: Item | undefined; shape?: RoomShape }> {
     const now = this.config.clock.now();
-    let shape: RoomShape | undefined;
+    const atStart = position.partition === 0 && position.key === undefined;
     const page = await queryWithLookAhead(
       (pageLimit) =>
         this.config.client.send(
@@ -334,16 +334,12 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
       {
         limit,
         keyAttributes: ['pk', 'sk'],
-        keep: (item) => {
-          if (item['type'] === 'shape') {
-            shape = toShape(item);
-            return false;
-          }
-          return (item['expiresAt'] as number) > now;
-        },
+        keep: (item) => item['type'] !== 'shape' && (item['expiresAt'] as number) > now,
+        ...(atStart ? { leading: (item: Item) => item['type'] === 'shape' } : {}),
       },
     );
-    return shape === undefined ? page : { ...page, shape };
+    const items = { items: page.items, lastKey: page.lastKey };
+    return page.leading === undefined ? items : { ...items, shape: toShape(page.leading) };
   }
 
   /** Writers may use a shape a few seconds old: a stale count is safe for them (see bucketsForWriting). */

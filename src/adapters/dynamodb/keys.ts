@@ -28,8 +28,13 @@ export const keys = {
     sk: `MEMBER#${userId}#${connectionId}`,
   }),
   roomPartition: (room: RoomName, bucket = 0) => roomBucketPartition(room, bucket),
-  /** How the room's members are spread (bucket count, sampled member count): its own partition. */
-  roomShape: (room: RoomName) => ({ pk: `SHAPE#${room}`, sk: 'SHAPE' }),
+  /**
+   * How the room's members are spread (bucket count, sampled member count). It sorts just before the
+   * members of bucket 0 (`!` < `#`), so the first page of a room brings its shape at no extra request.
+   */
+  roomShape: (room: RoomName) => ({ pk: roomBucketPartition(room, 0), sk: 'MEMBER!' }),
+  /** Covers the members and, in bucket 0, the shape item. */
+  memberRangePrefix: 'MEMBER',
   memberPrefix: 'MEMBER#',
   memberOfUserPrefix: (userId: UserId) => `MEMBER#${userId}#`,
 

@@ -2,7 +2,14 @@
 // alarm on failed deliveries. Wraps whichever fan-out strategy the domain uses.
 
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { ConnectionId, FanOutPort, FanOutReport, RoomName, ServerEvent } from '../../domain/index.js';
+import type {
+  ConnectionId,
+  FanOutOptions,
+  FanOutPort,
+  FanOutReport,
+  RoomName,
+  ServerEvent,
+} from '../../domain/index.js';
 
 export class MeteredFanOut implements FanOutPort {
   constructor(
@@ -10,11 +17,7 @@ export class MeteredFanOut implements FanOutPort {
     private readonly metrics: Metrics,
   ) {}
 
-  async toRoom(
-    room: RoomName,
-    event: ServerEvent,
-    options?: { except?: ConnectionId; atMost?: number },
-  ): Promise<FanOutReport> {
+  async toRoom(room: RoomName, event: ServerEvent, options?: FanOutOptions): Promise<FanOutReport> {
     return this.publish(await this.inner.toRoom(room, event, options));
   }
 
@@ -22,13 +25,18 @@ export class MeteredFanOut implements FanOutPort {
     return this.publish(await this.inner.toConnections(connectionIds, event));
   }
 
-  async toEveryone(event: ServerEvent): Promise<FanOutReport> {
-    return this.publish(await this.inner.toEveryone(event));
+  async toEveryone(event: ServerEvent, options?: Pick<FanOutOptions, 'onAccepted'>): Promise<FanOutReport> {
+    return this.publish(await this.inner.toEveryone(event, options));
   }
 
   private publish(report: FanOutReport): FanOutReport {
     if (report.skipped !== undefined) {
       this.metrics.addMetric('FanOutsSkipped', MetricUnit.Count, 1);
+      return report;
+    }
+    if (report.queuedJobs !== undefined) {
+      // Handed to workers: they publish the deliveries (fanout.ts); here, only the hand-off.
+      this.metrics.addMetric('FanOutJobsQueued', MetricUnit.Count, report.queuedJobs);
       return report;
     }
     this.metrics.addMetric('FanOutRecipients', MetricUnit.Count, report.recipients);
