@@ -11,7 +11,6 @@ import {
   usePlannedStack,
 } from './support/stacks.js';
 import { HTTP, PLAN_TIMEOUT, terraformSuite } from './support/suite.js';
-import { TerraformFailure } from './support/workspace.js';
 
 terraformSuite('the root module', () => {
   describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
@@ -110,24 +109,21 @@ terraformSuite('the root module', () => {
     it(
       'refuses "jwt" without a token issuer, and "anonymous" with one',
       async () => {
-        const refusal = (args: string[]) =>
-          stack.tf.plan('examples/dev.tfvars', args).then(
-            () => 'planned',
-            (error: unknown) => (error instanceof TerraformFailure ? error.output : String(error)),
-          );
-        expect(await refusal(['-var=auth_mode=jwt'])).toMatch(/needs exactly one token issuer/);
-        expect(await refusal(['-var=jwt_issuer=https://issuer.example.com/'])).toMatch(
-          /deploys no authorizer/,
-        );
-        expect(
-          await refusal([
+        // Independent plans, each refused before anything is created: run side by side.
+        const [jwtWithoutIssuer, anonymousWithIssuer, jwtWithTwoIssuers] = await Promise.all([
+          stack.tf.refusal('examples/dev.tfvars', ['-var=auth_mode=jwt']),
+          stack.tf.refusal('examples/dev.tfvars', ['-var=jwt_issuer=https://issuer.example.com/']),
+          stack.tf.refusal('examples/dev.tfvars', [
             '-var=auth_mode=jwt',
             '-var=jwt_issuer=https://issuer.example.com/',
             '-var=jwt_audience=["roomcast"]',
             '-var=cognito_user_pool_id=eu-west-1_Abc123',
             '-var=cognito_client_ids=["client"]',
           ]),
-        ).toMatch(/needs exactly one token issuer/);
+        ]);
+        expect(jwtWithoutIssuer).toMatch(/needs exactly one token issuer/);
+        expect(anonymousWithIssuer).toMatch(/deploys no authorizer/);
+        expect(jwtWithTwoIssuers).toMatch(/needs exactly one token issuer/);
       },
       PLAN_TIMEOUT,
     );

@@ -182,6 +182,14 @@ export class TerraformWorkspace {
     return new PlanView(JSON.parse(json) as PlanJson);
   }
 
+  /** What terraform says when it refuses to plan (its output), or "planned" when it does not refuse. */
+  refusal(varFile: string, extraArgs: readonly string[]): Promise<string> {
+    return this.plan(varFile, extraArgs).then(
+      () => 'planned',
+      (error: unknown) => (error instanceof TerraformFailure ? error.output : String(error)),
+    );
+  }
+
   /** Writes the state the next plan starts from (the local backend's terraform.tfstate). */
   async writeState(state: unknown): Promise<void> {
     await writeFile(join(this.terraformDir, 'terraform.tfstate'), JSON.stringify(state, null, 2));
