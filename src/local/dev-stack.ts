@@ -1,5 +1,6 @@
-// Local stack: DynamoDB Local with the table, the API Gateway emulator running the real handlers of
-// the route table in-process, and the web server. `make dev` runs it; end-to-end tests start it too.
+// Local stack: DynamoDB Local with the table, an SQS server with the fan-out queue and the event source
+// mapping that feeds the `fanout` worker, the API Gateway emulator running the real handlers of the route
+// table in-process, and the web server. `make dev` runs it; end-to-end tests start it too.
 
 import { createTable } from '../adapters/dynamodb/table-schema.js';
 import { ROUTE_TABLE } from '../handlers/route-table.js';
@@ -14,8 +15,12 @@ import {
   type RequestLogEntry,
   type RouteBinding,
 } from './emulator/websocket-gateway.js';
+import { lambdaContext } from './emulator/lambda-events.js';
+import { realScheduler } from './emulator/scheduler.js';
 import { handlerEnvironment } from './handler-environment.js';
 import { localHttpApi } from './http-api.js';
+import { startQueuePoller, type BatchOutcome, type QueuePoller, type SqsHandler } from './queue-poller.js';
+import { startSqsLocal, type LocalQueueSettings, type SqsLocal } from './sqs-local.js';
 import { startWebServer, type WebServer, type WebServerOptions } from './web-server.js';
 
 export interface DevStackOptions {
@@ -34,11 +39,22 @@ export interface DevStackOptions {
   /** Variables for the handlers beyond the stack's own (chat settings such as LOBBY_ROOM). */
   readonly env?: Readonly<Record<string, string>>;
   readonly extraRoutes?: WebServerOptions['extraRoutes'];
+  /** The fan-out queue and its worker mapping; defaults from the route table's `queues.fanout`. */
+  readonly fanOutQueue?: Partial<LocalQueueSettings> & {
+    readonly batchSize?: number;
+    readonly maximumConcurrency?: number;
+    /** Told about each worker invocation: for tests and logs. */
+    readonly onBatch?: (outcome: BatchOutcome) => void;
+    /** Wraps the worker's handler: fault tests make it fail the way a dying function would. */
+    readonly wrapWorker?: (handler: SqsHandler) => SqsHandler;
+  };
 }
 
 export interface DevStack {
   readonly gateway: WebSocketGateway;
   readonly dynamo: DynamoDbLocal;
+  /** The SQS server with the fan-out queue (`sqs.queueUrl`) and its dead-letter queue. */
+  readonly sqs: SqsLocal;
   readonly web: WebServer;
   readonly keys: DevKeys;
   readonly tableName: string;
@@ -70,9 +86,19 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const anonymous = options.anonymous ?? false;
   const keys = createDevKeys();
   const dynamo = await startDynamoDbLocal(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const queueSpec = ROUTE_TABLE.queues['fanout'];
   let gateway: WebSocketGateway | undefined;
+  let sqs: SqsLocal | undefined;
+  let poller: QueuePoller | undefined;
   try {
     await createTable(dynamo.client, tableName);
+    sqs = await startSqsLocal({
+      ...(queueSpec === undefined ? {} : { maxReceiveCount: queueSpec.maxReceiveCount }),
+      ...withoutUndefined({
+        visibilityTimeoutSeconds: options.fanOutQueue?.visibilityTimeoutSeconds,
+        maxReceiveCount: options.fanOutQueue?.maxReceiveCount,
+      }),
+    });
     // The handlers run in this process. Powertools reads its settings when the modules load, the
     // handlers read theirs on first use (as in Lambda), so the environment is set before either.
     Object.assign(
@@ -82,6 +108,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         dynamoDbEndpoint: dynamo.endpoint,
         anonymous,
         jwks: keys.jwks,
+        fanOutQueue: { queueUrl: sqs.queueUrl, endpoint: sqs.endpoint },
         logLevel: options.handlerLogLevel ?? 'WARN',
         interactive: true,
         ...(options.env === undefined ? {} : { extra: options.env }),
@@ -120,6 +147,32 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       ...(options.log === undefined ? {} : { log: options.log }),
     });
     process.env['MANAGEMENT_ENDPOINT'] = gateway.managementEndpoint;
+    if (queueSpec !== undefined) {
+      const worker = queueSpec.function;
+      // The worker is not behind an API: its context only names the function, region and account.
+      const api = {
+        apiId: 'local',
+        stage: 'local',
+        domainName: 'localhost',
+        region: LOCAL_REGION,
+        accountId: '000000000000',
+      };
+      poller = startQueuePoller({
+        client: sqs.client,
+        queueUrl: sqs.queueUrl,
+        queueArn: sqs.queueArn,
+        region: LOCAL_REGION,
+        handler: (options.fanOutQueue?.wrapWorker ?? ((handler) => handler))(
+          functions[worker] as unknown as SqsHandler,
+        ),
+        context: () => lambdaContext(worker, api, 60_000, options.scheduler ?? realScheduler),
+        batchSize: options.fanOutQueue?.batchSize ?? queueSpec.batchSize,
+        // Lambda's pollers share this machine's two cores with everything else: a few are enough.
+        maximumConcurrency:
+          options.fanOutQueue?.maximumConcurrency ?? Math.min(queueSpec.maximumConcurrency, 4),
+        ...(options.fanOutQueue?.onBatch === undefined ? {} : { onBatch: options.fanOutQueue.onBatch }),
+      });
+    }
     const api = localHttpApi({
       routes: ROUTE_TABLE.httpRoutes,
       functions,
@@ -141,9 +194,12 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         (await api(request, response)) || (extra !== undefined && (await extra(request, response))),
     });
     const started = gateway;
+    const queue = sqs;
+    const workers = poller;
     return {
       gateway: started,
       dynamo,
+      sqs: queue,
       web,
       keys,
       tableName,
@@ -154,13 +210,21 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       tokenFor: (userId, name) => keys.sign({ sub: userId, name: name ?? userId }),
       stop: async () => {
         await started.stop();
+        await workers?.stop();
+        await queue.stop();
         await web.stop();
         await dynamo.stop();
       },
     };
   } catch (error) {
     await gateway?.stop();
+    await poller?.stop();
+    await sqs?.stop();
     await dynamo.stop();
     throw error;
   }
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -10,6 +10,8 @@ export interface HandlerEnvironmentOptions {
   readonly dynamoDbEndpoint: string;
   /** The @connections endpoint; the local stack sets it once its gateway listens. */
   readonly managementEndpoint?: string;
+  /** The local fan-out queue: large rooms are then handed to the `fanout` worker, as in AWS. */
+  readonly fanOutQueue?: { readonly queueUrl: string; readonly endpoint: string };
   /** AUTH_MODE=anonymous: no authorizer, made-up identities. */
   readonly anonymous?: boolean;
   /** The local public key set (DevKeys.jwks): the authorizer then verifies dev tokens. */
@@ -34,6 +36,9 @@ export function handlerEnvironment(options: HandlerEnvironmentOptions): Record<s
     TABLE_NAME: options.tableName,
     DYNAMODB_ENDPOINT: options.dynamoDbEndpoint,
     ...(options.managementEndpoint === undefined ? {} : { MANAGEMENT_ENDPOINT: options.managementEndpoint }),
+    ...(options.fanOutQueue === undefined
+      ? {}
+      : { FAN_OUT_QUEUE_URL: options.fanOutQueue.queueUrl, SQS_ENDPOINT: options.fanOutQueue.endpoint }),
     AUTH_MODE: options.anonymous === true ? 'anonymous' : 'jwt',
     ...(options.jwks === undefined
       ? {}

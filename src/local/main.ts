@@ -48,6 +48,7 @@ roomcast local stack is up
   backend API      ${stack.apiUrl}   (POST /rooms/{room}/messages, GET /rooms/{room}/members, ...; no IAM locally)
   dev tokens       ${stack.web.url}/dev/token?user=<id>&name=<display name>
   DynamoDB Local   ${stack.dynamo.endpoint}   table ${stack.tableName}${process.env['DATA_DIR'] ? ` (data in ${process.env['DATA_DIR']})` : ' (in memory)'}
+  fan-out queue    ${stack.sqs.queueUrl}   (SQS at ${stack.sqs.endpoint}; dead letters: ${stack.sqs.deadLetterQueueUrl})
   auth             ${anonymous ? 'anonymous (AUTH_MODE=anonymous)' : 'JWT signed by the local dev key'}
 
 Connect:

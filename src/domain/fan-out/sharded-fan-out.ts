@@ -38,10 +38,9 @@ export class ShardedFanOut implements FanOutPort {
   constructor(private readonly deps: ShardedFanOutDeps) {}
 
   async toRoom(room: RoomName, event: ServerEvent, options: FanOutOptions = {}): Promise<FanOutReport> {
-    // Announcements ask for small rooms only: those never need workers.
-    if (options.atMost !== undefined && options.atMost <= this.deps.inlineMax) {
-      return this.deps.inline.toRoom(room, event, options);
-    }
+    // Announcements ask for small rooms only: the inline strategy lists at most `atMost` + 1 members
+    // and sends nothing when there are more, so they never need workers, whatever the room's size.
+    if (options.atMost !== undefined) return this.deps.inline.toRoom(room, event, options);
     const shape = await this.shapeOf(room);
     if (shape.approximateMembers <= this.deps.inlineMax) return this.deps.inline.toRoom(room, event, options);
     const jobs: FanOutJob[] = Array.from({ length: shape.buckets }, (_, bucket) => ({
