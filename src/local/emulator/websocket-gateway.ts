@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { AccountThrottle, type AccountRateLimit } from './account-throttle.js';
 import { Meter, type GatewayStats } from './billing.js';
 import { Faults } from './faults.js';
 import {
@@ -21,8 +22,11 @@ import { LiveConnections } from './live-connections.js';
 import { connectionDirectory, serveManagement } from './management-endpoint.js';
 import { MessageDispatch } from './message-dispatch.js';
 import { delay, realScheduler } from './scheduler.js';
+import { Sinks, type SinkDeliveries } from './sinks.js';
 
 export { Faults } from './faults.js';
+export type { AccountRateLimit } from './account-throttle.js';
+export type { SinkDeliveries } from './sinks.js';
 export type { GatewayStats } from './billing.js';
 export {
   AWS_LIMITS,
@@ -43,6 +47,8 @@ type UpgradeRequest = IncomingMessage & { chosenProtocol?: string };
 export class WebSocketGateway {
   readonly faults = new Faults();
   private readonly meter = new Meter();
+  private readonly sinks = new Sinks();
+  private readonly throttle: AccountThrottle;
   private readonly connections: LiveConnections;
   private readonly dispatch: MessageDispatch;
 
@@ -53,11 +59,13 @@ export class WebSocketGateway {
   ) {
     this.connections = new LiveConnections(context, this.meter);
     this.dispatch = new MessageDispatch(context, this.connections, this.meter);
-    const directory = connectionDirectory(this.connections, this.faults);
+    this.throttle = new AccountThrottle(context.scheduler);
+    const directory = connectionDirectory(this.connections, this.sinks, this.faults, context.scheduler);
     server.on('upgrade', (request, socket, head) => void this.handshake(request, socket, head));
     server.on(
       'request',
-      (request, response) => void serveManagement(context, directory, this.faults, request, response),
+      (request, response) =>
+        void serveManagement(context, directory, this.faults, this.throttle, request, response),
     );
   }
 
@@ -106,6 +114,41 @@ export class WebSocketGateway {
   stats(): GatewayStats {
     const now = this.context.scheduler.now();
     return this.meter.stats(this.connections.all().map((connection) => now - connection.connectedAt));
+  }
+
+  /**
+   * Benchmarks only: registers `count` sink connections, ids the @connections API accepts with no socket
+   * behind them. Posts to them are counted (see `sinkDeliveries`), not sent anywhere.
+   */
+  addSinks(count: number): string[] {
+    return this.sinks.add(count, this.context.scheduler.now());
+  }
+
+  /** What the sinks received so far; `sinkDeliveriesTo` gives one sink's count. */
+  sinkDeliveries(): SinkDeliveries {
+    return this.sinks.deliveries();
+  }
+
+  sinkDeliveriesTo(connectionId: string): number {
+    return this.sinks.deliveriesTo(connectionId);
+  }
+
+  /** Zeroes the sinks' counts, keeping the sinks, for the next round of a benchmark. */
+  resetSinkCounts(): void {
+    this.sinks.resetCounts();
+  }
+
+  /**
+   * Throttles @connections calls to `limit` for the whole emulator, the way API Gateway's account quota
+   * does (429 above it); undefined lifts it. Off by default.
+   */
+  limitAccountRate(limit: AccountRateLimit | undefined): void {
+    this.throttle.set(limit);
+  }
+
+  /** @connections calls the account limit refused since it was set. */
+  get throttledCalls(): number {
+    return this.throttle.throttled;
   }
 
   /** Cuts the TCP connection without a close frame and without `$disconnect`, like a vanished client. */
