@@ -30,7 +30,14 @@ import {
   type RoomShape,
   type UserId,
 } from '../../domain/index.js';
-import { decodePosition, encodePosition, queryWithLookAhead, type PartitionedPosition } from './cursor.js';
+import { encodePosition, queryWithLookAhead, type PartitionedPosition } from './cursor.js';
+import {
+  bucketOfRef,
+  decodeBucketCursor,
+  decodeWalkCursor,
+  encodeWalkCursor,
+  toShape,
+} from './room-buckets.js';
 import type { DynamoDbAdapterConfig } from './dynamodb-connection-registry.js';
 import { keys, ttlSeconds } from './keys.js';
 
@@ -357,46 +364,8 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
   }
 }
 
-function toShape(item: Item): RoomShape {
-  const buckets = typeof item['buckets'] === 'number' ? item['buckets'] : 1;
-  const approximateMembers = Math.max(0, typeof item['members'] === 'number' ? item['members'] : 0);
-  const from = item['grownFrom'];
-  const at = item['grownAt'];
-  return typeof from === 'number' && typeof at === 'number'
-    ? { buckets, approximateMembers, growth: { from, at } }
-    : { buckets, approximateMembers };
-}
-
-function bucketOfRef(ref: Item): number {
-  return typeof ref['bucket'] === 'number' ? ref['bucket'] : 0;
-}
-
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-/** A walk over every bucket carries the bucket count it started with, as `of`. */
-function encodeWalkCursor(position: PartitionedPosition, buckets: number): string {
-  return encodePosition({ ...position, key: { ...(position.key ?? {}), of: String(buckets) } });
-}
-
-function decodeWalkCursor(cursor: string | undefined): (PartitionedPosition & { of: number }) | undefined {
-  if (cursor === undefined) return undefined;
-  const position = decodePosition(cursor, MAX_BUCKETS);
-  const { of, ...key } = position.key ?? {};
-  const buckets = Number(of);
-  if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_BUCKETS || position.partition >= buckets) {
-    throw new RangeError('malformed cursor');
-  }
-  return Object.keys(key).length === 0
-    ? { partition: position.partition, of: buckets }
-    : { partition: position.partition, key, of: buckets };
-}
-
-function decodeBucketCursor(cursor: string | undefined, bucket: number): PartitionedPosition {
-  const position = decodePosition(cursor, MAX_BUCKETS, bucket);
-  if (position.partition !== bucket) throw new RangeError('malformed cursor');
-  return position;
 }
 
 function toMembership(item: Record<string, unknown>): Membership {
