@@ -2,12 +2,12 @@
 // the whole local stack. Two users in two browser contexts chat in a room, send a direct message, see
 // typing and presence, and the page shows the reconnect when the emulator drops a connection.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
+import { useDevStack } from '../support/dev-stack-suite.js';
 import { waitFor } from '../support/ws-client.js';
 
 const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../artifacts/browser');
@@ -50,36 +50,39 @@ if (executablePath === undefined) {
 
 const suite = executablePath === undefined ? describe.skip : describe;
 
-let stack: DevStack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   if (executablePath === undefined) return;
-  [stack, browser] = await Promise.all([
-    startDevStack({ wsPort: 0, webPort: 0, handlerLogLevel: 'SILENT' }),
-    chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true }),
-  ]);
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
 }, 60_000);
 
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-});
+const stack = useDevStack(
+  {},
+  {
+    skip: executablePath === undefined,
+    beforeStop: async () => {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser?.close();
+    },
+  },
+);
 
 /** Opens the page in a fresh browser context, signs in with a name and waits for "Connected". */
 async function signIn(name: string): Promise<{ page: Page; connectionId: string }> {
-  const before = new Set(stack.gateway.connectionIds());
+  const before = new Set(stack().gateway.connectionIds());
   const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  await page.goto(stack.web.url);
+  await page.goto(stack().web.url);
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Your name').press('Enter');
   await page.locator('#status[data-state="open"]').waitFor();
-  const connectionId = stack.gateway.connectionIds().find((id) => !before.has(id));
+  const connectionId = stack()
+    .gateway.connectionIds()
+    .find((id) => !before.has(id));
   if (connectionId === undefined) throw new Error(`no new connection for ${name}`);
   return { page, connectionId };
 }
@@ -152,7 +155,7 @@ suite('the chat page in Chromium', () => {
         attributeFilter: ['data-state'],
       });
     })()`);
-    expect(stack.gateway.dropAbruptly(ada.connectionId)).toBe(true);
+    expect(stack().gateway.dropAbruptly(ada.connectionId)).toBe(true);
     await ada.page.locator('#banner').waitFor({ state: 'visible' });
     await bob.page.locator('#rooms button', { hasText: '#general' }).click();
     await say(bob.page, 'Did you get this while away?');
@@ -173,7 +176,7 @@ suite('the chat page in Chromium', () => {
 
   it('serves a page that works without a token in anonymous mode', async () => {
     // Covered by the same bundle; here only the configuration the page reads is checked.
-    const config = (await (await fetch(`${stack.web.url}/config.json`)).json()) as Record<string, unknown>;
-    expect(config).toEqual({ wsUrl: stack.wsUrl, anonymous: false, lobby: 'lobby' });
+    const config = (await (await fetch(`${stack().web.url}/config.json`)).json()) as Record<string, unknown>;
+    expect(config).toEqual({ wsUrl: stack().wsUrl, anonymous: false, lobby: 'lobby' });
   });
 });

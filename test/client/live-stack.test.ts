@@ -2,23 +2,14 @@
 // connections are cut abruptly or closed cleanly mid-conversation, and each application still sees
 // every message exactly once, in order.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import { RoomcastClient, type ConnectionState, type RoomcastClientOptions } from '../../src/client/index.js';
-import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
+import { useDevStack } from '../support/dev-stack-suite.js';
 import { waitFor } from '../support/ws-client.js';
 
-let stack: DevStack;
 const clients: RoomcastClient[] = [];
-
-beforeAll(async () => {
-  stack = await startDevStack({ wsPort: 0, webPort: 0, handlerLogLevel: 'SILENT' });
-}, 60_000);
-
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await stack?.stop();
-});
+const stack = useDevStack({}, { beforeStop: () => clients.forEach((client) => client.close()) });
 
 interface App {
   readonly client: RoomcastClient;
@@ -43,8 +34,8 @@ function app(userId: string, options: Partial<RoomcastClientOptions> = {}): App 
     }
   }
   const client = new RoomcastClient({
-    url: stack.wsUrl,
-    token: () => stack.tokenFor(userId, userId.toUpperCase()),
+    url: stack().wsUrl,
+    token: () => stack().tokenFor(userId, userId.toUpperCase()),
     WebSocket: RecordedSocket,
     reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     gapWaitMs: 200,
@@ -76,7 +67,7 @@ function app(userId: string, options: Partial<RoomcastClientOptions> = {}): App 
 /** The server closes the connection normally (DeleteConnection: close code 1000, `$disconnect` runs). */
 async function closeFromServer(connectionId: string): Promise<void> {
   const response = await fetch(
-    `${stack.managementEndpoint}/@connections/${encodeURIComponent(connectionId)}`,
+    `${stack().managementEndpoint}/@connections/${encodeURIComponent(connectionId)}`,
     {
       method: 'DELETE',
     },
@@ -107,14 +98,14 @@ describe('the client SDK on the local stack', () => {
     };
     const faults: Record<number, () => Promise<void>> = {
       4: async () => {
-        stack.gateway.dropAbruptly(ada.connectionId);
+        stack().gateway.dropAbruptly(ada.connectionId);
       },
       9: async () => closeFromServer(ada.connectionId),
       14: async () => {
         // Bob's connection vanishes with his next send possibly on the wire: the retry must not duplicate it.
         const id = bob.connectionId;
         const sending = say(bob, 'bob-during-cut');
-        stack.gateway.dropAbruptly(id);
+        stack().gateway.dropAbruptly(id);
         await sending;
       },
       19: async () => {
@@ -157,7 +148,7 @@ describe('the client SDK on the local stack', () => {
     const sending = texts.map((text) => cat.client.send('burst', text));
     const first = cat.connectionId;
     await new Promise((resolve) => setImmediate(resolve));
-    stack.gateway.dropAbruptly(first);
+    stack().gateway.dropAbruptly(first);
     const acks = await Promise.all(sending);
 
     expect(new Set(acks.map((ack) => ack.seq)).size).toBe(10);
@@ -182,7 +173,7 @@ describe('the client SDK on the local stack', () => {
     await dan.client.sendDirect('eve', 'd1');
     sent.push('d1');
     const cut = eve.connectionId;
-    stack.gateway.dropAbruptly(cut);
+    stack().gateway.dropAbruptly(cut);
     await dan.client.sendDirect('eve', 'd2');
     sent.push('d2');
     // Eve writes while disconnected: the send waits for the new connection.
@@ -223,7 +214,7 @@ describe('the client SDK on the local stack', () => {
     expect(fay.states).toEqual(['connecting', 'open']);
     // Old connections are closed once replaced: only the current one stays open on the gateway.
     await waitFor(
-      () => fay.connectionIds.filter((id) => stack.gateway.connectionIds().includes(id)).length === 1,
+      () => fay.connectionIds.filter((id) => stack().gateway.connectionIds().includes(id)).length === 1,
       5_000,
       'old connections closed',
     );

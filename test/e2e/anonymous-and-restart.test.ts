@@ -5,16 +5,18 @@ import { afterAll, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
+import { useDevStack } from '../support/dev-stack-suite.js';
 import { openClient, type TestClient } from '../support/ws-client.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'roomcast-data-'));
 const clients: TestClient[] = [];
-let stack: DevStack | undefined;
+const stack = useDevStack(
+  { anonymous: true, dataDir },
+  { beforeStop: () => clients.forEach((c) => c.ws.terminate()) },
+);
 
-afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
-  await stack?.stop();
+// Registered after the stack's own afterAll, so it runs once the stack has stopped.
+afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -25,12 +27,8 @@ async function open(url: string): Promise<TestClient> {
 }
 
 it('1. the classic walkthrough in anonymous mode: no token, names from ?name=, all three receive', async () => {
-  stack = await startDevStack({ wsPort: 0, webPort: 0, anonymous: true, dataDir, handlerLogLevel: 'SILENT' });
-  const [a, b, c] = [
-    await open(`${stack.wsUrl}?name=Ada`),
-    await open(`${stack.wsUrl}?name=Bo`),
-    await open(stack.wsUrl),
-  ];
+  const { wsUrl } = stack();
+  const [a, b, c] = [await open(`${wsUrl}?name=Ada`), await open(`${wsUrl}?name=Bo`), await open(wsUrl)];
 
   a.send('{"action":"sendMessage","data":"hello world"}');
 
@@ -41,9 +39,8 @@ it('1. the classic walkthrough in anonymous mode: no token, names from ?name=, a
 }, 60_000);
 
 it('keeps the data across a restart when DATA_DIR is set', async () => {
-  await stack?.stop();
-  stack = await startDevStack({ wsPort: 0, webPort: 0, anonymous: true, dataDir, handlerLogLevel: 'SILENT' });
-  const late = await open(`${stack.wsUrl}?name=Late`);
+  const { wsUrl } = await stack.restart();
+  const late = await open(`${wsUrl}?name=Late`);
   late.send({ action: 'history', room: 'lobby', requestId: 'h' });
   const history = await late.next((f) => f['requestId'] === 'h');
   expect((history['messages'] as { text: string }[]).map((m) => m.text)).toContain('hello world');

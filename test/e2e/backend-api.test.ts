@@ -1,38 +1,27 @@
 // End to end: the backend HTTP API (served by `make dev` under /api with payload-2.0 events to the real
 // handlers) and the CLI, with real WebSocket clients receiving what they publish.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
+import { useDevStack } from '../support/dev-stack-suite.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
 const run = promisify(execFile);
-let stack: DevStack;
 const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  stack = await startDevStack({
-    wsPort: 0,
-    webPort: 0,
-    handlerLogLevel: 'SILENT',
-    env: { HANDSHAKE_GRACE_MS: '0' },
-  });
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
-  await stack?.stop();
-});
+const stack = useDevStack(
+  { env: { HANDSHAKE_GRACE_MS: '0' } },
+  { beforeStop: () => clients.forEach((c) => c.ws.terminate()) },
+);
 
 async function connectAs(user: string): Promise<TestClient> {
-  const client = await openClient(`${stack.wsUrl}?token=${stack.tokenFor(user, user.toUpperCase())}`);
+  const client = await openClient(`${stack().wsUrl}?token=${stack().tokenFor(user, user.toUpperCase())}`);
   clients.push(client);
   return client;
 }
 
 async function api(method: string, path: string, body?: unknown, raw?: string) {
-  const response = await fetch(`${stack.apiUrl}${path}`, {
+  const response = await fetch(`${stack().apiUrl}${path}`, {
     method,
     ...(body === undefined && raw === undefined
       ? {}
@@ -55,7 +44,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['bin/roomcast.mjs', ...args, '--url', stack.apiUrl],
+      ['bin/roomcast.mjs', ...args, '--url', stack().apiUrl],
       {
         env: { PATH: process.env['PATH'], AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       },
@@ -185,7 +174,7 @@ describe('the backend HTTP API', () => {
   it('broadcasts to every live connection and cleans up the ones that vanished', async () => {
     const live = await connectAs('api-live');
     const ghost = await connectAs('api-ghost');
-    stack.gateway.dropAbruptly(await connectionIdOf(ghost));
+    stack().gateway.dropAbruptly(await connectionIdOf(ghost));
 
     const response = await api('POST', '/broadcast', { text: 'Maintenance at 22:00', from: 'Ops' });
 
@@ -204,9 +193,9 @@ describe('the backend HTTP API', () => {
     expect((await one.closed).code).toBe(1000);
     // $disconnect runs after the close; once it has, the user has one connection left.
     await waitFor(
-      () => stack.gateway.connectionIds().length === clients.filter((c) => c.ws.readyState === 1).length,
+      () => stack().gateway.connectionIds().length === clients.filter((c) => c.ws.readyState === 1).length,
     );
-    await stack.gateway.settled();
+    await stack().gateway.settled();
     expect(await api('DELETE', '/users/api-kicked/connections')).toMatchObject({
       status: 200,
       body: { closed: 1, gone: 0 },
@@ -253,7 +242,7 @@ describe('the CLI', () => {
 
 describe('failures', () => {
   it('answers an unexpected failure with a clean 500 carrying the request id', async () => {
-    await stack.dynamo.stop();
+    await stack().dynamo.stop();
     const response = await api('GET', '/rooms/lobby/members');
     expect(response.status).toBe(500);
     expect(response.body).toEqual({

@@ -3,14 +3,14 @@
 // churn). Sizes come from LOAD_CLIENTS / LOAD_ROOMS / LOAD_MESSAGES (CI size by default; `make soak`
 // runs larger). Loopback only, bounded in count and time.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../src/local/dynamodb-local.js';
 import WebSocket from 'ws';
 import { RoomcastClient } from '../../src/client/index.js';
+import { useDevStack } from '../support/dev-stack-suite.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
 const CLIENTS = Number(process.env['LOAD_CLIENTS'] ?? 100);
@@ -21,18 +21,14 @@ const CHURNERS = Math.max(2, Math.floor(CLIENTS / 5));
 const PATIENCE = Math.max(1, CLIENTS / 100);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'roomcast-load-'));
-let stack: DevStack;
 let restarted: DynamoDbLocal | undefined;
 const clients: TestClient[] = [];
 const sdkClients: RoomcastClient[] = [];
 const failures: unknown[] = [];
 
-beforeAll(async () => {
-  stack = await startDevStack({
-    wsPort: 0,
-    webPort: 0,
+const stack = useDevStack(
+  {
     dataDir,
-    handlerLogLevel: 'SILENT',
     // Refused handshakes, failed and timed-out invocations, to explain a failure.
     log: (entry) => {
       if (typeof entry.status === 'string' || entry.status >= 500) failures.push(entry);
@@ -40,21 +36,27 @@ beforeAll(async () => {
     // This suite is about delivery under load, not about the rate limit (tested on its own); its
     // clients are seconds old, so the handshake grace would keep the stale ones it wants removed.
     env: { RATE_LIMIT_BURST: '0', HANDSHAKE_GRACE_MS: '0' },
-  });
-}, 60_000);
+  },
+  {
+    beforeStop: () => {
+      for (const c of clients) c.ws.terminate();
+      for (const c of sdkClients) c.close();
+    },
+  },
+);
 
+// Registered after the stack's own afterAll, so it runs once the stack has stopped.
 afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
-  for (const c of sdkClients) c.close();
-  await stack?.stop();
   await restarted?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function connectAs(user: string): Promise<TestClient> {
-  const client = await openClient(`${stack.wsUrl}?token=${stack.tokenFor(user)}`).catch((error: Error) => {
-    throw new Error(`${error.message}; last gateway failures: ${JSON.stringify(failures.slice(-3))}`);
-  });
+  const client = await openClient(`${stack().wsUrl}?token=${stack().tokenFor(user)}`).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}; last gateway failures: ${JSON.stringify(failures.slice(-3))}`);
+    },
+  );
   clients.push(client);
   return client;
 }
@@ -104,8 +106,8 @@ describe('load and ordering', () => {
           const room = `load-room-${r}`;
           const user = `listener-${r}`;
           const client = new RoomcastClient({
-            url: stack.wsUrl,
-            token: () => stack.tokenFor(user),
+            url: stack().wsUrl,
+            token: () => stack().tokenFor(user),
             WebSocket,
           });
           sdkClients.push(client);
@@ -208,8 +210,8 @@ describe('faults survived', () => {
     const ids = await Promise.all(
       others.map(async (c) => (await ask(c, { action: 'whoami' }))['connectionId'] as string),
     );
-    for (const id of ids.slice(0, 3)) stack.gateway.faults.throttleFor.set(id, 2);
-    for (const id of ids.slice(3, 5)) stack.gateway.faults.goneFor.add(id);
+    for (const id of ids.slice(0, 3)) stack().gateway.faults.throttleFor.set(id, 2);
+    for (const id of ids.slice(3, 5)) stack().gateway.faults.goneFor.add(id);
 
     await ask(sender, { action: 'sendMessage', room: 'faults', text: 'through the storm' });
 
@@ -221,7 +223,7 @@ describe('faults survived', () => {
     expect(present).not.toContain('fault-3');
     expect(present).not.toContain('fault-4');
     expect(present).toContain('fault-0');
-    stack.gateway.faults.clear();
+    stack().gateway.faults.clear();
   }, 30_000);
 
   it('cleans up clients that vanished without $disconnect at the next fan-out, and presence corrects itself', async () => {
@@ -229,7 +231,7 @@ describe('faults survived', () => {
     const ghosts = await Promise.all([connectAs('vanish-a'), connectAs('vanish-b')]);
     for (const c of [watcher, ...ghosts]) await ask(c, { action: 'join', room: 'vanish' });
     for (const ghost of ghosts)
-      stack.gateway.dropAbruptly((await ask(ghost, { action: 'whoami' }))['connectionId'] as string);
+      stack().gateway.dropAbruptly((await ask(ghost, { action: 'whoami' }))['connectionId'] as string);
 
     const before = await ask(watcher, { action: 'presence', room: 'vanish' });
     expect((before['members'] as unknown[]).length).toBe(3);
@@ -247,8 +249,8 @@ describe('faults survived', () => {
     const before = await ask(client, { action: 'sendMessage', room: 'outage', text: 'before' });
     expect(before['type']).toBe('ack');
 
-    const port = stack.dynamo.port;
-    await stack.dynamo.stop();
+    const port = stack().dynamo.port;
+    await stack().dynamo.stop();
     const during = await ask(client, { action: 'sendMessage', room: 'outage', text: 'during' });
     expect(during).toMatchObject({ type: 'error', code: 'internal_error' });
     expect(client.ws.readyState).toBe(1);

@@ -1,28 +1,17 @@
 // End to end: a client flooding the stack gets rate_limited frames while other users chat undisturbed.
 
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
+import { expect, it } from '@jest/globals';
+import { useDevStack } from '../support/dev-stack-suite.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
-let stack: DevStack;
 const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  stack = await startDevStack({
-    wsPort: 0,
-    webPort: 0,
-    handlerLogLevel: 'SILENT',
-    env: { RATE_LIMIT_BURST: '5', RATE_LIMIT_PER_SECOND: '1' },
-  });
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
-  await stack?.stop();
-});
+const stack = useDevStack(
+  { env: { RATE_LIMIT_BURST: '5', RATE_LIMIT_PER_SECOND: '1' } },
+  { beforeStop: () => clients.forEach((c) => c.ws.terminate()) },
+);
 
 async function connectAs(user: string): Promise<TestClient> {
-  const client = await openClient(`${stack.wsUrl}?token=${stack.tokenFor(user)}`);
+  const client = await openClient(`${stack().wsUrl}?token=${stack().tokenFor(user)}`);
   clients.push(client);
   return client;
 }

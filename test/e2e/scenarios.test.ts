@@ -2,7 +2,7 @@
 // driven by real WebSocket clients, in token mode.
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ManagementApiNotifier, ManagementClientPool } from '../../src/adapters/apigateway/index.js';
@@ -15,36 +15,27 @@ import {
 import { RandomIds } from '../../src/adapters/system/random-ids.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { chatPolicy, createChat } from '../../src/domain/index.js';
-import { startDevStack, type DevStack } from '../../src/local/dev-stack.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
+import { useDevStack } from '../support/dev-stack-suite.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
 const run = promisify(execFile);
-let stack: DevStack;
 const scheduler = new ManualClock();
 const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  stack = await startDevStack({ wsPort: 0, webPort: 0, scheduler, handlerLogLevel: 'SILENT' });
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
-  await stack?.stop();
-});
+const stack = useDevStack({ scheduler }, { beforeStop: () => clients.forEach((c) => c.ws.terminate()) });
 
 async function tokenFor(user: string, name = user): Promise<string> {
   const response = await fetch(
-    `${stack.web.url}/dev/token?user=${encodeURIComponent(user)}&name=${encodeURIComponent(name)}`,
+    `${stack().web.url}/dev/token?user=${encodeURIComponent(user)}&name=${encodeURIComponent(name)}`,
   );
   expect(response.status).toBe(200);
   return ((await response.json()) as { token: string }).token;
 }
 
 async function connectAs(user: string, name = user): Promise<TestClient> {
-  const client = await openClient(`${stack.wsUrl}?token=${await tokenFor(user, name)}`);
+  const client = await openClient(`${stack().wsUrl}?token=${await tokenFor(user, name)}`);
   clients.push(client);
   return client;
 }
@@ -65,8 +56,8 @@ const messages = (client: TestClient, type = 'message') =>
 
 describe('the local stack, end to end', () => {
   it('refuses a connection without a valid token at the handshake', async () => {
-    await expect(openClient(stack.wsUrl)).rejects.toMatchObject({ status: 401 });
-    await expect(openClient(`${stack.wsUrl}?token=forged.token.value`)).rejects.toMatchObject({
+    await expect(openClient(stack().wsUrl)).rejects.toMatchObject({ status: 401 });
+    await expect(openClient(`${stack().wsUrl}?token=forged.token.value`)).rejects.toMatchObject({
       status: 403,
     });
   });
@@ -105,7 +96,7 @@ describe('the local stack, end to end', () => {
       },
     });
     await waitFor(() => client.raw.includes(payload));
-    expect(me['endpoint']).toBe(stack.managementEndpoint);
+    expect(me['endpoint']).toBe(stack().managementEndpoint);
   });
 
   it('3. a server-side broadcast reaches the live members and cleans up the ones that vanished', async () => {
@@ -115,10 +106,10 @@ describe('the local stack, end to end', () => {
       members.map(async (m) => (await ask(m, { action: 'whoami' }))['connectionId'] as string),
     );
     // Two clients vanish without a close: no $disconnect, their records stay behind.
-    for (const id of ids.slice(0, 2)) stack.gateway.dropAbruptly(id);
+    for (const id of ids.slice(0, 2)) stack().gateway.dropAbruptly(id);
 
     const client = createDocumentClient({
-      endpoint: stack.dynamo.endpoint,
+      endpoint: stack().dynamo.endpoint,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
@@ -127,13 +118,13 @@ describe('the local stack, end to end', () => {
       maxSockets: 8,
       credentials: LOCAL_CREDENTIALS,
     });
-    const config = { client, tableName: stack.tableName, clock: new SystemClock() };
+    const config = { client, tableName: stack().tableName, clock: new SystemClock() };
     const chat = createChat(
       {
         connections: new DynamoDbConnectionRegistry(config),
         memberships: new DynamoDbRoomMembership(config),
         messages: new DynamoDbMessageLog(config),
-        notifier: new ManagementApiNotifier({ client: pool.clientFor(stack.managementEndpoint) }),
+        notifier: new ManagementApiNotifier({ client: pool.clientFor(stack().managementEndpoint) }),
         clock: new SystemClock(),
         ids: new RandomIds(),
         logger: new RecordingLogger(),
@@ -154,7 +145,7 @@ describe('the local stack, end to end', () => {
       await member.next((f) => f['type'] === 'typing' && f['room'] === 'town');
     const { Items } = await client.send(
       new QueryCommand({
-        TableName: stack.tableName,
+        TableName: stack().tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': 'ROOM#town' },
       }),
