@@ -402,6 +402,27 @@ describe('sendMessage to a sharded room', () => {
     for (const id of ids) expect(notifier.ofType(id, 'message')).toHaveLength(1);
   });
 
+  it('reads the room shape while the message is being stored, once per send', async () => {
+    const { chat, messages, memberships, sender } = await bigRoom(150);
+    const calls: string[] = [];
+    const roomShape = memberships.roomShape.bind(memberships);
+    memberships.roomShape = async (room) => {
+      calls.push('roomShape');
+      return roomShape(room);
+    };
+    const append = messages.append.bind(messages);
+    messages.append = async (draft) => {
+      calls.push('append:start');
+      const stored = await append(draft);
+      calls.push('append:end');
+      return stored;
+    };
+
+    await chat.sendMessage.execute(sender, { action: 'sendMessage', room: 'big', text: 'overlap' });
+
+    expect(calls).toEqual(['roomShape', 'append:start', 'append:end']);
+  });
+
   it('answers unavailable without an ack when the jobs cannot be enqueued; the message keeps its seq', async () => {
     const { chat, notifier, queue, sender, messages } = await bigRoom(150);
     queue.failAlways();

@@ -47,6 +47,12 @@ export interface FanOutPort {
    */
   toRoom(room: RoomName, event: ServerEvent, options?: FanOutOptions): Promise<FanOutReport>;
 
+  /**
+   * Optional: starts reading what a fan-out to this room will need (how large it is), so that a sender
+   * can overlap that read with storing the message. Never throws.
+   */
+  warm?(room: RoomName): void;
+
   /** Delivers the event to each listed connection. */
   toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport>;
 

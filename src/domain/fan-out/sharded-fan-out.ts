@@ -33,7 +33,7 @@ export interface ShardedFanOutDeps {
 }
 
 export class ShardedFanOut implements FanOutPort {
-  private readonly shapes = new Map<RoomName, { shape: RoomShape; readAt: number }>();
+  private readonly shapes = new Map<RoomName, { shape: Promise<RoomShape>; readAt: number }>();
 
   constructor(private readonly deps: ShardedFanOutDeps) {}
 
@@ -107,11 +107,20 @@ export class ShardedFanOut implements FanOutPort {
     return report;
   }
 
-  private async shapeOf(room: RoomName): Promise<RoomShape> {
+  /** Starts reading the room's shape, so that a send can overlap it with storing the message. */
+  warm(room: RoomName): void {
+    this.shapeOf(room).catch(() => undefined);
+  }
+
+  private shapeOf(room: RoomName): Promise<RoomShape> {
     const now = this.deps.clock.now();
     const cached = this.shapes.get(room);
     if (cached !== undefined && now - cached.readAt < this.deps.shapeCacheMs) return cached.shape;
-    const shape = await this.deps.memberships.roomShape(room);
+    const shape = this.deps.memberships.roomShape(room);
+    // A failed read is not kept: the next fan-out reads again.
+    shape.catch(() => {
+      if (this.shapes.get(room)?.shape === shape) this.shapes.delete(room);
+    });
     // Bounded: a warm function serving many rooms forgets the oldest first.
     if (this.shapes.size >= 1_000) this.shapes.delete(this.shapes.keys().next().value as RoomName);
     this.shapes.set(room, { shape, readAt: now });

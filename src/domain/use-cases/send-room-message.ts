@@ -63,6 +63,8 @@ export class SendRoomMessage {
       throw new ChatError('not_a_member', `Join "${room}" before sending to it`, { room });
     }
 
+    // Whether this room is fanned out inline or by workers is read while the message is stored.
+    this.deps.fanOut.warm?.(room);
     const { message, duplicate } = await this.deps.messages.append(draft);
     const ack: AckEvent = {
       type: 'ack',

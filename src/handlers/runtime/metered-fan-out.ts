@@ -21,6 +21,10 @@ export class MeteredFanOut implements FanOutPort {
     return this.publish(await this.inner.toRoom(room, event, options));
   }
 
+  warm(room: RoomName): void {
+    this.inner.warm?.(room);
+  }
+
   async toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport> {
     return this.publish(await this.inner.toConnections(connectionIds, event));
   }
