@@ -72,7 +72,7 @@ export class DeliverShard {
       const page = await this.deps.connections.connectionsPage({
         limit,
         partition: shard.partition,
-        ...(cursor === undefined ? {} : { cursor }),
+        cursor,
       });
       const recipients = page.connections.map((connection) => connection.connectionId);
       return page.cursor === undefined ? { recipients } : { recipients, cursor: page.cursor };
@@ -80,7 +80,7 @@ export class DeliverShard {
     const page = await this.deps.memberships.membersPage(shard.room, {
       limit,
       bucket: shard.bucket,
-      ...(cursor === undefined ? {} : { cursor }),
+      cursor,
     });
     const recipients = page.members
       .map((member) => member.connectionId)

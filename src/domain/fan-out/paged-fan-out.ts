@@ -85,7 +85,7 @@ export class PagedFanOut implements FanOutPort {
     do {
       const page = await this.deps.connections.connectionsPage({
         limit: this.deps.pageSize,
-        ...(cursor === undefined ? {} : { cursor }),
+        cursor,
       });
       for (const connection of page.connections) yield connection.connectionId;
       cursor = page.cursor;
@@ -97,7 +97,7 @@ export class PagedFanOut implements FanOutPort {
     do {
       const page = await this.deps.memberships.membersPage(room, {
         limit: this.deps.pageSize,
-        ...(cursor === undefined ? {} : { cursor }),
+        cursor,
       });
       for (const member of page.members) {
         if (member.connectionId !== except) yield member.connectionId;

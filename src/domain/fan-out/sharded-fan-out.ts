@@ -133,7 +133,7 @@ export class ShardedFanOut implements FanOutPort {
     do {
       const page = await this.deps.connections.connectionsPage({
         limit: count - listed.length,
-        ...(cursor === undefined ? {} : { cursor }),
+        cursor,
       });
       listed.push(...page.connections.map((connection) => connection.connectionId));
       cursor = page.cursor;

@@ -129,8 +129,7 @@ export function unknownAction(name: unknown): ChatError {
 }
 
 function parseAction(name: ActionName, body: Body): ClientAction {
-  const requestId = optionalRequestId(body);
-  const correlated = requestId === undefined ? {} : { requestId };
+  const correlated: Correlated = { requestId: optionalRequestId(body) };
   switch (name) {
     case 'join': {
       const since = parseSequenceField(own(body, 'since'), 'since');
@@ -138,7 +137,7 @@ function parseAction(name: ActionName, body: Body): ClientAction {
         action: 'join',
         room: requiredRoom(body),
         ...correlated,
-        ...(since === undefined ? {} : { since }),
+        since,
       };
     }
     case 'leave':
@@ -149,8 +148,8 @@ function parseAction(name: ActionName, body: Body): ClientAction {
       return {
         action: 'sendMessage',
         text: requiredText(body),
-        ...(room === undefined ? {} : { room: parseRoomField(room) }),
-        ...(clientMsgId === undefined ? {} : { clientMsgId }),
+        room: room === undefined ? undefined : parseRoomField(room),
+        clientMsgId,
         ...correlated,
       };
     }
@@ -160,7 +159,7 @@ function parseAction(name: ActionName, body: Body): ClientAction {
         action: 'sendDirect',
         to: parseUserField(own(body, 'to'), 'to'),
         text: requiredText(body),
-        ...(clientMsgId === undefined ? {} : { clientMsgId }),
+        clientMsgId,
         ...correlated,
       };
     }

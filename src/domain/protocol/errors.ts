@@ -65,15 +65,8 @@ export interface ErrorEvent {
  * `internal_error` with a generic message: their text may hold internals and is only logged.
  */
 export function toErrorEvent(error: unknown, requestId?: string): ErrorEvent {
-  const base = requestId === undefined ? {} : { requestId };
   if (isChatError(error)) {
-    return {
-      type: 'error',
-      code: error.code,
-      message: error.message,
-      ...base,
-      ...(error.details === undefined ? {} : { details: error.details }),
-    };
+    return { type: 'error', code: error.code, message: error.message, requestId, details: error.details };
   }
-  return { type: 'error', code: 'internal_error', message: 'Something went wrong on our side', ...base };
+  return { type: 'error', code: 'internal_error', message: 'Something went wrong on our side', requestId };
 }

@@ -82,8 +82,8 @@ export function parseHistoryBounds(raw: {
     throw invalidField('before', 'greater than "after" + 1');
   }
   return {
-    ...(after === undefined ? {} : { after }),
-    ...(before === undefined ? {} : { before }),
-    ...(limit === undefined ? {} : { limit: limit as number }),
+    after,
+    before,
+    limit: limit as number | undefined,
   };
 }

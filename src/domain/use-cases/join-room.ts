@@ -54,7 +54,7 @@ export class JoinRoom {
       type: 'joined',
       room,
       ...snapshot,
-      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
+      requestId: action.requestId,
     };
     let joined = base;
     if (action.since !== undefined) {

@@ -27,7 +27,7 @@ export class LeaveRoom {
     const left: LeftEvent = {
       type: 'left',
       room: action.room,
-      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
+      requestId: action.requestId,
     };
     await reply(this.deps, caller.connectionId, left);
     return { wasMember: removed !== undefined };

@@ -16,7 +16,7 @@ export class Ping {
     const pong: PongEvent = {
       type: 'pong',
       serverTime: this.deps.clock.now(),
-      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
+      requestId: action.requestId,
     };
     await reply(this.deps, caller.connectionId, pong);
     return pong;

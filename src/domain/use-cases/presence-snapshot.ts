@@ -15,7 +15,7 @@ export async function presenceSnapshot(
   do {
     const page = await memberships.membersPage(room, {
       limit: options.pageSize,
-      ...(cursor === undefined ? {} : { cursor }),
+      cursor,
     });
     for (const member of page.members) {
       const known = users.get(member.userId);

@@ -44,13 +44,13 @@ export class ReadHistory {
     const limit = Math.min(action.limit ?? policy.historyLimitDefault, policy.historyLimitMax);
     const page = await this.deps.messages.read(conversation, {
       limit,
-      ...(action.after === undefined ? {} : { after: action.after }),
-      ...(action.before === undefined ? {} : { before: action.before }),
+      after: action.after,
+      before: action.before,
     });
     const base = {
       type: 'history' as const,
       ...action.target,
-      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
+      requestId: action.requestId,
     };
     const fitted = fitMessages(page.messages, policy.maxPayloadBytes, (messages) => ({
       ...base,

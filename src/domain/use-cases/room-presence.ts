@@ -36,7 +36,7 @@ export class RoomPresence {
       type: 'presence',
       room,
       ...snapshot,
-      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
+      requestId: action.requestId,
     };
     await reply(this.deps, caller.connectionId, presence);
     return presence;

@@ -46,7 +46,7 @@ export class SendDirectMessage {
       text: action.text,
       sentAt,
       expiresAt: sentAt + policy.messageRetentionMs,
-      ...(action.clientMsgId === undefined ? {} : { clientMsgId: action.clientMsgId }),
+      clientMsgId: action.clientMsgId,
     };
     checkFrameSize(toMessageEvent({ ...draft, seq: 0 }), policy);
 
@@ -58,8 +58,8 @@ export class SendDirectMessage {
       messageId: message.messageId,
       sentAt: message.sentAt,
       duplicate,
-      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
-      ...(action.clientMsgId === undefined ? {} : { clientMsgId: action.clientMsgId }),
+      requestId: action.requestId,
+      clientMsgId: action.clientMsgId,
     };
     await reply(this.deps, caller.connectionId, ack);
     if (duplicate) return { message, duplicate };

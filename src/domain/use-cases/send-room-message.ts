@@ -55,7 +55,7 @@ export class SendRoomMessage {
       text: action.text,
       sentAt,
       expiresAt: sentAt + policy.messageRetentionMs,
-      ...(action.clientMsgId === undefined ? {} : { clientMsgId: action.clientMsgId }),
+      clientMsgId: action.clientMsgId,
     };
     const event = toMessageEvent({ ...draft, seq: 0 });
     checkFrameSize(event, policy);
@@ -73,8 +73,8 @@ export class SendRoomMessage {
       messageId: message.messageId,
       sentAt: message.sentAt,
       duplicate,
-      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
-      ...(action.clientMsgId === undefined ? {} : { clientMsgId: action.clientMsgId }),
+      requestId: action.requestId,
+      clientMsgId: action.clientMsgId,
     };
     const sendAck = (): Promise<void> => reply(this.deps, caller.connectionId, ack);
     if (duplicate) {

@@ -17,8 +17,8 @@ export class WhoAmI {
       connectionId: caller.connectionId,
       user: caller.identity,
       connectedAt: caller.connectedAt,
-      ...(caller.managementEndpoint === undefined ? {} : { endpoint: caller.managementEndpoint }),
-      ...(action.requestId === undefined ? {} : { requestId: action.requestId }),
+      endpoint: caller.managementEndpoint,
+      requestId: action.requestId,
     };
     await reply(this.deps, caller.connectionId, whoami);
     return whoami;

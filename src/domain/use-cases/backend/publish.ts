@@ -103,7 +103,7 @@ export class Publish {
       text,
       sentAt,
       expiresAt: sentAt + this.deps.policy.messageRetentionMs,
-      ...(input.clientMsgId === undefined ? {} : { clientMsgId: input.clientMsgId }),
+      clientMsgId: input.clientMsgId,
     };
     checkFrameSize(toMessageEvent({ ...draft, seq: 0 }), this.deps.policy);
     return draft;

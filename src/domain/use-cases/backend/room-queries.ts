@@ -40,8 +40,8 @@ export class RoomQueries {
     const { policy } = this.deps;
     const page = await this.deps.messages.read(roomConversation(room), {
       limit: Math.min(range.limit ?? policy.historyLimitDefault, policy.historyLimitMax),
-      ...(range.after === undefined ? {} : { after: range.after }),
-      ...(range.before === undefined ? {} : { before: range.before }),
+      after: range.after,
+      before: range.before,
     });
     const messages = page.messages
       .map(toMessageEvent)
