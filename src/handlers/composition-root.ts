@@ -40,7 +40,7 @@ export function createContainer(config: ChatConfig): Container {
   container.bind(TOKENS.documentClient).toDynamicValue(() => {
     const client = createDocumentClient({
       region: config.region,
-      ...(config.dynamoDbEndpoint === undefined ? {} : { endpoint: config.dynamoDbEndpoint }),
+      endpoint: config.dynamoDbEndpoint,
     });
     return traceClient(client);
   });
@@ -94,7 +94,7 @@ export function createContainer(config: ChatConfig): Container {
     if (queueUrl === undefined) return undefined;
     const client = createSqsClient({
       region: config.region,
-      ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
+      endpoint: config.sqsEndpoint,
     });
     return new SqsFanOutQueue({ client: traceClient(client), queueUrl });
   });
@@ -135,8 +135,7 @@ export function createContainer(config: ChatConfig): Container {
     return (endpoint: string) => {
       let chat = chats.get(endpoint);
       if (chat === undefined) {
-        const queue = fanOutQueue === undefined ? {} : { fanOutQueue };
-        chat = createChat({ ...ports, ...queue, notifier: notifierFor(endpoint) }, config.policy, {
+        chat = createChat({ ...ports, fanOutQueue, notifier: notifierFor(endpoint) }, config.policy, {
           decorateFanOut: (inner) => new MeteredFanOut(inner, metrics),
         });
         chats.set(endpoint, chat);

@@ -83,10 +83,10 @@ export function readChatConfig(env: Env = process.env): ChatConfig {
   return {
     region: settings.region,
     tableName: settings.tableName,
-    ...(settings.dynamoDbEndpoint === undefined ? {} : { dynamoDbEndpoint: settings.dynamoDbEndpoint }),
-    ...(settings.managementEndpoint === undefined ? {} : { managementEndpoint: settings.managementEndpoint }),
-    ...(settings.fanOutQueueUrl === undefined ? {} : { fanOutQueueUrl: settings.fanOutQueueUrl }),
-    ...(settings.sqsEndpoint === undefined ? {} : { sqsEndpoint: settings.sqsEndpoint }),
+    dynamoDbEndpoint: settings.dynamoDbEndpoint,
+    managementEndpoint: settings.managementEndpoint,
+    fanOutQueueUrl: settings.fanOutQueueUrl,
+    sqsEndpoint: settings.sqsEndpoint,
     anonymous: settings.authMode === 'anonymous',
     policy,
   };

@@ -92,7 +92,7 @@ export class ManagementApiNotifier implements NotifierPort {
         const code = sdkError.name;
         // SDK v3 errors carry no `statusCode`: recognise gone by class, name or HTTP status.
         if (error instanceof GoneException || code === 'GoneException' || status === 410) return 'gone';
-        const details = { attempts, ...(status === undefined ? {} : { status }), ...(code ? { code } : {}) };
+        const details = { attempts, status, ...(code ? { code } : {}) };
         if (code === 'PayloadTooLargeException' || status === 413) {
           throw new PayloadTooLargeError(
             connectionId,

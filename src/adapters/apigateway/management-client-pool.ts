@@ -38,7 +38,7 @@ export class ManagementClientPool {
           // would hold its fan-out worker for good instead of failing and being retried.
           throwOnRequestTimeout: true,
         }),
-        ...(this.config.credentials === undefined ? {} : { credentials: this.config.credentials }),
+        credentials: this.config.credentials,
       });
       this.clients.set(key, client);
     }

@@ -19,7 +19,7 @@ export function publishRoute<T extends string>(
       const result = await publish(chat, value, {
         text: body['text'],
         from: body['from'],
-        ...(clientMsgId === undefined ? {} : { clientMsgId }),
+        clientMsgId,
       });
       return json(result.duplicate ? 200 : 201, {
         [key]: value,
