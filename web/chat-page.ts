@@ -160,7 +160,7 @@ export class ChatPage {
   }
 
   private async send(conversation: Conversation, text: string, clientMsgId?: string): Promise<void> {
-    const options = clientMsgId === undefined ? {} : { clientMsgId };
+    const options = { clientMsgId };
     try {
       if (conversation.kind === 'room') await this.client.send(conversation.target, text, options);
       else await this.client.sendDirect(conversation.target, text, options);

@@ -61,14 +61,14 @@ export class ApiClient {
           path: url.pathname,
           query: Object.fromEntries(url.searchParams),
           headers,
-          ...(body === undefined ? {} : { body }),
+          body,
         }),
       );
       headers = signed.headers;
     }
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+      response = await fetch(url, { method, headers, body });
     } catch (error) {
       throw new ApiUnreachableError(`Cannot reach ${this.base.origin}: ${(error as Error).message}`, {
         cause: error,

@@ -121,8 +121,8 @@ function requestFor(
   };
   const text = (from: number) => args.slice(from).join(' ');
   const sender = {
-    ...(values.from === undefined ? {} : { from: values.from }),
-    ...(values.id === undefined ? {} : { clientMsgId: values.id }),
+    from: values.from,
+    clientMsgId: values.id,
   };
   const segment = (value: string) => encodeURIComponent(value);
   switch (command) {
@@ -145,7 +145,7 @@ function requestFor(
       return {
         method: 'POST',
         path: '/broadcast',
-        body: { text: text(0), ...(values.from === undefined ? {} : { from: values.from }) },
+        body: { text: text(0), from: values.from },
       };
     case 'members':
       need(1, '<room>');
@@ -223,13 +223,12 @@ export async function run(
   try {
     const call = requestFor(command, args, values);
     const region = values.region ?? env['AWS_REGION'];
-    const client = new ApiClient(
-      values.url ?? env['ROOMCAST_API_URL'] ?? 'http://localhost:3000/api',
-      region === undefined ? {} : { region },
-    );
+    const client = new ApiClient(values.url ?? env['ROOMCAST_API_URL'] ?? 'http://localhost:3000/api', {
+      region,
+    });
     const pending = client.request(call.method, call.path, {
-      ...(call.body === undefined ? {} : { body: call.body }),
-      ...(call.query === undefined ? {} : { query: call.query }),
+      body: call.body,
+      query: call.query,
     });
     response = command === 'broadcast' ? await withProgress(io, 'broadcasting', pending) : await pending;
   } catch (error) {

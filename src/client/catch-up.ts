@@ -53,7 +53,7 @@ export async function pageForward<E extends Message>(
       ...target,
       after: from,
       limit: PAGE_LIMIT,
-      ...(before === undefined ? {} : { before }),
+      before,
     });
     for (const message of page.messages as readonly E[]) cursor.offer(message, 'missed');
     const last = page.messages.at(-1)?.seq;

@@ -200,9 +200,10 @@ export class RoomcastClient {
     options: { gateRoom?: string; clientMsgId?: string } = {},
   ): Promise<ReplyOf[B['action']]> {
     if (!this.connection.running) {
-      const extra = options.clientMsgId === undefined ? {} : { clientMsgId: options.clientMsgId };
       return Promise.reject(
-        new RoomcastError('closed', 'The client is not connected: call connect()', extra),
+        new RoomcastError('closed', 'The client is not connected: call connect()', {
+          clientMsgId: options.clientMsgId,
+        }),
       );
     }
     const reply = this.requests.queue(body, options);

@@ -100,8 +100,8 @@ export class Requests {
     request.reject(
       new RoomcastError(event.code, event.message, {
         requestId,
-        ...(request.clientMsgId === undefined ? {} : { clientMsgId: request.clientMsgId }),
-        ...(event.details === undefined ? {} : { details: event.details }),
+        clientMsgId: request.clientMsgId,
+        details: event.details,
       }),
     );
     return true;
@@ -150,8 +150,8 @@ export class Requests {
       requestId,
       frame: { ...body, requestId } as ClientFrame,
       requeue,
-      ...(options.gateRoom === undefined ? {} : { gateRoom: options.gateRoom }),
-      ...(options.clientMsgId === undefined ? {} : { clientMsgId: options.clientMsgId }),
+      gateRoom: options.gateRoom,
+      clientMsgId: options.clientMsgId,
       rateLimited: 0,
       timer: new Timer(this.deps.clock),
       resolve,
@@ -188,6 +188,6 @@ export class Requests {
 function failure(code: 'timeout' | 'closed', message: string, request: Pending): RoomcastError {
   return new RoomcastError(code, message, {
     requestId: request.requestId,
-    ...(request.clientMsgId === undefined ? {} : { clientMsgId: request.clientMsgId }),
+    clientMsgId: request.clientMsgId,
   });
 }
