@@ -85,7 +85,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const tableName = options.tableName ?? 'roomcast-local';
   const anonymous = options.anonymous ?? false;
   const keys = createDevKeys();
-  const dynamo = await startDynamoDbLocal(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const dynamo = await startDynamoDbLocal({ dataDir: options.dataDir });
   const queueSpec = ROUTE_TABLE.queues['fanout'];
   let gateway: WebSocketGateway | undefined;
   let sqs: SqsLocal | undefined;
@@ -93,11 +93,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   try {
     await createTable(dynamo.client, tableName);
     sqs = await startSqsLocal({
-      ...(queueSpec === undefined ? {} : { maxReceiveCount: queueSpec.maxReceiveCount }),
-      ...withoutUndefined({
-        visibilityTimeoutSeconds: options.fanOutQueue?.visibilityTimeoutSeconds,
-        maxReceiveCount: options.fanOutQueue?.maxReceiveCount,
-      }),
+      visibilityTimeoutSeconds: options.fanOutQueue?.visibilityTimeoutSeconds,
+      maxReceiveCount: options.fanOutQueue?.maxReceiveCount ?? queueSpec?.maxReceiveCount,
     });
     // The handlers run in this process. Powertools reads its settings when the modules load, the
     // handlers read theirs on first use (as in Lambda), so the environment is set before either.
@@ -111,7 +108,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         fanOutQueue: { queueUrl: sqs.queueUrl, endpoint: sqs.endpoint },
         logLevel: options.handlerLogLevel ?? 'WARN',
         interactive: true,
-        ...(options.env === undefined ? {} : { extra: options.env }),
+        extra: options.env,
       }),
     );
     const functions = await loadFunctions();
@@ -142,9 +139,9 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       port: options.wsPort ?? 3001,
       stage: 'local',
       region: LOCAL_REGION,
-      ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
-      ...(options.limits === undefined ? {} : { limits: options.limits }),
-      ...(options.log === undefined ? {} : { log: options.log }),
+      scheduler: options.scheduler,
+      limits: options.limits,
+      log: options.log,
     });
     process.env['MANAGEMENT_ENDPOINT'] = gateway.managementEndpoint;
     if (queueSpec !== undefined) {
@@ -170,7 +167,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         // Lambda's pollers share this machine's two cores with everything else: a few are enough.
         maximumConcurrency:
           options.fanOutQueue?.maximumConcurrency ?? Math.min(queueSpec.maximumConcurrency, 4),
-        ...(options.fanOutQueue?.onBatch === undefined ? {} : { onBatch: options.fanOutQueue.onBatch }),
+        onBatch: options.fanOutQueue?.onBatch,
       });
     }
     const api = localHttpApi({
@@ -223,8 +220,4 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     await dynamo.stop();
     throw error;
   }
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

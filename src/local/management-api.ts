@@ -130,6 +130,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
 function send(response: ServerResponse, status: number, body?: string): void {
   response.writeHead(status, {
     'x-amzn-RequestId': randomUUID(),
+    // Left out, not undefined: Node refuses a header whose value is undefined.
     ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
   });
   response.end(body);

@@ -99,7 +99,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       received: records.length,
       deleted: done.length,
       retried: failed.size,
-      ...(error === undefined ? {} : { error }),
+      error,
     });
   }
 

@@ -38,7 +38,11 @@ export interface SqsLocalOptions extends Partial<LocalQueueSettings> {
 }
 
 export async function startSqsLocal(options: SqsLocalOptions = {}): Promise<SqsLocal> {
-  const settings = { ...LOCAL_QUEUE_SETTINGS, ...options };
+  const settings: LocalQueueSettings = {
+    visibilityTimeoutSeconds:
+      options.visibilityTimeoutSeconds ?? LOCAL_QUEUE_SETTINGS.visibilityTimeoutSeconds,
+    maxReceiveCount: options.maxReceiveCount ?? LOCAL_QUEUE_SETTINGS.maxReceiveCount,
+  };
   const server: Server = await createSqsServer({
     port: options.port ?? 0,
     // Loopback only: nothing else on the network may read or forge jobs.
