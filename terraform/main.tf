@@ -1,5 +1,6 @@
 # roomcast: the WebSocket API, the backend HTTP API, one Lambda function per entry of the route table,
-# and the single table. Routes, functions and permissions come from src/handlers/route-table.json and
+# the queues that feed its workers, and the single table. Routes, queues, functions and permissions come
+# from src/handlers/route-table.json and
 # the table from src/adapters/dynamodb/table-definition.json, the same files the build and the local
 # stack read.
 
@@ -32,11 +33,28 @@ locals {
     for name in keys(local.functions) : name => sort([for key, target in local.http_routes : key if target == name])
   }
 
+  # Queue name -> the function its event source mapping invokes, and that mapping's settings.
+  queues = try(local.route_table.queues, {})
+  queues_of = {
+    for name in keys(local.functions) : name => sort([for key, queue in local.queues : key if queue.function == name])
+  }
+  # Functions whose route-table `sqs` actions hand shard jobs to the fan-out queue (its worker included).
+  fan_out_queue = "fanout"
+  sqs_actions   = { for name, spec in local.functions : name => try(spec.sqs, []) }
+
+  timeouts = {
+    for name in keys(local.functions) : name => (
+      name == local.authorizer_function ? var.authorizer_timeout_seconds :
+      length(local.queues_of[name]) > 0 ? var.fanout_timeout_seconds : var.function_timeout_seconds
+    )
+  }
+
   # What each function serves, shown in the Lambda console (256 characters at most).
   serves = {
     for name in keys(local.functions) : name => concat(
       length(local.routes_of[name]) > 0 ? ["${var.name}: ${join(", ", local.routes_of[name])}"] : [],
       length(local.http_routes_of[name]) > 0 ? ["${var.name} backend API: ${join(", ", local.http_routes_of[name])}"] : [],
+      length(local.queues_of[name]) > 0 ? ["${var.name} queue worker: ${join(", ", local.queues_of[name])}"] : [],
     )
   }
   descriptions = {
@@ -60,13 +78,23 @@ locals {
     LOBBY_ROOM             = var.lobby_room
     FAN_OUT_CONCURRENCY    = tostring(var.fan_out_concurrency)
     MESSAGE_RETENTION_DAYS = tostring(var.message_retention_days)
+    # Every chat function writes or reads room members: they must all agree on the bucketing.
+    FAN_OUT_INLINE_MAX         = tostring(var.fan_out_inline_max)
+    FAN_OUT_DELIVERIES_PER_JOB = tostring(var.fan_out_deliveries_per_job)
+    MEMBERS_PER_BUCKET         = tostring(var.members_per_bucket)
+    ROOM_SHAPE_CACHE_MS        = tostring(var.room_shape_cache_ms)
   })
 
-  # The backend API functions are not called through the WebSocket API, so they cannot work out its
-  # @connections endpoint from their event: they are given it.
+  # The backend API functions and the queue workers are not called through the WebSocket API, so they
+  # cannot work out its @connections endpoint from their event: they are given it.
   backend_environment = merge(local.chat_environment, {
     MANAGEMENT_ENDPOINT = module.api.management_endpoint
   })
+
+  # Only the functions allowed to send to the fan-out queue learn its URL; the others fan out inline.
+  queue_environment = {
+    for name, actions in local.sqs_actions : name => length(actions) > 0 ? { FAN_OUT_QUEUE_URL = module.queues[local.fan_out_queue].url } : {}
+  }
 
   authorizer_environment = merge(
     local.powertools_environment,
@@ -120,10 +148,11 @@ module "functions" {
   package_file  = "${local.artifacts_dir}/${each.key}.zip"
 
   memory_mb       = each.key == local.authorizer_function ? var.authorizer_memory_mb : var.function_memory_mb
-  timeout_seconds = each.key == local.authorizer_function ? var.authorizer_timeout_seconds : var.function_timeout_seconds
+  timeout_seconds = local.timeouts[each.key]
   environment = (
     each.key == local.authorizer_function ? local.authorizer_environment :
-    length(local.http_routes_of[each.key]) > 0 ? local.backend_environment : local.chat_environment
+    length(local.http_routes_of[each.key]) > 0 || length(local.queues_of[each.key]) > 0 ? merge(local.backend_environment, local.queue_environment[each.key]) :
+    merge(local.chat_environment, local.queue_environment[each.key])
   )
   log_level          = var.log_level
   log_retention_days = var.log_retention_days
@@ -132,6 +161,38 @@ module "functions" {
   dynamodb_actions        = each.value.dynamodb
   dynamodb_table_arn      = length(each.value.dynamodb) > 0 ? module.table.arn : null
   manage_connections_arns = each.value.manageConnections ? module.api.connections_arns : []
+  sqs_actions             = local.sqs_actions[each.key]
+  sqs_queue_arn           = length(local.sqs_actions[each.key]) > 0 ? module.queues[local.fan_out_queue].arn : null
+  queue_kms_key_arn       = var.queue_kms_key_arn
+
+  event_source_queues = {
+    for queue in local.queues_of[each.key] : queue => {
+      arn                        = module.queues[queue].arn
+      visibility_timeout_seconds = module.queues[queue].visibility_timeout_seconds
+      batch_size                 = local.queues[queue].batchSize
+      maximum_concurrency = (
+        queue == local.fan_out_queue ? coalesce(var.fanout_maximum_concurrency, local.queues[queue].maximumConcurrency) : local.queues[queue].maximumConcurrency
+      )
+    }
+  }
+}
+
+################################################################################
+# Queues and their workers
+################################################################################
+
+module "queues" {
+  source   = "./modules/queue"
+  for_each = local.queues
+
+  name = "${local.name_prefix}-${each.key}"
+
+  consumer_timeout_seconds = local.timeouts[each.value.function]
+  max_receive_count        = each.value.maxReceiveCount
+  kms_key_arn              = var.queue_kms_key_arn
+
+  oldest_message_age_threshold_seconds = var.queue_age_alarm_seconds
+  alarm_topic_arn                      = var.alarm_topic_arn
 }
 
 ################################################################################

@@ -58,6 +58,26 @@ output "table_name" {
   value       = module.table.name
 }
 
+output "fan_out_queue_url" {
+  description = "URL of the fan-out queue (FAN_OUT_QUEUE_URL of the functions that hand fan-outs to the fanout worker)."
+  value       = module.queues[local.fan_out_queue].url
+}
+
+output "fan_out_queue_arn" {
+  description = "ARN of the fan-out queue."
+  value       = module.queues[local.fan_out_queue].arn
+}
+
+output "fan_out_dead_letter_queue_url" {
+  description = "URL of the fan-out queue's dead-letter queue: jobs the worker failed on too many times."
+  value       = module.queues[local.fan_out_queue].dead_letter_url
+}
+
+output "fan_out_dead_letter_queue_arn" {
+  description = "ARN of the fan-out queue's dead-letter queue (for a redrive back to the queue)."
+  value       = module.queues[local.fan_out_queue].dead_letter_arn
+}
+
 output "function_names" {
   description = "Lambda function name of every function of the route table, by route-table name."
   value       = { for name, function in module.functions : name => function.function_name }

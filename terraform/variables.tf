@@ -189,6 +189,50 @@ variable "message_retention_days" {
   }
 }
 
+variable "fan_out_inline_max" {
+  description = "Rooms (and services, for broadcasts) of at most this many connections are fanned out by the function that got the message; larger ones by the fanout worker, one job per shard."
+  type        = number
+  default     = 2000
+
+  validation {
+    condition     = var.fan_out_inline_max >= 1 && floor(var.fan_out_inline_max) == var.fan_out_inline_max
+    error_message = "fan_out_inline_max is a whole number, 1 or more."
+  }
+}
+
+variable "fan_out_deliveries_per_job" {
+  description = "Recipients one fanout worker job serves before the rest of its shard goes to a follow-up job."
+  type        = number
+  default     = 2000
+
+  validation {
+    condition     = var.fan_out_deliveries_per_job >= 1 && floor(var.fan_out_deliveries_per_job) == var.fan_out_deliveries_per_job
+    error_message = "fan_out_deliveries_per_job is a whole number, 1 or more."
+  }
+}
+
+variable "members_per_bucket" {
+  description = "A room's members are spread over twice as many partition keys once each would hold more than this. Change it only on a new table: every function must agree on it."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.members_per_bucket >= 1 && floor(var.members_per_bucket) == var.members_per_bucket
+    error_message = "members_per_bucket is a whole number, 1 or more."
+  }
+}
+
+variable "room_shape_cache_ms" {
+  description = "How long a warm function reuses a room's bucket count and size before reading them again, in milliseconds."
+  type        = number
+  default     = 5000
+
+  validation {
+    condition     = var.room_shape_cache_ms >= 0 && floor(var.room_shape_cache_ms) == var.room_shape_cache_ms
+    error_message = "room_shape_cache_ms is a whole number of milliseconds, 0 or more."
+  }
+}
+
 variable "extra_environment" {
   description = "More environment variables for the chat functions (for example MEMBERS_PAGE_SIZE, MAX_TEXT_CHARS, HISTORY_LIMIT_MAX; see docs/operations.md)."
   type        = map(string)
@@ -197,6 +241,7 @@ variable "extra_environment" {
   validation {
     condition = length(setintersection(keys(var.extra_environment), [
       "TABLE_NAME", "AUTH_MODE", "LOBBY_ROOM", "FAN_OUT_CONCURRENCY", "MESSAGE_RETENTION_DAYS", "NODE_OPTIONS",
+      "FAN_OUT_QUEUE_URL", "FAN_OUT_INLINE_MAX", "FAN_OUT_DELIVERIES_PER_JOB", "MEMBERS_PER_BUCKET", "ROOM_SHAPE_CACHE_MS",
       "MANAGEMENT_ENDPOINT", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "SDK_TRACING",
     ])) == 0
     error_message = "extra_environment must not set variables this module manages; use their own variables (lobby_room, log_level, ...)."
@@ -255,6 +300,17 @@ variable "function_timeout_seconds" {
   validation {
     condition     = var.function_timeout_seconds >= 1 && var.function_timeout_seconds <= 900
     error_message = "function_timeout_seconds is from 1 to 900."
+  }
+}
+
+variable "fanout_timeout_seconds" {
+  description = "Timeout of the fanout worker (every function a queue of the route table feeds). Its queue's visibility timeout is six times it."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.fanout_timeout_seconds >= 1 && var.fanout_timeout_seconds <= 900 && floor(var.fanout_timeout_seconds) == var.fanout_timeout_seconds
+    error_message = "fanout_timeout_seconds is a whole number from 1 to 900."
   }
 }
 
@@ -380,5 +436,53 @@ variable "table_kms_key_arn" {
   validation {
     condition     = var.table_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", coalesce(var.table_kms_key_arn, "-")))
     error_message = "table_kms_key_arn must be a KMS key ARN."
+  }
+}
+
+################################################################################
+# Fan-out queue
+################################################################################
+
+variable "fanout_maximum_concurrency" {
+  description = "Most fanout worker invocations the fan-out queue's event source mapping runs at once. null: maximumConcurrency of the queue in the route table."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.fanout_maximum_concurrency == null || try(var.fanout_maximum_concurrency >= 2 && var.fanout_maximum_concurrency <= 1000 && floor(var.fanout_maximum_concurrency) == var.fanout_maximum_concurrency, false)
+    error_message = "fanout_maximum_concurrency is a whole number from 2 to 1000 (what an SQS event source mapping accepts), or null."
+  }
+}
+
+variable "queue_kms_key_arn" {
+  description = "Customer managed KMS key for the queues and their dead-letter queues, or null for SQS-managed encryption. The functions that send to or read a queue are allowed to use it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", coalesce(var.queue_kms_key_arn, "-")))
+    error_message = "queue_kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "queue_age_alarm_seconds" {
+  description = "Alarm when a queue's oldest job has waited longer than this, in seconds, for three minutes in a row."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.queue_age_alarm_seconds >= 1
+    error_message = "queue_age_alarm_seconds must be 1 or more."
+  }
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic the alarms notify when they go off and when they clear, or null for alarms that only show in CloudWatch."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:", coalesce(var.alarm_topic_arn, "-")))
+    error_message = "alarm_topic_arn must be an SNS topic ARN."
   }
 }

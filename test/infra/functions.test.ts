@@ -1,6 +1,6 @@
 // Infra: the function module (module.functions) in the plans of the stacks: runtime, packages, logging
 // and tracing, the environment each function gets, descriptions, and each function's own role with a
-// least-privilege inline policy.
+// least-privilege inline policy. The fan-out queue's mapping and grants: fan-out-queue.test.ts.
 
 import { describe, expect, it } from '@jest/globals';
 import { FAKE_ACCOUNT } from './support/plan.js';
@@ -11,6 +11,8 @@ import {
   chatEnvironment,
   environmentOf,
   get,
+  queueSenders,
+  queueWorkers,
   statementsOf,
   X_RAY_ACTIONS,
 } from './support/resources.js';
@@ -54,6 +56,8 @@ terraformSuite('the functions (module.functions)', () => {
       const functions = stack.plan.perFunction('aws_lambda_function');
       const authorizerName = stack.tf.routeTable.authorizer.function;
       const backend = backendFunctions(stack.tf.routeTable);
+      const senders = queueSenders(stack.tf.routeTable);
+      const workers = queueWorkers(stack.tf.routeTable);
       const powertools = {
         POWERTOOLS_SERVICE_NAME: 'roomcast',
         POWERTOOLS_METRICS_NAMESPACE: 'roomcast',
@@ -63,9 +67,9 @@ terraformSuite('the functions (module.functions)', () => {
       };
       expect(backend.size).toBeGreaterThan(0);
       for (const [name, fn] of functions) {
-        if (backend.has(name)) {
-          // MANAGEMENT_ENDPOINT names an API that does not exist yet; the plan on top of an existing
-          // stack below checks the whole environment.
+        if (backend.has(name) || workers.has(name) || senders.has(name)) {
+          // MANAGEMENT_ENDPOINT and FAN_OUT_QUEUE_URL name an API and a queue that do not exist yet; the
+          // plan on top of an existing stack below checks the whole environment.
           expect([name, fn.unknown['environment']]).toEqual([name, [{ variables: true }]]);
           continue;
         }
@@ -84,13 +88,19 @@ terraformSuite('the functions (module.functions)', () => {
             LOBBY_ROOM: 'lobby',
             FAN_OUT_CONCURRENCY: String(stack.plan.variable('fan_out_concurrency')),
             MESSAGE_RETENTION_DAYS: String(stack.plan.variable('message_retention_days')),
+            FAN_OUT_INLINE_MAX: '2000',
+            FAN_OUT_DELIVERIES_PER_JOB: '2000',
+            MEMBERS_PER_BUCKET: '1000',
+            ROOM_SHAPE_CACHE_MS: '5000',
           });
         }
       }
     });
 
-    it('describes each function by the routes it serves: WebSocket route keys, or backend API route keys', () => {
+    it('describes each function by what it serves: WebSocket route keys, backend API route keys, or queues', () => {
       const backend = backendFunctions(stack.tf.routeTable);
+      const workers = queueWorkers(stack.tf.routeTable);
+      expect(workers.size).toBeGreaterThan(0);
       for (const [name, fn] of stack.plan.perFunction('aws_lambda_function')) {
         const description = String(fn.after['description']);
         if (name === stack.tf.routeTable.authorizer.function) {
@@ -100,10 +110,16 @@ terraformSuite('the functions (module.functions)', () => {
             .filter((key) => stack.tf.routeTable.httpRoutes[key] === name)
             .sort();
           expect([name, description]).toEqual([name, `roomcast backend API: ${keys.join(', ')}`]);
+        } else if (workers.has(name)) {
+          const queues = Object.keys(stack.tf.routeTable.queues)
+            .filter((queue) => stack.tf.routeTable.queues[queue]?.function === name)
+            .sort();
+          expect([name, description]).toEqual([name, `roomcast queue worker: ${queues.join(', ')}`]);
         } else {
           const keys = Object.keys(stack.tf.routeTable.routes)
             .filter((key) => stack.tf.routeTable.routes[key] === name)
             .sort();
+          expect(keys.length).toBeGreaterThan(0);
           expect([name, description]).toEqual([name, `roomcast: ${keys.join(', ')}`]);
         }
       }
@@ -232,18 +248,28 @@ terraformSuite('the functions (module.functions)', () => {
       }
     });
 
-    it("gives the backend API functions the chat settings and the WebSocket stage's @connections endpoint, and no other function that endpoint", () => {
+    it("gives the backend API functions and the queue workers the chat settings and the WebSocket stage's @connections endpoint, and no other function that endpoint", () => {
       const backend = backendFunctions(existing.tf.routeTable);
+      const workers = queueWorkers(existing.tf.routeTable);
+      const senders = queueSenders(existing.tf.routeTable);
       expect(existing.plan.output('management_endpoint')).toBe(managementEndpoint);
       for (const [name, fn] of existing.plan.perFunction('aws_lambda_function')) {
         const environment = environmentOf(fn);
-        if (backend.has(name)) {
+        const queueUrl = senders.has(name) ? { FAN_OUT_QUEUE_URL: EXISTING_PROD.fanOutQueueUrl } : {};
+        if (backend.has(name) || workers.has(name)) {
           expect([name, environment]).toEqual([
             name,
-            { ...chatEnvironment(existing.plan, prefix), MANAGEMENT_ENDPOINT: managementEndpoint },
+            {
+              ...chatEnvironment(existing.plan, prefix),
+              MANAGEMENT_ENDPOINT: managementEndpoint,
+              ...queueUrl,
+            },
           ]);
-        } else {
-          expect([name, environment['MANAGEMENT_ENDPOINT']]).toEqual([name, undefined]);
+        } else if (name !== existing.tf.routeTable.authorizer.function) {
+          expect([name, environment]).toEqual([
+            name,
+            { ...chatEnvironment(existing.plan, prefix), ...queueUrl },
+          ]);
         }
       }
     });
@@ -267,6 +293,7 @@ terraformSuite('the functions (module.functions)', () => {
           name,
           ['logs', 'xray', ...(spec.dynamodb.length > 0 ? ['dynamodb'] : [])]
             .concat(spec.manageConnections ? ['execute-api'] : [])
+            .concat((spec.sqs ?? []).length > 0 ? ['sqs'] : [])
             .sort(),
         ]);
       }

@@ -58,6 +58,10 @@ terraformSuite('the root module', () => {
           'backend_api_execution_arn',
           'backend_api_invoke_arns',
           'backend_api_invoke_policy',
+          'fan_out_queue_url',
+          'fan_out_queue_arn',
+          'fan_out_dead_letter_queue_url',
+          'fan_out_dead_letter_queue_arn',
         ]),
       );
     });

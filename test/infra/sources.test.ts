@@ -29,6 +29,7 @@ terraformSuite('terraform sources', () => {
     expect(modules.sort()).toEqual([
       'modules/function',
       'modules/http_api',
+      'modules/queue',
       'modules/table',
       'modules/websocket_api',
     ]);
@@ -66,7 +67,14 @@ terraformSuite('terraform sources', () => {
     }
   });
 
-  it.each(['.', 'modules/function', 'modules/http_api', 'modules/table', 'modules/websocket_api'])(
+  it.each([
+    '.',
+    'modules/function',
+    'modules/http_api',
+    'modules/queue',
+    'modules/table',
+    'modules/websocket_api',
+  ])(
     'validate %s (terraform validate)',
     async (module) => {
       const dir = join(tf.terraformDir, module);

@@ -11,6 +11,8 @@ import {
   expectDefaultRouteSettings,
   expectJsonAccessLogs,
   expectProxiedRoutes,
+  queueSenders,
+  queueWorkers,
   statementsOf,
 } from './support/resources.js';
 import {
@@ -177,10 +179,15 @@ terraformSuite('the WebSocket API (module.api)', () => {
       for (const route of stack.plan.byKey('aws_apigatewayv2_route', WS).values()) {
         expect([route.address, route.after['authorization_type']]).toEqual([route.address, 'NONE']);
       }
-      const backend = backendFunctions(stack.tf.routeTable);
+      const waiting = new Set([
+        ...backendFunctions(stack.tf.routeTable),
+        ...queueWorkers(stack.tf.routeTable),
+        ...queueSenders(stack.tf.routeTable),
+      ]);
       for (const [name, fn] of functions) {
-        // The backend functions' environment waits for the WebSocket API's endpoint (checked for prod).
-        if (backend.has(name)) expect(fn.unknown['environment']).toEqual([{ variables: true }]);
+        // The environment of the backend functions, the workers and the queue's senders waits for the
+        // WebSocket API's endpoint or the queue's URL (checked for prod).
+        if (waiting.has(name)) expect(fn.unknown['environment']).toEqual([{ variables: true }]);
         else
           expect([name, environmentOf(fn)]).toEqual([
             name,

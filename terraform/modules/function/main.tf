@@ -1,5 +1,6 @@
 # One Lambda function of the route table with its own log group and an IAM role that allows exactly
-# what the route table says the function uses. Terraform uploads the zip from `make build`; it never builds.
+# what the route table says the function uses; for a queue's worker, the event source mapping that
+# invokes it with the queue's messages and the right to read them. Terraform uploads the zip from `make build`; it never builds.
 
 locals {
   # Only these DynamoDB actions can target an index; item actions are granted on the table alone.
@@ -37,6 +38,40 @@ locals {
       Effect   = "Allow"
       Action   = [for action in local.index_statement_actions : "dynamodb:${action}"]
       Resource = ["${var.dynamodb_table_arn}/index/*"]
+    },
+  ]
+
+  queue_statements = length(var.sqs_actions) == 0 ? [] : [
+    {
+      Sid      = "SendToQueue"
+      Effect   = "Allow"
+      Action   = [for action in sort(distinct(var.sqs_actions)) : "sqs:${action}"]
+      Resource = [var.sqs_queue_arn]
+    },
+  ]
+
+  # What an SQS event source mapping needs of the function's role to read the queue for it.
+  consumed_queue_arns = sort([for queue in values(var.event_source_queues) : queue.arn])
+  consume_statements = length(local.consumed_queue_arns) == 0 ? [] : [
+    {
+      Sid      = "ConsumeQueues"
+      Effect   = "Allow"
+      Action   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      Resource = local.consumed_queue_arns
+    },
+  ]
+
+  # A queue encrypted with a customer key: senders make data keys with it, senders and readers decrypt.
+  queue_key_actions = concat(
+    length(var.sqs_actions) > 0 ? ["kms:GenerateDataKey"] : [],
+    length(var.sqs_actions) > 0 || length(local.consumed_queue_arns) > 0 ? ["kms:Decrypt"] : [],
+  )
+  queue_key_statements = var.queue_kms_key_arn == null || length(local.queue_key_actions) == 0 ? [] : [
+    {
+      Sid      = "UseQueueKey"
+      Effect   = "Allow"
+      Action   = sort(local.queue_key_actions)
+      Resource = [var.queue_kms_key_arn]
     },
   ]
 
@@ -84,8 +119,11 @@ resource "aws_iam_role_policy" "this" {
   name = "least-privilege"
   role = aws_iam_role.this.id
   policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = concat(local.log_statements, local.table_statements, local.index_statements, local.connections_statements)
+    Version = "2012-10-17"
+    Statement = concat(
+      local.log_statements, local.table_statements, local.index_statements, local.connections_statements,
+      local.queue_statements, local.consume_statements, local.queue_key_statements,
+    )
   })
 }
 
@@ -128,5 +166,41 @@ resource "aws_lambda_function" "this" {
   tags = var.tags
 
   # The first invocation must find its permissions in place.
+  depends_on = [aws_iam_role_policy.this]
+}
+
+################################################################################
+# Queues that invoke the function
+################################################################################
+
+resource "aws_lambda_event_source_mapping" "this" {
+  for_each = var.event_source_queues
+
+  event_source_arn = each.value.arn
+  function_name    = aws_lambda_function.this.arn
+  enabled          = true
+
+  batch_size = each.value.batch_size
+  # Jobs go to a worker as soon as they arrive: fan-out is latency, not throughput.
+  maximum_batching_window_in_seconds = 0
+  # The function reports the records it could not handle; only those are received again.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = each.value.maximum_concurrency
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    # Lambda refuses a mapping whose function may run longer than the queue hides a message; AWS
+    # advises six times as long, so that a retried invocation never overlaps the first.
+    precondition {
+      condition     = each.value.visibility_timeout_seconds >= 6 * var.timeout_seconds
+      error_message = "The visibility timeout of queue ${each.key} must be at least six times the function's timeout (${var.timeout_seconds} s)."
+    }
+  }
+
+  # The mapping starts reading at once, with the role's permissions.
   depends_on = [aws_iam_role_policy.this]
 }

@@ -142,8 +142,66 @@ variable "manage_connections_arns" {
   }
 }
 
+variable "sqs_actions" {
+  description = "SQS actions the function uses on the queue sqs_queue_arn names, without the \"sqs:\" prefix. Batch calls need no action of their own: SendMessageBatch is authorized by SendMessage."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([for action in var.sqs_actions : contains([
+      "ChangeMessageVisibility", "DeleteMessage", "GetQueueAttributes", "GetQueueUrl", "ReceiveMessage", "SendMessage",
+    ], action)])
+    error_message = "sqs_actions lists SQS message actions by name (SendMessage, ...); no wildcards."
+  }
+}
+
+variable "sqs_queue_arn" {
+  description = "ARN of the queue the SQS actions apply to."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = length(var.sqs_actions) == 0 || var.sqs_queue_arn != null
+    error_message = "sqs_queue_arn is required when sqs_actions is not empty."
+  }
+}
+
+variable "event_source_queues" {
+  description = "Queues that invoke the function, by name, each through an event source mapping: the queue's ARN and visibility timeout, records per invocation and most invocations at once. The role may receive, delete and read the attributes of their messages."
+  type = map(object({
+    arn                        = string
+    visibility_timeout_seconds = number
+    batch_size                 = number
+    maximum_concurrency        = number
+  }))
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for queue in values(var.event_source_queues) : queue.batch_size >= 1 && queue.batch_size <= 10 && floor(queue.batch_size) == queue.batch_size])
+    error_message = "batch_size is a whole number from 1 to 10: larger batches need a batching window, which would hold jobs back."
+  }
+
+  validation {
+    condition     = alltrue([for queue in values(var.event_source_queues) : queue.maximum_concurrency >= 2 && queue.maximum_concurrency <= 1000 && floor(queue.maximum_concurrency) == queue.maximum_concurrency])
+    error_message = "maximum_concurrency is a whole number from 2 to 1000 (what an SQS event source mapping accepts)."
+  }
+}
+
+variable "queue_kms_key_arn" {
+  description = "Customer managed KMS key of the queues the function sends to or consumes, or null when they use SQS-managed encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.queue_kms_key_arn))
+    error_message = "queue_kms_key_arn must be a KMS key ARN."
+  }
+}
+
 variable "tags" {
-  description = "Tags for the function, its role and its log group, on top of the provider's default tags."
+  description = "Tags for the function, its role, its log group and its event source mappings, on top of the provider's default tags."
   type        = map(string)
   default     = {}
 }

@@ -10,7 +10,8 @@ interface PlannedResource {
   readonly name: string;
   readonly index?: string | number;
   readonly schema_version: number;
-  readonly values: Values;
+  /** Absent when every value is unknown until apply (a resource made only of references, say). */
+  readonly values?: Values;
 }
 
 interface PlannedModule {
@@ -148,11 +149,11 @@ export const FAKE_HTTP_API_ID = 'h6i7j8k9l0';
 export const FAKE_AUTHORIZER_ID = 'auth01';
 
 /**
- * The state of a stack whose APIs, authorizer, table, roles, log groups and functions (and the backend
- * API's $default stage, so that its URL is known) already exist,
- * built from a plan that creates them, with the identifiers AWS would have assigned. Planning again on
- * top of it (with -refresh=false, so no AWS call) gives every ARN a known value, so that IAM policies and
- * invoke permissions can be read in full instead of as "known after apply".
+ * The state of a stack whose APIs, authorizer, table, queues, roles, log groups and functions (and the
+ * backend API's $default stage, so that its URL is known) already exist, built from a plan that creates
+ * them, with the identifiers AWS would have assigned. Planning again on top of it (with -refresh=false,
+ * so no AWS call) gives every ARN a known value, so that IAM policies, invoke permissions and queue URLs
+ * can be read in full instead of as "known after apply".
  */
 export function existingStackState(plan: PlanView, region: string): unknown {
   const attributesOf = (type: string, values: Values): Values | undefined => {
@@ -192,6 +193,17 @@ export function existingStackState(plan: PlanView, region: string): unknown {
         return name
           ? { ...values, id: name, arn: `arn:aws:logs:${region}:${FAKE_ACCOUNT}:log-group:${name}` }
           : undefined;
+      // A queue's id is its URL.
+      case 'aws_sqs_queue': {
+        if (!name) return undefined;
+        const queueUrl = `https://sqs.${region}.amazonaws.com/${FAKE_ACCOUNT}/${name}`;
+        return {
+          ...values,
+          id: queueUrl,
+          url: queueUrl,
+          arn: `arn:aws:sqs:${region}:${FAKE_ACCOUNT}:${name}`,
+        };
+      }
       case 'aws_iam_role':
         return name ? { ...values, id: name, arn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${name}` } : undefined;
       case 'aws_lambda_function': {
@@ -212,7 +224,7 @@ export function existingStackState(plan: PlanView, region: string): unknown {
 
   const groups = new Map<string, Values & { instances: Values[] }>();
   for (const { module, resource } of plan.plannedResources()) {
-    const attributes = attributesOf(resource.type, resource.values);
+    const attributes = attributesOf(resource.type, resource.values ?? {});
     if (!attributes) continue;
     const key = `${module ?? ''}|${resource.type}|${resource.name}`;
     const group = groups.get(key) ?? {

@@ -59,6 +59,18 @@ export function splitRouteKey(key: string): [method: string, path: string] {
 export const backendFunctions = (table: RouteTableJson): Set<string> =>
   new Set(Object.values(table.httpRoutes));
 
+/** The functions whose route-table `sqs` actions let them hand fan-outs to the fan-out queue. */
+export const queueSenders = (table: RouteTableJson): Set<string> =>
+  new Set(
+    Object.entries(table.functions)
+      .filter(([, spec]) => (spec.sqs ?? []).length > 0)
+      .map(([name]) => name),
+  );
+
+/** The functions a queue of the route table invokes (the fanout worker). */
+export const queueWorkers = (table: RouteTableJson): Set<string> =>
+  new Set(Object.values(table.queues).map((queue) => queue.function));
+
 /** The environment every chat function gets from the variables of examples/prod.tfvars. */
 export function chatEnvironment(plan: PlanView, tableName: string): Record<string, string> {
   return {
@@ -72,6 +84,10 @@ export function chatEnvironment(plan: PlanView, tableName: string): Record<strin
     LOBBY_ROOM: String(plan.variable('lobby_room')),
     FAN_OUT_CONCURRENCY: String(plan.variable('fan_out_concurrency')),
     MESSAGE_RETENTION_DAYS: String(plan.variable('message_retention_days')),
+    FAN_OUT_INLINE_MAX: String(plan.variable('fan_out_inline_max')),
+    FAN_OUT_DELIVERIES_PER_JOB: String(plan.variable('fan_out_deliveries_per_job')),
+    MEMBERS_PER_BUCKET: String(plan.variable('members_per_bucket')),
+    ROOM_SHAPE_CACHE_MS: String(plan.variable('room_shape_cache_ms')),
   };
 }
 

@@ -13,12 +13,16 @@ export const DEV_PREFIX = 'roomcast-dev';
 /** The region of examples/prod.tfvars, in which the existing stack's ARNs are made up. */
 export const PROD_REGION = 'eu-west-1';
 
-/** What the existing prod stack's state makes known: the APIs' execution ARNs, the endpoint, the table. */
+/** What the existing prod stack's state makes known: the APIs' execution ARNs, the endpoint, the table, the queues. */
 export const EXISTING_PROD = {
   executionArn: `arn:aws:execute-api:${PROD_REGION}:${FAKE_ACCOUNT}:${FAKE_API_ID}`,
   httpExecutionArn: `arn:aws:execute-api:${PROD_REGION}:${FAKE_ACCOUNT}:${FAKE_HTTP_API_ID}`,
   managementEndpoint: `https://${FAKE_API_ID}.execute-api.${PROD_REGION}.amazonaws.com/prod`,
   tableArn: `arn:aws:dynamodb:${PROD_REGION}:${FAKE_ACCOUNT}:table/${PROD_PREFIX}`,
+  fanOutQueueArn: `arn:aws:sqs:${PROD_REGION}:${FAKE_ACCOUNT}:${PROD_PREFIX}-fanout`,
+  fanOutQueueUrl: `https://sqs.${PROD_REGION}.amazonaws.com/${FAKE_ACCOUNT}/${PROD_PREFIX}-fanout`,
+  deadLetterQueueArn: `arn:aws:sqs:${PROD_REGION}:${FAKE_ACCOUNT}:${PROD_PREFIX}-fanout-dlq`,
+  deadLetterQueueUrl: `https://sqs.${PROD_REGION}.amazonaws.com/${FAKE_ACCOUNT}/${PROD_PREFIX}-fanout-dlq`,
 } as const;
 
 export interface PlannedStack {

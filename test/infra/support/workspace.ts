@@ -44,7 +44,15 @@ export interface RouteTableJson {
   routes: Record<string, string>;
   /** Backend HTTP API route key (`METHOD /path/{param}`) -> function name. */
   httpRoutes: Record<string, string>;
-  functions: Record<string, { entry: string; dynamodb: string[]; manageConnections: boolean }>;
+  /** Queue name -> the function its event source mapping invokes, and the mapping's settings. */
+  queues: Record<
+    string,
+    { function: string; batchSize: number; maximumConcurrency: number; maxReceiveCount: number }
+  >;
+  functions: Record<
+    string,
+    { entry: string; dynamodb: string[]; manageConnections: boolean; sqs?: string[] }
+  >;
 }
 
 export interface WorkspaceOptions {
