@@ -54,6 +54,28 @@ export function decodePosition(
   return Object.keys(key).length === 0 ? { partition: number } : { partition: number, key };
 }
 
+/** Refuses a partition number outside 0 to `partitions` - 1 (a caller asking for one shard). */
+export function checkPartition(partition: number | undefined, partitions: number, what: string): void {
+  if (partition !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < partitions)) {
+    throw new RangeError(`${what} must be 0 to ${partitions - 1}`);
+  }
+}
+
+/**
+ * Where the next page starts: after the last key, within the same partition; then, for a walk over every
+ * partition, at the start of the next one; after the last, nowhere.
+ */
+export function nextPosition(
+  position: PartitionedPosition,
+  lastKey: Key | undefined,
+  walk: { readonly partitions: number } | undefined,
+): PartitionedPosition | undefined {
+  if (lastKey !== undefined) return { partition: position.partition, key: lastKey };
+  if (walk !== undefined && position.partition + 1 < walk.partitions)
+    return { partition: position.partition + 1 };
+  return undefined;
+}
+
 type Item = Record<string, NativeAttributeValue>;
 
 export interface LookAheadPage {

@@ -17,7 +17,13 @@ import type {
   ConnectionsPage,
   UserId,
 } from '../../domain/index.js';
-import { decodePosition, encodePosition, queryWithLookAhead, type PartitionedPosition } from './cursor.js';
+import {
+  checkPartition,
+  decodePosition,
+  encodePosition,
+  nextPosition,
+  queryWithLookAhead,
+} from './cursor.js';
 import { CONNECTION_SHARDS, keys, ttlSeconds } from './keys.js';
 import { ALL_CONNECTIONS_INDEX, USER_INDEX } from './table-schema.js';
 
@@ -94,9 +100,7 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
     partition?: number;
   }): Promise<ConnectionsPage> {
     const only = options.partition;
-    if (only !== undefined && !(Number.isInteger(only) && only >= 0 && only < CONNECTION_SHARDS)) {
-      throw new RangeError(`partition must be 0 to ${CONNECTION_SHARDS - 1}`);
-    }
+    checkPartition(only, CONNECTION_SHARDS, 'partition');
     const position = decodePosition(options.cursor, CONNECTION_SHARDS, only ?? 0);
     if (only !== undefined && position.partition !== only) throw new RangeError('malformed cursor');
     const page = await queryWithLookAhead(
@@ -120,12 +124,11 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
     );
     const connections = page.items.map(toConnection);
     // Within a partition, continue after the last key; then move to the next one (unless asked for one).
-    const next: PartitionedPosition | undefined =
-      page.lastKey !== undefined
-        ? { partition: position.partition, key: page.lastKey }
-        : only === undefined && position.partition + 1 < CONNECTION_SHARDS
-          ? { partition: position.partition + 1 }
-          : undefined;
+    const next = nextPosition(
+      position,
+      page.lastKey,
+      only === undefined ? { partitions: CONNECTION_SHARDS } : undefined,
+    );
     return next === undefined ? { connections } : { connections, cursor: encodePosition(next) };
   }
 

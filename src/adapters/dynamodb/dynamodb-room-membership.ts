@@ -30,7 +30,13 @@ import {
   type RoomShape,
   type UserId,
 } from '../../domain/index.js';
-import { encodePosition, queryWithLookAhead, type PartitionedPosition } from './cursor.js';
+import {
+  checkPartition,
+  encodePosition,
+  nextPosition,
+  queryWithLookAhead,
+  type PartitionedPosition,
+} from './cursor.js';
 import {
   bucketOfRef,
   decodeBucketCursor,
@@ -135,21 +141,18 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
     options: { cursor?: string; limit: number; bucket?: number },
   ): Promise<MembersPage> {
     const only = options.bucket;
-    if (only !== undefined && !(Number.isInteger(only) && only >= 0 && only < MAX_BUCKETS)) {
-      throw new RangeError(`bucket must be 0 to ${MAX_BUCKETS - 1}`);
-    }
+    checkPartition(only, MAX_BUCKETS, 'bucket');
     const walk = only === undefined ? decodeWalkCursor(options.cursor) : undefined;
     const position = walk ?? decodeBucketCursor(options.cursor, only ?? 0);
     const page = await this.bucketPage(room, position, options.limit);
     // A walk over every bucket learns the count from the shape item on its first page, and carries it on.
     const buckets = walk?.of ?? page.shape?.buckets ?? 1;
     const members = page.items.map(toMembership);
-    const next: PartitionedPosition | undefined =
-      page.lastKey !== undefined
-        ? { partition: position.partition, key: page.lastKey }
-        : only === undefined && position.partition + 1 < buckets
-          ? { partition: position.partition + 1 }
-          : undefined;
+    const next = nextPosition(
+      position,
+      page.lastKey,
+      only === undefined ? { partitions: buckets } : undefined,
+    );
     if (next === undefined) return { members };
     return { members, cursor: only === undefined ? encodeWalkCursor(next, buckets) : encodePosition(next) };
   }

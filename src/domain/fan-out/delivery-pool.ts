@@ -72,6 +72,15 @@ export async function deliverToEach(
   return report;
 }
 
+/** The report of a fan-out that delivered nothing itself: skipped, handed to workers, or cut short. */
+export function reportWithoutDeliveries(
+  target: string,
+  durationMs: number,
+  extra: Partial<FanOutReport> = {},
+): FanOutReport {
+  return { target, recipients: 0, delivered: 0, gone: 0, failed: 0, durationMs, complete: true, ...extra };
+}
+
 /** A gone recipient is removed; failing to remove it must not stop delivery to the others. */
 async function forget(deps: DeliveryPoolDeps, connectionId: ConnectionId, target: string): Promise<void> {
   try {

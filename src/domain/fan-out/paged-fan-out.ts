@@ -10,7 +10,7 @@ import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 import type { ConnectionJanitor } from './connection-janitor.js';
-import { deliverToEach } from './delivery-pool.js';
+import { deliverToEach, reportWithoutDeliveries } from './delivery-pool.js';
 import type { FanOutOptions, FanOutPort, FanOutReport } from './fan-out.port.js';
 
 export interface PagedFanOutDeps {
@@ -43,16 +43,8 @@ export class PagedFanOut implements FanOutPort {
   ): Promise<FanOutReport> {
     const startedAt = this.deps.clock.now();
     const recipients: ConnectionId[] = [];
-    const report = (extra: Partial<FanOutReport>): FanOutReport => ({
-      target,
-      recipients: 0,
-      delivered: 0,
-      gone: 0,
-      failed: 0,
-      durationMs: this.deps.clock.now() - startedAt,
-      complete: true,
-      ...extra,
-    });
+    const report = (extra: Partial<FanOutReport>): FanOutReport =>
+      reportWithoutDeliveries(target, this.deps.clock.now() - startedAt, extra);
     try {
       for await (const connectionId of members) {
         recipients.push(connectionId);

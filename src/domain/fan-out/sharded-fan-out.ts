@@ -11,6 +11,7 @@ import type { LoggerPort } from '../ports/logger.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import { ChatError } from '../protocol/errors.js';
 import type { ServerEvent } from '../protocol/server-events.js';
+import { reportWithoutDeliveries } from './delivery-pool.js';
 import type { FanOutJob } from './fan-out-job.js';
 import type { FanOutOptions, FanOutPort, FanOutReport } from './fan-out.port.js';
 import type { RoomShape } from './shard-plan.js';
@@ -93,16 +94,9 @@ export class ShardedFanOut implements FanOutPort {
       );
     }
     await onAccepted?.();
-    const report: FanOutReport = {
-      target,
-      recipients: 0,
-      delivered: 0,
-      gone: 0,
-      failed: 0,
-      durationMs: this.deps.clock.now() - startedAt,
-      complete: true,
+    const report = reportWithoutDeliveries(target, this.deps.clock.now() - startedAt, {
       queuedJobs: jobs.length,
-    };
+    });
     this.deps.logger.info('fan-out handed off', { ...report });
     return report;
   }
