@@ -1,11 +1,13 @@
 // Contract runs for the in-memory fakes: the fakes behave as the real adapters are required to.
 
 import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
+import { InMemoryFanOutQueue } from '../fakes/in-memory-fan-out-queue.js';
 import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
 import { InMemoryRateLimiter } from '../fakes/in-memory-rate-limiter.js';
 import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { connectionRegistryContract } from './connection-registry.contract.js';
+import { fanOutQueueContract } from './fan-out-queue.contract.js';
 import { messageLogContract } from './message-log.contract.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
@@ -28,4 +30,14 @@ messageLogContract('in-memory fake', async () => {
 rateLimiterContract('in-memory fake', async () => {
   const clock = new ManualClock();
   return { clock, limiter: new InMemoryRateLimiter(clock) };
+});
+
+fanOutQueueContract('in-memory fake', async () => {
+  const queue = new InMemoryFanOutQueue();
+  return {
+    queue,
+    drain: async () => queue.drain(),
+    breakQueue: async () => queue.failAlways(),
+    mendQueue: async () => queue.failAlways(false),
+  };
 });
