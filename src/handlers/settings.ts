@@ -281,7 +281,7 @@ export const CHAT_SETTINGS = {
     parse: url,
     unset: 'from the event',
     meaning:
-      '`@connections` endpoint override (the local stack sets it; the backend API functions need it, Terraform sets it for them)',
+      '`@connections` endpoint override (the local stack sets it; the backend API functions and the `fanout` worker need it, Terraform sets it for them)',
   }),
   dynamoDbEndpoint: optional({
     variable: 'DYNAMODB_ENDPOINT',
