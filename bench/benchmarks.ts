@@ -8,6 +8,7 @@ import { emulatorCapacity } from './benchmarks/emulator-capacity.js';
 import { endToEnd } from './benchmarks/end-to-end.js';
 import { fanOutRead } from './benchmarks/fan-out-read.js';
 import { fanOutTime } from './benchmarks/fan-out-time.js';
+import { shardedFanOut } from './benchmarks/sharded-fan-out.js';
 
 export const BENCHMARKS: readonly AnyBenchmark[] = [
   fanOutRead,
@@ -16,4 +17,5 @@ export const BENCHMARKS: readonly AnyBenchmark[] = [
   coldStart,
   emulatorCapacity,
   cost,
+  shardedFanOut,
 ];

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Helper } from './children.js';
 import { sleep } from './clock.js';
 import type { MemoryPoint } from './memory.js';
-import type { ServerHostRequest, ServerKind, StartedReply } from './server-host.js';
+import type { AccountRateLimit } from '../../src/local/emulator/websocket-gateway.js';
+import type { ServerHostRequest, ServerKind, SinkReport, StartedReply } from './server-host.js';
 
 const HOST = fileURLToPath(new URL('./server-host.ts', import.meta.url));
 
@@ -53,6 +54,21 @@ export class ServerHost {
 
   async setLatency(ms: number): Promise<void> {
     await this.helper.request({ op: 'latency', ms }, 10_000);
+  }
+
+  /** Emulator only: registers `count` sink connections (see WebSocketGateway.addSinks). */
+  async addSinks(count: number): Promise<string[]> {
+    return (await this.helper.request({ op: 'add-sinks', count }, 60_000)) as string[];
+  }
+
+  /** Emulator only: what the sinks received; `reset` zeroes the counts after reading them. */
+  async sinkDeliveries(reset = false): Promise<SinkReport> {
+    return (await this.helper.request({ op: 'sink-deliveries', reset }, 10_000)) as SinkReport;
+  }
+
+  /** Emulator only: the account-wide @connections rate limit, or none. */
+  async limitAccountRate(limit: AccountRateLimit | undefined): Promise<void> {
+    await this.helper.request({ op: 'account-limit', limit: limit ?? null }, 10_000);
   }
 
   async stop(): Promise<void> {

@@ -1,8 +1,12 @@
 // Bench helper process: hosts the server under test, the API Gateway emulator (with no routes: every
 // connection is accepted and only the @connections API is exercised) or the bare `ws` floor, alone in
-// its process, so the memory it reports is the server's own.
+// its process, so the memory it reports is the server's own and its CPU is not the sender's.
 
-import { WebSocketGateway } from '../../src/local/emulator/websocket-gateway.js';
+import {
+  WebSocketGateway,
+  type AccountRateLimit,
+  type SinkDeliveries,
+} from '../../src/local/emulator/websocket-gateway.js';
 import { startBareServer } from './bare-server.js';
 import { serveRequests } from './children.js';
 import { collectGarbage, memoryNow, type MemoryPoint } from './memory.js';
@@ -14,7 +18,15 @@ export type ServerHostRequest =
   | { op: 'memory' }
   | { op: 'connections' }
   | { op: 'latency'; ms: number }
+  | { op: 'add-sinks'; count: number }
+  | { op: 'sink-deliveries'; reset?: boolean }
+  | { op: 'account-limit'; limit: AccountRateLimit | null }
   | { op: 'stop' };
+
+/** What `sink-deliveries` answers: the counts, and how many calls the account limit refused. */
+export interface SinkReport extends SinkDeliveries {
+  readonly throttledCalls: number;
+}
 
 export interface StartedReply {
   readonly url: string;
@@ -30,6 +42,7 @@ let server:
       managementEndpoint: string;
       ids: () => string[];
       latency: (ms: number) => void;
+      gateway?: WebSocketGateway;
       stop: () => Promise<void>;
     }
   | undefined;
@@ -47,6 +60,7 @@ async function start(kind: ServerKind): Promise<StartedReply> {
       latency: (ms) => {
         gateway.faults.latencyMs = ms;
       },
+      gateway,
       stop: () => gateway.stop(),
     };
   } else {
@@ -69,6 +83,12 @@ function running() {
   return server;
 }
 
+function emulator(): WebSocketGateway {
+  const gateway = running().gateway;
+  if (gateway === undefined) throw new Error('only the emulator has sinks and an account limit');
+  return gateway;
+}
+
 serveRequests<ServerHostRequest, unknown>(async (request) => {
   switch (request.op) {
     case 'start':
@@ -82,6 +102,17 @@ serveRequests<ServerHostRequest, unknown>(async (request) => {
     case 'latency':
       running().latency(request.ms);
       return { latencyMs: request.ms };
+    case 'add-sinks':
+      return emulator().addSinks(request.count);
+    case 'sink-deliveries': {
+      const gateway = emulator();
+      const report: SinkReport = { ...gateway.sinkDeliveries(), throttledCalls: gateway.throttledCalls };
+      if (request.reset === true) gateway.resetSinkCounts();
+      return report;
+    }
+    case 'account-limit':
+      emulator().limitAccountRate(request.limit ?? undefined);
+      return { limited: request.limit !== null };
     case 'stop': {
       await running().stop();
       setTimeout(() => process.exit(0), 50);
