@@ -58,6 +58,11 @@ async function invokeBundleWithOutput(
         tableName: table.tableName,
         dynamoDbEndpoint: table.db.endpoint,
         managementEndpoint: api.endpoint,
+        // Small rooms never reach the queue; the worker needs it named for its follow-up jobs.
+        fanOutQueue: {
+          queueUrl: 'http://127.0.0.1:9/000000000000/roomcast-fanout',
+          endpoint: 'http://127.0.0.1:9',
+        },
         jwks: keys.jwks,
         logLevel: 'SILENT',
       }),
@@ -100,6 +105,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([table?.stop(), api?.stop()]);
 });
+
+const fromSystem = { userId: 'system', displayName: 'System' };
 
 const message = (route: string, body: object) =>
   messageEvent(connectionId, route, JSON.stringify({ action: route, ...body }), { authorizer });
@@ -241,6 +248,36 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
         pathParameters: { user: 'nobody' },
       }),
     (result) => expect(JSON.parse((result as { body: string }).body)).toEqual({ closed: 0, gone: 0 }),
+  ],
+  [
+    'fanout',
+    () => ({
+      Records: [
+        {
+          messageId: 'job-1',
+          receiptHandle: 'handle-1',
+          body: JSON.stringify({
+            shard: { kind: 'room', room: 'lobby', bucket: 0 },
+            event: { type: 'notice', messageId: 'n-2', from: fromSystem, text: 'from a worker', sentAt: 2 },
+          }),
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: '1',
+            SenderId: 'x',
+            ApproximateFirstReceiveTimestamp: '1',
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:roomcast-fanout',
+          awsRegion: 'us-east-1',
+        },
+      ],
+    }),
+    (result) => {
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(lastFrame()).toMatchObject({ type: 'notice', text: 'from a worker' });
+    },
   ],
   [
     '$disconnect',
