@@ -21,7 +21,7 @@ import { WebSocketGateway, type RequestLogEntry } from '../../src/local/emulator
 import { ManualClock } from '../fakes/manual-clock.js';
 import { waitFor } from '../support/ws-client.js';
 
-const EVENT: ServerEvent = { type: 'pong' };
+const EVENT: ServerEvent = { type: 'pong', serverTime: 0 };
 
 let gateway: WebSocketGateway | undefined;
 const pools: ManagementClientPool[] = [];
