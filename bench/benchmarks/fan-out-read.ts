@@ -41,11 +41,12 @@ export const fanOutRead: Benchmark<FanOutReadConfig, FanOutReadResult> = {
     for (const measured of result.rows) {
       const label = `fanOutRead ${measured.members}`;
       // Each Query but the last also returns the first member of the next page, which tells the adapter
-      // that another page exists; the next Query reads it again.
+      // that another page exists; the next Query reads it again. A counted room's shape item heads its
+      // first bucket, so the first page may bring it too.
       expect(
         measured.ours.itemsReturned >= measured.members &&
-          measured.ours.itemsReturned <= measured.members + measured.ours.requests - 1,
-        `${label}: ours returned the room (and one member more a page at most)`,
+          measured.ours.itemsReturned <= measured.members + measured.ours.requests,
+        `${label}: ours returned the room (one member more a page at most, and the room's shape)`,
       );
       expect(measured.baseline.itemsReturned === measured.members, `${label}: the scan kept the room`);
       expect(measured.ours.requests >= 1 && measured.baseline.requests >= 1, `${label}: requests counted`);
