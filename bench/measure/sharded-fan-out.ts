@@ -5,6 +5,7 @@
 // function would fan it out, stopped at that function's timeout. See bench/lib/fan-out-rig.ts.
 
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { loadavg } from 'node:os';
 import { chatPolicy, type ChatPolicy, type RoomShape } from '../../src/domain/index.js';
 import type { AccountRateLimit } from '../../src/local/emulator/websocket-gateway.js';
 import { FanOutRig, type Workers } from '../lib/fan-out-rig.js';
@@ -21,7 +22,9 @@ export interface ShardedFanOutConfig {
   readonly crossoverSizes: readonly number[];
   readonly latencyMs: number;
   readonly accountLimit: AccountRateLimit;
-  /** Worker counts tried on the calibration room; the smallest within 10% of the fastest is used. */
+  /** Worker pollers (W) for every sharded round: picked from the cores (see the benchmark module). */
+  readonly workers: number;
+  /** Worker counts also tried on the calibration room, to show what W costs or saves on this machine. */
   readonly workerChoices: readonly number[];
   readonly calibrationSize: number;
   readonly joinConcurrency: number;
@@ -97,6 +100,9 @@ export interface ShardedFanOutResult {
   /** The largest crossover size at which inline delivered no later than sharded; undefined if none. */
   readonly inlineWinsUpTo: number | undefined;
   readonly durationS: number;
+  /** When it ran, and the 1-minute load average then: a merged result carries its own. */
+  readonly ranAt: string;
+  readonly loadAtStart: number;
 }
 
 /** The one room, grown through every size. */
@@ -104,6 +110,7 @@ const ROOM = 'bench-room';
 
 export async function runShardedFanOut(config: ShardedFanOutConfig, log: Log): Promise<ShardedFanOutResult> {
   const startedAt = Date.now();
+  const loadAtStart = loadavg()[0] ?? 0;
   const policy = chatPolicy(config.policy);
   // The sharded strategy at every size: no room is small enough to stay inline.
   const shardAll = chatPolicy({ ...config.policy, fanOutInlineMax: 1 });
@@ -126,7 +133,7 @@ export async function runShardedFanOut(config: ShardedFanOutConfig, log: Log): P
     const tried: { workers: number; ms: number }[] = [];
     const crossover: CrossoverRow[] = [];
     const rows: SizeRow[] = [];
-    let chosen = config.workerChoices[0] ?? 1;
+    const chosen = config.workers;
     let joinedMs = 0;
     let cpuMsPerDelivery = NaN;
     let roundTrip = { medianMs: NaN, p95Ms: NaN };
@@ -154,8 +161,6 @@ export async function runShardedFanOut(config: ShardedFanOutConfig, log: Log): P
           tried.push({ workers: count, ms: round.lastDeliveryMs });
           log(`sharded fan-out: ${count} workers, ${members} members: ${round.lastDeliveryMs} ms`);
         }
-        const fastest = Math.min(...tried.map((entry) => entry.ms));
-        chosen = tried.find((entry) => entry.ms <= fastest * 1.1)?.workers ?? chosen;
       }
 
       if (config.crossoverSizes.includes(members)) {
@@ -227,6 +232,8 @@ export async function runShardedFanOut(config: ShardedFanOutConfig, log: Log): P
       crossover,
       inlineWinsUpTo,
       durationS: Math.round((Date.now() - startedAt) / 1_000),
+      ranAt: new Date(startedAt).toISOString(),
+      loadAtStart,
     };
   } finally {
     await rig.stop();
