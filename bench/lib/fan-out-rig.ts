@@ -290,5 +290,6 @@ function ackObserved(inner: FanOutPort, onAcked: () => void): FanOutPort {
       }),
     toConnections: (ids, event) => inner.toConnections(ids, event),
     toEveryone: (event, options) => inner.toEveryone(event, options),
+    warm: (room: RoomName) => inner.warm?.(room),
   };
 }
