@@ -17,6 +17,8 @@ const MEMBERS = Number(process.env['LARGE_ROOM_CLIENTS'] ?? 1_000);
 const ROOM = 'stadium';
 // The whole stack shares this machine's cores: a thousand handshakes and joins take a while.
 const PATIENCE = Math.max(1, MEMBERS / 250);
+/** Clients opened and joined at once: enough to be quick, few enough that no invocation queues for long. */
+const WAVE = 25;
 
 const clients: TestClient[] = [];
 const sdkClients: RoomcastClient[] = [];
@@ -85,9 +87,9 @@ describe(`a room of ${MEMBERS} connections, fanned out by workers`, () => {
 
   it('delivers every message to every member: raw clients at least once, the SDK once and in order', async () => {
     // Joined in waves: each join is a handshake, an authorizer run and two DynamoDB writes.
-    for (let start = 0; start < MEMBERS; start += 50) {
+    for (let start = 0; start < MEMBERS; start += WAVE) {
       const wave = await Promise.all(
-        Array.from({ length: Math.min(50, MEMBERS - start) }, async (_, i) => {
+        Array.from({ length: Math.min(WAVE, MEMBERS - start) }, async (_, i) => {
           const user = `fan-${start + i}`;
           const client = await openClient(`${stack().wsUrl}?token=${stack().tokenFor(user)}`);
           clients.push(client);
