@@ -15,11 +15,10 @@ import {
   type Statement,
 } from './support/resources.js';
 import {
-  EXISTING_PROD,
-  existingProdStack,
+  inExistingProdStack,
+  inNewProdStack,
   newProdStack,
   type PlannedStack,
-  PROD_PREFIX,
   PROD_REGION,
   usePlannedStack,
 } from './support/stacks.js';
@@ -56,9 +55,7 @@ const grantsOf = (statements: readonly Statement[], service: string): Statement[
   );
 
 terraformSuite('the fan-out queue (module.queues) and its worker', () => {
-  describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
-    const stack = usePlannedStack(newProdStack);
-    const prefix = PROD_PREFIX;
+  inNewProdStack((stack, prefix) => {
     const spec = () => get(new Map(Object.entries(stack.tf.routeTable.queues)), QUEUE);
 
     it('creates one queue and one dead-letter queue per queue of the route table, both encrypted with SQS-managed keys', () => {
@@ -180,9 +177,8 @@ terraformSuite('the fan-out queue (module.queues) and its worker', () => {
     );
   });
 
-  describe('planned again on top of the existing stack, where every ARN is known', () => {
-    const existing = usePlannedStack(existingProdStack);
-    const { fanOutQueueArn, fanOutQueueUrl, deadLetterQueueArn, deadLetterQueueUrl } = EXISTING_PROD;
+  inExistingProdStack((existing, prefix, known) => {
+    const { fanOutQueueArn, fanOutQueueUrl, deadLetterQueueArn, deadLetterQueueUrl } = known;
     const worker = () => get(new Map(Object.entries(existing.tf.routeTable.queues)), QUEUE).function;
 
     it("moves a job to the dead-letter queue after the route table's maxReceiveCount receives, and lets only the queue redrive into it", () => {
@@ -201,9 +197,7 @@ terraformSuite('the fan-out queue (module.queues) and its worker', () => {
         `module.functions["${worker()}"].aws_lambda_event_source_mapping.this["${QUEUE}"]`,
       );
       expect(mapping.after['event_source_arn']).toBe(fanOutQueueArn);
-      expect(String(mapping.after['function_name'])).toMatch(
-        new RegExp(`:function:${PROD_PREFIX}-${worker()}$`),
-      );
+      expect(String(mapping.after['function_name'])).toMatch(new RegExp(`:function:${prefix}-${worker()}$`));
     });
 
     it('lets the worker receive, delete and read the attributes of its queue and send follow-up jobs to it, and nothing more on SQS', () => {
@@ -262,9 +256,7 @@ terraformSuite('the fan-out queue (module.queues) and its worker', () => {
           senders.has(name) ? fanOutQueueUrl : undefined,
         ]);
       }
-      expect(environmentOf(get(functions, worker()))['MANAGEMENT_ENDPOINT']).toBe(
-        EXISTING_PROD.managementEndpoint,
-      );
+      expect(environmentOf(get(functions, worker()))['MANAGEMENT_ENDPOINT']).toBe(known.managementEndpoint);
     });
 
     it('outputs the URL and ARN of the queue and of its dead-letter queue', () => {

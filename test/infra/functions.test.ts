@@ -2,7 +2,7 @@
 // and tracing, the environment each function gets, descriptions, and each function's own role with a
 // least-privilege inline policy. The fan-out queue's mapping and grants: fan-out-queue.test.ts.
 
-import { describe, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { FAKE_ACCOUNT } from './support/plan.js';
 import {
   asList,
@@ -16,21 +16,11 @@ import {
   statementsOf,
   X_RAY_ACTIONS,
 } from './support/resources.js';
-import {
-  EXISTING_PROD,
-  existingProdStack,
-  newProdStack,
-  PROD_PREFIX,
-  PROD_REGION,
-  usePlannedStack,
-} from './support/stacks.js';
+import { inExistingProdStack, inNewProdStack } from './support/stacks.js';
 import { terraformSuite } from './support/suite.js';
 
 terraformSuite('the functions (module.functions)', () => {
-  describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
-    const stack = usePlannedStack(newProdStack);
-    const prefix = PROD_PREFIX;
-
+  inNewProdStack((stack, prefix) => {
     it('runs every function on nodejs22.x and arm64 from its own package, with JSON logs and active tracing', () => {
       const functions = stack.plan.perFunction('aws_lambda_function');
       expect([...functions.keys()].sort()).toEqual(Object.keys(stack.tf.routeTable.functions).sort());
@@ -141,11 +131,8 @@ terraformSuite('the functions (module.functions)', () => {
     });
   });
 
-  describe('planned again on top of the existing stack, where every ARN is known', () => {
-    const existing = usePlannedStack(existingProdStack);
-    const prefix = PROD_PREFIX;
-    const region = PROD_REGION;
-    const { executionArn, managementEndpoint, tableArn } = EXISTING_PROD;
+  inExistingProdStack((existing, prefix, known) => {
+    const { region, executionArn, managementEndpoint, tableArn } = known;
 
     const policies = () => existing.plan.perFunction('aws_iam_role_policy');
     const statementsFor = (name: string) => {
@@ -255,7 +242,7 @@ terraformSuite('the functions (module.functions)', () => {
       expect(existing.plan.output('management_endpoint')).toBe(managementEndpoint);
       for (const [name, fn] of existing.plan.perFunction('aws_lambda_function')) {
         const environment = environmentOf(fn);
-        const queueUrl = senders.has(name) ? { FAN_OUT_QUEUE_URL: EXISTING_PROD.fanOutQueueUrl } : {};
+        const queueUrl = senders.has(name) ? { FAN_OUT_QUEUE_URL: known.fanOutQueueUrl } : {};
         if (backend.has(name) || workers.has(name)) {
           expect([name, environment]).toEqual([
             name,

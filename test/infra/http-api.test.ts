@@ -2,7 +2,7 @@
 // of the route table proxied with payload 2.0, invoke permissions scoped to each method and path, the
 // auto-deployed throttled $default stage and its logs, the caller outputs, and the route keys it refuses.
 
-import { describe, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FAKE_ACCOUNT, FAKE_HTTP_API_ID } from './support/plan.js';
@@ -14,23 +14,11 @@ import {
   splitRouteKey,
   type Statement,
 } from './support/resources.js';
-import {
-  DEV_PREFIX,
-  EXISTING_PROD,
-  existingProdStack,
-  extendedDevStack,
-  newProdStack,
-  PROD_PREFIX,
-  PROD_REGION,
-  usePlannedStack,
-} from './support/stacks.js';
+import { inExistingProdStack, inExtendedDevStack, inNewProdStack } from './support/stacks.js';
 import { HTTP, PLAN_TIMEOUT, terraformSuite, WS } from './support/suite.js';
 
 terraformSuite('the backend HTTP API (module.backend_api)', () => {
-  describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
-    const stack = usePlannedStack(newProdStack);
-    const prefix = PROD_PREFIX;
-
+  inNewProdStack((stack, prefix) => {
     it('creates the backend HTTP API next to the WebSocket API', () => {
       expect(stack.plan.resource(`${HTTP}.aws_apigatewayv2_api.this`).after).toMatchObject({
         name: `${prefix}-backend`,
@@ -87,12 +75,7 @@ terraformSuite('the backend HTTP API (module.backend_api)', () => {
     });
   });
 
-  describe('planned again on top of the existing stack, where every ARN is known', () => {
-    const existing = usePlannedStack(existingProdStack);
-    const prefix = PROD_PREFIX;
-    const region = PROD_REGION;
-    const { httpExecutionArn } = EXISTING_PROD;
-
+  inExistingProdStack((existing, prefix, { region, httpExecutionArn }) => {
     it('lets API Gateway invoke each backend function from its own method and path of the backend API only', () => {
       const permissions = existing.plan.byKey('aws_lambda_permission', HTTP, 'route');
       expect([...permissions.keys()].sort()).toEqual(Object.keys(existing.tf.routeTable.httpRoutes).sort());
@@ -162,10 +145,7 @@ terraformSuite('the backend HTTP API (module.backend_api)', () => {
     });
   });
 
-  describe('in the plan with anonymous access and one more route of each API (examples/dev.tfvars)', () => {
-    const stack = usePlannedStack(extendedDevStack);
-    const prefix = DEV_PREFIX;
-
+  inExtendedDevStack((stack, prefix) => {
     it('keeps every route of the backend API SigV4-only (AWS_IAM) in anonymous mode too', () => {
       const routes = stack.plan.byKey('aws_apigatewayv2_route', HTTP);
       expect([...routes.keys()].sort()).toEqual(Object.keys(stack.tf.routeTable.httpRoutes).sort());

@@ -1,22 +1,13 @@
 // Infra: the root module in the plans of the stacks: log retention across modules, outputs, a second
 // plan that keeps the existing stack in place, the dev settings, and the variable combinations it refuses.
 
-import { describe, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { block } from './support/resources.js';
-import {
-  existingProdStack,
-  extendedDevStack,
-  newProdStack,
-  PROD_PREFIX,
-  usePlannedStack,
-} from './support/stacks.js';
+import { inExistingProdStack, inExtendedDevStack, inNewProdStack } from './support/stacks.js';
 import { HTTP, PLAN_TIMEOUT, terraformSuite } from './support/suite.js';
 
 terraformSuite('the root module', () => {
-  describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
-    const stack = usePlannedStack(newProdStack);
-    const prefix = PROD_PREFIX;
-
+  inNewProdStack((stack, prefix) => {
     it('gives every log group a retention: one per function, both access logs and the execution logs', () => {
       const groups = stack.plan.resources('aws_cloudwatch_log_group');
       expect(groups.length).toBe(Object.keys(stack.tf.routeTable.functions).length + 3);
@@ -67,9 +58,7 @@ terraformSuite('the root module', () => {
     });
   });
 
-  describe('planned again on top of the existing stack, where every ARN is known', () => {
-    const existing = usePlannedStack(existingProdStack);
-
+  inExistingProdStack((existing) => {
     it('keeps the existing API, table and functions in place', () => {
       for (const address of [
         'module.api.aws_apigatewayv2_api.this',
@@ -88,9 +77,7 @@ terraformSuite('the root module', () => {
     });
   });
 
-  describe('in the plan with anonymous access and one more route of each API (examples/dev.tfvars)', () => {
-    const stack = usePlannedStack(extendedDevStack);
-
+  inExtendedDevStack((stack) => {
     it('leaves deletion protection off for dev and uses the dev throttling and log settings', () => {
       expect(
         stack.plan.resource('module.table.aws_dynamodb_table.this').after['deletion_protection_enabled'],

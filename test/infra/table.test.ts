@@ -1,16 +1,13 @@
 // Infra: the table module (module.table) in the plan of a new stack: the table that
 // src/adapters/dynamodb/table-definition.json describes, protected and recoverable.
 
-import { describe, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { block, tableDefinition } from './support/resources.js';
-import { newProdStack, PROD_PREFIX, usePlannedStack } from './support/stacks.js';
+import { inNewProdStack } from './support/stacks.js';
 import { terraformSuite } from './support/suite.js';
 
 terraformSuite('the table (module.table)', () => {
-  describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
-    const stack = usePlannedStack(newProdStack);
-    const prefix = PROD_PREFIX;
-
+  inNewProdStack((stack, prefix) => {
     it('builds the table from table-definition.json: on demand, TTL, point-in-time recovery, encryption, protected', () => {
       const table = stack.plan.resource('module.table.aws_dynamodb_table.this');
       expect(table.after).toMatchObject({

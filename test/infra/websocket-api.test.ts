@@ -2,7 +2,7 @@
 // table proxied to its function, the REQUEST authorizer on $connect only (none in anonymous mode),
 // redeployment on change, the throttled stage and its logs, and API Gateway's logging role.
 
-import { describe, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { FAKE_ACCOUNT, FAKE_API_ID, FAKE_AUTHORIZER_ID } from './support/plan.js';
 import {
   backendFunctions,
@@ -15,23 +15,11 @@ import {
   queueWorkers,
   statementsOf,
 } from './support/resources.js';
-import {
-  DEV_PREFIX,
-  EXISTING_PROD,
-  existingProdStack,
-  extendedDevStack,
-  newProdStack,
-  PROD_PREFIX,
-  PROD_REGION,
-  usePlannedStack,
-} from './support/stacks.js';
+import { inExistingProdStack, inExtendedDevStack, inNewProdStack } from './support/stacks.js';
 import { terraformSuite, WS } from './support/suite.js';
 
 terraformSuite('the WebSocket API (module.api)', () => {
-  describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
-    const stack = usePlannedStack(newProdStack);
-    const prefix = PROD_PREFIX;
-
+  inNewProdStack((stack, prefix) => {
     it('creates a WebSocket API that picks routes with the route table selection expression', () => {
       const api = stack.plan.resource('module.api.aws_apigatewayv2_api.this');
       expect(api.after).toMatchObject({
@@ -112,12 +100,7 @@ terraformSuite('the WebSocket API (module.api)', () => {
     });
   });
 
-  describe('planned again on top of the existing stack, where every ARN is known', () => {
-    const existing = usePlannedStack(existingProdStack);
-    const prefix = PROD_PREFIX;
-    const region = PROD_REGION;
-    const { executionArn } = EXISTING_PROD;
-
+  inExistingProdStack((existing, prefix, { region, executionArn }) => {
     it("lets API Gateway invoke each function from its own route of this stage only, and the authorizer as this API's authorizer", () => {
       for (const [key, permission] of existing.plan.byKey('aws_lambda_permission', WS, 'route')) {
         expect(permission.after['source_arn']).toBe(`${executionArn}/prod/${key}`);
@@ -165,10 +148,7 @@ terraformSuite('the WebSocket API (module.api)', () => {
     });
   });
 
-  describe('in the plan with anonymous access and one more route of each API (examples/dev.tfvars)', () => {
-    const stack = usePlannedStack(extendedDevStack);
-    const prefix = DEV_PREFIX;
-
+  inExtendedDevStack((stack, prefix) => {
     it('deploys no authorizer at all, leaves every WebSocket route open and runs the functions with AUTH_MODE=anonymous (and SDK tracing, as dev.tfvars asks)', () => {
       expect(stack.plan.resources('aws_apigatewayv2_authorizer')).toEqual([]);
       expect(

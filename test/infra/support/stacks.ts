@@ -2,7 +2,7 @@
 // whichever suite asks first: a new prod stack, the same stack planned again on top of its own state,
 // and a dev stack whose route table has one more route of each API.
 
-import { afterAll, beforeAll, expect } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import { existingStackState, FAKE_ACCOUNT, FAKE_API_ID, FAKE_HTTP_API_ID, type PlanView } from './plan.js';
 import { PLAN_TIMEOUT, workspace } from './suite.js';
 import type { TerraformWorkspace } from './workspace.js';
@@ -13,8 +13,9 @@ export const DEV_PREFIX = 'roomcast-dev';
 /** The region of examples/prod.tfvars, in which the existing stack's ARNs are made up. */
 export const PROD_REGION = 'eu-west-1';
 
-/** What the existing prod stack's state makes known: the APIs' execution ARNs, the endpoint, the table, the queues. */
+/** What the existing prod stack's state makes known: its region, the APIs' execution ARNs, the endpoint, the table, the queues. */
 export const EXISTING_PROD = {
+  region: PROD_REGION,
   executionArn: `arn:aws:execute-api:${PROD_REGION}:${FAKE_ACCOUNT}:${FAKE_API_ID}`,
   httpExecutionArn: `arn:aws:execute-api:${PROD_REGION}:${FAKE_ACCOUNT}:${FAKE_HTTP_API_ID}`,
   managementEndpoint: `https://${FAKE_API_ID}.execute-api.${PROD_REGION}.amazonaws.com/prod`,
@@ -93,4 +94,38 @@ export function usePlannedStack(stack: () => Promise<PlannedStack>): PlannedStac
       return current().plan;
     },
   };
+}
+
+/** What a stack's describe hands its tests: the planned stack and the name prefix of its tfvars. */
+export type StackTests = (stack: PlannedStack, prefix: string) => void;
+
+/*
+ * The three describes the suites share, named once here so that every suite reads the same stack under
+ * the same title (and the plan cache serves them all one plan each).
+ */
+
+/** The tests of `body` against examples/prod.tfvars planned as a new stack. */
+export function inNewProdStack(body: StackTests): void {
+  describe('in the plan of a new stack (examples/prod.tfvars: JWT authorizer)', () => {
+    body(usePlannedStack(newProdStack), PROD_PREFIX);
+  });
+}
+
+/**
+ * The tests of `body` against examples/prod.tfvars planned again on top of its own state; `known` is
+ * what that state makes known (EXISTING_PROD), which is what these tests compare the plan with.
+ */
+export function inExistingProdStack(
+  body: (stack: PlannedStack, prefix: string, known: typeof EXISTING_PROD) => void,
+): void {
+  describe('planned again on top of the existing stack, where every ARN is known', () => {
+    body(usePlannedStack(existingProdStack), PROD_PREFIX, EXISTING_PROD);
+  });
+}
+
+/** The tests of `body` against examples/dev.tfvars with one more route of each API. */
+export function inExtendedDevStack(body: StackTests): void {
+  describe('in the plan with anonymous access and one more route of each API (examples/dev.tfvars)', () => {
+    body(usePlannedStack(extendedDevStack), DEV_PREFIX);
+  });
 }
