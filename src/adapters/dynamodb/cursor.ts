@@ -78,6 +78,26 @@ export function nextPosition(
 
 type Item = Record<string, NativeAttributeValue>;
 
+/**
+ * Reads every item of a Query, page after page, until DynamoDB returns no LastEvaluatedKey. `run` builds
+ * the Query for each page (starting after `startKey`), so a value it reads, such as the clock, is read
+ * again for each page.
+ */
+export async function queryAll(
+  run: (
+    startKey: Key | undefined,
+  ) => Promise<{ Items?: Item[] | undefined; LastEvaluatedKey?: Key | undefined }>,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Key | undefined;
+  do {
+    const page = await run(startKey);
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
+
 export interface LookAheadPage {
   /** The page's items that pass `keep`, in key order. */
   readonly items: Item[];

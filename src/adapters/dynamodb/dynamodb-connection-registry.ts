@@ -22,6 +22,7 @@ import {
   decodePosition,
   encodePosition,
   nextPosition,
+  queryAll,
   queryWithLookAhead,
 } from './cursor.js';
 import { CONNECTION_SHARDS, keys, ttlSeconds } from './keys.js';
@@ -70,10 +71,8 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
   }
 
   async connectionsOfUser(userId: UserId): Promise<Connection[]> {
-    const found: Connection[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.config.client.send(
+    const items = await queryAll((startKey) =>
+      this.config.client.send(
         new QueryCommand({
           TableName: this.config.tableName,
           IndexName: USER_INDEX,
@@ -85,11 +84,9 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistryPort {
           },
           ExclusiveStartKey: startKey,
         }),
-      );
-      found.push(...(page.Items ?? []).map(toConnection));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return found;
+      ),
+    );
+    return items.map(toConnection);
   }
 
   readonly partitions = CONNECTION_SHARDS;

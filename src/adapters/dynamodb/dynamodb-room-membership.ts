@@ -34,6 +34,7 @@ import {
   checkPartition,
   encodePosition,
   nextPosition,
+  queryAll,
   queryWithLookAhead,
   type PartitionedPosition,
 } from './cursor.js';
@@ -167,10 +168,8 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
   }
 
   async roomsOf(connectionId: ConnectionId): Promise<RoomName[]> {
-    const rooms: RoomName[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.config.client.send(
+    const items = await queryAll((startKey) =>
+      this.config.client.send(
         new QueryCommand({
           TableName: this.config.tableName,
           KeyConditionExpression: 'pk = :conn AND begins_with(sk, :room)',
@@ -181,11 +180,9 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
           ProjectionExpression: 'room',
           ExclusiveStartKey: startKey,
         }),
-      );
-      rooms.push(...(page.Items ?? []).map((item) => item['room'] as string));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return rooms;
+      ),
+    );
+    return items.map((item) => item['room'] as RoomName);
   }
 
   async connectionsOfUserInRoom(room: RoomName, userId: UserId): Promise<ConnectionId[]> {
