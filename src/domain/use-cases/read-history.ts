@@ -8,9 +8,9 @@ import type { MessageLogPort } from '../ports/message-log.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { HistoryAction } from '../protocol/client-actions.js';
-import { ChatError } from '../protocol/errors.js';
 import type { HistoryEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
+import { requireMember } from './members-only.js';
 import { fitMessages, reply } from './replies.js';
 
 export interface ReadHistoryDeps {
@@ -34,9 +34,7 @@ export class ReadHistory {
     let conversation;
     if ('room' in action.target) {
       const { room } = action.target;
-      if (!(await this.deps.memberships.isMember(room, caller.connectionId))) {
-        throw new ChatError('not_a_member', `Join "${room}" to read its history`, { room });
-      }
+      await requireMember(this.deps.memberships, room, caller, 'to read its history');
       conversation = roomConversation(room);
     } else {
       conversation = directConversation(caller.identity.userId, action.target.with);

@@ -6,9 +6,9 @@ import type { LoggerPort } from '../ports/logger.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { PresenceAction } from '../protocol/client-actions.js';
-import { ChatError } from '../protocol/errors.js';
 import type { PresenceEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
+import { requireMember } from './members-only.js';
 import { presenceSnapshot } from './presence-snapshot.js';
 import { reply } from './replies.js';
 
@@ -25,9 +25,7 @@ export class RoomPresence {
 
   async execute(caller: Caller, action: PresenceAction): Promise<PresenceEvent> {
     const { room } = action;
-    if (!(await this.deps.memberships.isMember(room, caller.connectionId))) {
-      throw new ChatError('not_a_member', `Join "${room}" to see who is in it`, { room });
-    }
+    await requireMember(this.deps.memberships, room, caller, 'to see who is in it');
     const snapshot = await presenceSnapshot(this.deps.memberships, room, {
       maxUsers: this.deps.policy.presenceMaxUsers,
       pageSize: this.deps.policy.membersPageSize,

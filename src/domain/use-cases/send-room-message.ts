@@ -2,7 +2,7 @@
 // acknowledge, then fan out to every member connection of the room (the sender's included).
 // (driving adapter) --> sendMessage --> memberships, message log, notifier, fan-out
 
-import { roomConversation, type MessageDraft, type StoredMessage } from '../model/message.js';
+import { roomConversation, type StoredMessage } from '../model/message.js';
 import type { ChatPolicy } from '../chat-policy.js';
 import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
 import type { ClockPort } from '../ports/clock.port.js';
@@ -13,13 +13,17 @@ import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { SendMessageAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
-import { toMessageEvent, type AckEvent } from '../protocol/server-events.js';
+import { toMessageEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
-import { checkFrameSize, checkTextLength } from './message-rules.js';
+import { requireMember } from './members-only.js';
+import { checkTextLength, draftMessage, messageAck } from './message-rules.js';
 import { reply } from './replies.js';
 
-export interface SendRoomMessageDeps {
-  readonly memberships: RoomMembershipPort;
+/**
+ * What sending a client's message takes whoever it goes to: SendRoomMessage adds the room memberships,
+ * SendDirectMessage the users' connections.
+ */
+export interface SendMessageDeps {
   readonly messages: MessageLogPort;
   readonly notifier: NotifierPort;
   readonly fanOut: FanOutPort;
@@ -27,6 +31,10 @@ export interface SendRoomMessageDeps {
   readonly ids: IdGeneratorPort;
   readonly logger: LoggerPort;
   readonly policy: ChatPolicy;
+}
+
+export interface SendRoomMessageDeps extends SendMessageDeps {
+  readonly memberships: RoomMembershipPort;
 }
 
 export interface SendResult {
@@ -47,35 +55,18 @@ export class SendRoomMessage {
       throw new ChatError('invalid_room', '"room" is required: this service has no lobby', { field: 'room' });
     }
     checkTextLength(action.text, policy);
-    const sentAt = this.deps.clock.now();
-    const draft: MessageDraft = {
+    const draft = draftMessage(this.deps, {
       conversation: roomConversation(room),
-      messageId: this.deps.ids.newId(),
       from: caller.identity,
       text: action.text,
-      sentAt,
-      expiresAt: sentAt + policy.messageRetentionMs,
       clientMsgId: action.clientMsgId,
-    };
-    const event = toMessageEvent({ ...draft, seq: 0 });
-    checkFrameSize(event, policy);
-    if (!(await this.deps.memberships.isMember(room, caller.connectionId))) {
-      throw new ChatError('not_a_member', `Join "${room}" before sending to it`, { room });
-    }
+    });
+    await requireMember(this.deps.memberships, room, caller, 'before sending to it');
 
     // Whether this room is fanned out inline or by workers is read while the message is stored.
     this.deps.fanOut.warm?.(room);
     const { message, duplicate } = await this.deps.messages.append(draft);
-    const ack: AckEvent = {
-      type: 'ack',
-      room,
-      seq: message.seq,
-      messageId: message.messageId,
-      sentAt: message.sentAt,
-      duplicate,
-      requestId: action.requestId,
-      clientMsgId: action.clientMsgId,
-    };
+    const ack = messageAck({ message, duplicate }, { room }, action);
     const sendAck = (): Promise<void> => reply(this.deps, caller.connectionId, ack);
     if (duplicate) {
       await sendAck();

@@ -4,8 +4,8 @@
 import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { TypingAction } from '../protocol/client-actions.js';
-import { ChatError } from '../protocol/errors.js';
 import type { Caller } from './caller.js';
+import { requireMember } from './members-only.js';
 
 export interface TypingDeps {
   readonly memberships: RoomMembershipPort;
@@ -17,9 +17,7 @@ export class Typing {
 
   async execute(caller: Caller, action: TypingAction): Promise<FanOutReport> {
     const { room } = action;
-    if (!(await this.deps.memberships.isMember(room, caller.connectionId))) {
-      throw new ChatError('not_a_member', `Join "${room}" before typing in it`, { room });
-    }
+    await requireMember(this.deps.memberships, room, caller, 'before typing in it');
     return this.deps.fanOut.toRoom(
       room,
       { type: 'typing', room, user: caller.identity, isTyping: action.isTyping },

@@ -5,12 +5,7 @@
 import type { ChatPolicy } from '../../chat-policy.js';
 import type { FanOutPort, FanOutReport } from '../../fan-out/fan-out.port.js';
 import type { UserId } from '../../model/identity.js';
-import {
-  directConversation,
-  roomConversation,
-  type MessageDraft,
-  type StoredMessage,
-} from '../../model/message.js';
+import { directConversation, roomConversation, type MessageDraft } from '../../model/message.js';
 import type { RoomName } from '../../model/room.js';
 import type { ClockPort } from '../../ports/clock.port.js';
 import type { ConnectionRegistryPort } from '../../ports/connection-registry.port.js';
@@ -18,7 +13,8 @@ import type { IdGeneratorPort } from '../../ports/id-generator.port.js';
 import type { MessageLogPort } from '../../ports/message-log.port.js';
 import type { RoomMembershipPort } from '../../ports/room-membership.port.js';
 import { toMessageEvent, type NoticeEvent } from '../../protocol/server-events.js';
-import { checkFrameSize, checkTextLength } from '../message-rules.js';
+import { checkTextLength, draftMessage } from '../message-rules.js';
+import type { SendResult } from '../send-room-message.js';
 import { backendSender, backendText } from './backend-sender.js';
 import { requireKnownRoom } from './room-existence.js';
 
@@ -39,11 +35,8 @@ export interface PublishInput {
   readonly clientMsgId?: string;
 }
 
-export interface PublishResult {
-  readonly message: StoredMessage;
-  readonly duplicate: boolean;
-  readonly fanOut?: FanOutReport;
-}
+/** A backend's message is stored and delivered as a client's is, and reports the same. */
+export type PublishResult = SendResult;
 
 export class Publish {
   constructor(private readonly deps: PublishDeps) {}
@@ -91,21 +84,15 @@ export class Publish {
     const text = backendText(input.text);
     checkTextLength(text, this.deps.policy);
     const from = backendSender(input.from);
-    const sentAt = this.deps.clock.now();
-    const draft: MessageDraft = {
+    return draftMessage(this.deps, {
       conversation:
         target.kind === 'room'
           ? roomConversation(target.room)
           : directConversation(from.userId, target.userId),
-      messageId: this.deps.ids.newId(),
       from,
       ...(target.kind === 'user' ? { to: target.userId } : {}),
       text,
-      sentAt,
-      expiresAt: sentAt + this.deps.policy.messageRetentionMs,
       clientMsgId: input.clientMsgId,
-    };
-    checkFrameSize(toMessageEvent({ ...draft, seq: 0 }), this.deps.policy);
-    return draft;
+    });
   }
 }
