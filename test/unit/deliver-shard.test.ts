@@ -2,25 +2,10 @@
 // chains a follow-up for the rest, and throws (so the queue retries) when its shard cannot be listed.
 
 import { describe, expect, it } from '@jest/globals';
-import {
-  ConnectionJanitor,
-  DeliverShard,
-  growthGraceMs,
-  PagedFanOut,
-  ShardedFanOut,
-  type FanOutJob,
-  type ServerEvent,
-  type ShardResult,
-} from '../../src/domain/index.js';
-import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
-import { InMemoryFanOutQueue } from '../fakes/in-memory-fan-out-queue.js';
-import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
-import { ManualClock } from '../fakes/manual-clock.js';
-import { RecordingLogger } from '../fakes/recording-logger.js';
-import { RecordingNotifier } from '../fakes/recording-notifier.js';
+import type { FanOutJob, ServerEvent } from '../../src/domain/index.js';
+import type { RecordingNotifier } from '../fakes/recording-notifier.js';
+import { DAY, shardedFanOutRig } from '../support/sharded-fan-out-rig.js';
 
-const DAY = 86_400_000;
-const SHAPE_CACHE_MS = 1_000;
 const event: ServerEvent = { type: 'pong', serverTime: 0 };
 
 const PLAN = { membersPerBucket: 50, inlineMax: 100, deliveriesPerJob: 60, pageSize: 25 };
@@ -29,87 +14,25 @@ const PLAN = { membersPerBucket: 50, inlineMax: 100, deliveriesPerJob: 60, pageS
 const ONE_BUCKET = { membersPerBucket: 1_000_000 };
 
 function setup(options: { partitions?: number; membersPerBucket?: number } = {}) {
-  const clock = new ManualClock();
-  const connections = new InMemoryConnectionRegistry(clock, options.partitions ?? 4);
-  const memberships = new InMemoryRoomMembership(clock, {
+  const rig = shardedFanOutRig({
+    inlineMax: PLAN.inlineMax,
     membersPerBucket: options.membersPerBucket ?? PLAN.membersPerBucket,
-    shapeCacheMs: SHAPE_CACHE_MS,
-  });
-  const notifier = new RecordingNotifier();
-  const logger = new RecordingLogger();
-  const queue = new InMemoryFanOutQueue();
-  const janitor = new ConnectionJanitor({ connections, memberships, clock });
-  const pool = { memberships, connections, notifier, janitor, clock, logger, concurrency: 5 };
-  const worker = new DeliverShard({
-    ...pool,
-    queue,
+    partitions: options.partitions,
+    concurrency: 5,
     pageSize: PLAN.pageSize,
     deliveriesPerJob: PLAN.deliveriesPerJob,
   });
-  const fanOut = new ShardedFanOut({
-    ...pool,
-    inline: new PagedFanOut({ ...pool, pageSize: PLAN.pageSize }),
-    queue,
-    inlineMax: PLAN.inlineMax,
-    shapeCacheMs: SHAPE_CACHE_MS,
-  });
-
-  async function connection(connectionId: string): Promise<void> {
-    const userId = `user-${connectionId}`;
-    await connections.register({
-      connectionId,
-      userId,
-      displayName: userId,
-      // Connected well before: a 410 means the connection is gone, not still opening.
-      connectedAt: clock.now() - 60_000,
-      expiresAt: clock.now() + DAY,
-    });
-  }
 
   /** Fills a room, letting each growth settle so members end up spread over every bucket. */
   async function room(name: string, size: number): Promise<string[]> {
     const ids = Array.from({ length: size }, (_, i) => `${name}-c${String(i).padStart(4, '0')}`);
-    for (const connectionId of ids) {
-      await connection(connectionId);
-      const userId = `user-${connectionId}`;
-      const at = clock.now();
-      await memberships.add({
-        room: name,
-        connectionId,
-        userId,
-        displayName: userId,
-        joinedAt: at,
-        expiresAt: at + DAY,
-      });
-      clock.advance(growthGraceMs(SHAPE_CACHE_MS));
-    }
+    for (const connectionId of ids) await rig.member(name, connectionId);
     return ids;
   }
 
-  /** Runs every queued job, follow-ups included, as the workers would; returns each invocation's result. */
-  async function drain(): Promise<ShardResult[]> {
-    const results: ShardResult[] = [];
-    for (let job = queue.take(); job !== undefined; job = queue.take())
-      results.push(await worker.execute(job));
-    return results;
-  }
-
-  return {
-    clock,
-    connections,
-    memberships,
-    notifier,
-    logger,
-    queue,
-    worker,
-    fanOut,
-    connection,
-    room,
-    drain,
-  };
+  return { ...rig, room };
 }
 
-/** How many times each connection received the test event. */
 function deliveryCounts(notifier: RecordingNotifier, ids: readonly string[]): Map<string, number> {
   return new Map(ids.map((id) => [id, notifier.ofType(id, 'pong').length]));
 }

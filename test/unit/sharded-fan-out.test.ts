@@ -5,14 +5,10 @@ import { describe, expect, it } from '@jest/globals';
 import {
   ChatError,
   chatPolicy,
-  ConnectionJanitor,
   createChat,
-  DeliverShard,
   growthGraceMs,
   isCountedConnection,
-  PagedFanOut,
   roomConversation,
-  ShardedFanOut,
   type Caller,
   type FanOutJob,
   type ServerEvent,
@@ -25,9 +21,8 @@ import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { RecordingNotifier } from '../fakes/recording-notifier.js';
 import { SequentialIds } from '../fakes/sequential-ids.js';
+import { DAY, SHAPE_CACHE_MS, shardedFanOutRig } from '../support/sharded-fan-out-rig.js';
 
-const DAY = 86_400_000;
-const SHAPE_CACHE_MS = 1_000;
 const event: ServerEvent = { type: 'pong', serverTime: 0 };
 
 interface Options {
@@ -37,81 +32,15 @@ interface Options {
 }
 
 function setup(options: Options) {
-  const clock = new ManualClock();
-  const connections = new InMemoryConnectionRegistry(clock, options.partitions ?? 4);
-  const memberships = new InMemoryRoomMembership(clock, {
-    membersPerBucket: options.membersPerBucket ?? 50,
-    shapeCacheMs: SHAPE_CACHE_MS,
-  });
-  const notifier = new RecordingNotifier();
-  const logger = new RecordingLogger();
-  const queue = new InMemoryFanOutQueue();
-  const janitor = new ConnectionJanitor({ connections, memberships, clock });
-  const pool = { memberships, connections, notifier, janitor, clock, logger, concurrency: 4, pageSize: 25 };
-  const inline = new PagedFanOut(pool);
-  const fanOut = new ShardedFanOut({
-    ...pool,
-    inline,
-    queue,
-    inlineMax: options.inlineMax,
-    shapeCacheMs: SHAPE_CACHE_MS,
-  });
-  const worker = new DeliverShard({ ...pool, queue, deliveriesPerJob: 60 });
+  const rig = shardedFanOutRig({ ...options, concurrency: 4 });
+  const { memberships } = rig;
   let shapeReads = 0;
   const readShape = memberships.roomShape.bind(memberships);
   memberships.roomShape = async (room) => {
     shapeReads += 1;
     return readShape(room);
   };
-
-  async function connection(connectionId: string, userId = `user-${connectionId}`): Promise<void> {
-    await connections.register({
-      connectionId,
-      userId,
-      displayName: userId,
-      connectedAt: clock.now() - 60_000,
-      expiresAt: clock.now() + DAY,
-    });
-  }
-
-  /** A member written after any growth has settled, so members spread over every bucket. */
-  async function member(room: string, connectionId: string, userId = `user-${connectionId}`): Promise<void> {
-    await connection(connectionId, userId);
-    const expiresAt = clock.now() + DAY;
-    await memberships.add({
-      room,
-      connectionId,
-      userId,
-      displayName: userId,
-      joinedAt: clock.now(),
-      expiresAt,
-    });
-    clock.advance(growthGraceMs(SHAPE_CACHE_MS));
-  }
-
-  /** Runs every queued job, follow-ups included, as the workers would. */
-  async function drain(): Promise<number> {
-    let runs = 0;
-    for (let job = queue.take(); job !== undefined; job = queue.take()) {
-      await worker.execute(job);
-      runs += 1;
-    }
-    return runs;
-  }
-
-  return {
-    clock,
-    connections,
-    memberships,
-    notifier,
-    logger,
-    queue,
-    fanOut,
-    connection,
-    member,
-    drain,
-    shapeReads: () => shapeReads,
-  };
+  return { ...rig, shapeReads: () => shapeReads };
 }
 
 /** Fills a room with counted connections only, so its approximate size is exactly `counted` x 8. */
