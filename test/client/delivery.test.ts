@@ -2,7 +2,7 @@
 // exactly once and in order, across reconnects, duplicates, reordering and lost live events.
 
 import { describe, expect, it } from '@jest/globals';
-import { connected, harness, settle } from './support/harness.js';
+import { connected, harness, otherMember, settle } from './support/harness.js';
 
 const texts = (from: number, to: number, room = 'general') =>
   Array.from({ length: to - from + 1 }, (_, i) => `${room}:${from + i}:m${from + i}`);
@@ -253,10 +253,7 @@ describe('presence', () => {
     await connected(h);
     await h.client.joinRoom('general');
 
-    const bob = new h.server.WebSocket('wss://chat.example/prod?token=bob');
-    await settle();
-    bob.send(JSON.stringify({ action: 'join', room: 'general' }));
-    await settle();
+    const bob = await otherMember(h, 'bob', 'general');
     expect(h.client.members('general').map((m) => m.userId)).toEqual(['ada', 'bob']);
     bob.close();
     await settle();
@@ -272,10 +269,7 @@ describe('presence', () => {
     h.client.on('typing', (event) => typing.push(`${event.user.userId}:${event.isTyping}`));
     await connected(h);
     await h.client.joinRoom('general');
-    const bob = new h.server.WebSocket('wss://chat.example/prod?token=bob');
-    await settle();
-    bob.send(JSON.stringify({ action: 'join', room: 'general' }));
-    await settle();
+    const bob = await otherMember(h, 'bob', 'general');
     bob.send(JSON.stringify({ action: 'typing', room: 'general', isTyping: true }));
     h.client.typing('general');
     await settle();

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from '@jest/globals';
 import { RoomcastError } from '../../src/client/index.js';
-import { connected, harness, settle } from './support/harness.js';
+import { connected, harness, loseNextSendAck, settle } from './support/harness.js';
 
 describe('sending', () => {
   it('resolves with the ack matched by requestId, and the message comes back in room order', async () => {
@@ -43,12 +43,7 @@ describe('sending', () => {
     await connected(h);
     await h.client.joinRoom('general');
     // The service stores the message but its ack is lost.
-    h.server.intercept = (socket, frame) => {
-      if (frame['action'] !== 'sendMessage') return false;
-      h.server.intercept = undefined;
-      h.server.receive(socket, { ...frame, requestId: 'lost' });
-      return true;
-    };
+    loseNextSendAck(h);
 
     const sending = h.client.send('general', 'are you there?');
     await h.clock.advanceAndSettle(10_000);
@@ -68,13 +63,7 @@ describe('sending', () => {
     await connected(h);
     await h.client.joinRoom('general');
     // The first attempt is stored, then the connection drops before the ack leaves.
-    h.server.intercept = (socket, frame) => {
-      if (frame['action'] !== 'sendMessage') return false;
-      h.server.intercept = undefined;
-      h.server.receive(socket, { ...frame, requestId: 'lost' });
-      socket.drop();
-      return true;
-    };
+    loseNextSendAck(h, { drop: true });
     const sending = h.client.send('general', 'hello');
     await settle();
     expect(h.client.state).toBe('reconnecting');

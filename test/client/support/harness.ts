@@ -6,6 +6,7 @@ import {
   type ConnectionState,
   type RoomcastClientOptions,
   type Source,
+  type WebSocketLike,
 } from '../../../src/client/index.js';
 import { FakeServer, type FakeServerOptions } from './fake-server.js';
 import { ManualClock, settle } from '../../fakes/manual-clock.js';
@@ -57,6 +58,29 @@ export async function connected(h: Harness): Promise<void> {
   h.client.connect();
   await settle();
   if (h.client.state !== 'open') throw new Error(`expected open, got ${h.client.state}`);
+}
+
+/** Another user (`token`) on a socket of their own, joined to `room` once the server has answered. */
+export async function otherMember(h: Harness, token: string, room: string): Promise<WebSocketLike> {
+  const socket = new h.server.WebSocket(`wss://chat.example/prod?token=${token}`);
+  await settle();
+  socket.send(JSON.stringify({ action: 'join', room }));
+  await settle();
+  return socket;
+}
+
+/**
+ * The service stores the next sendMessage but the client never sees its ack (the reply goes to a request
+ * id nobody waits for); with `drop`, the connection drops right after.
+ */
+export function loseNextSendAck(h: Harness, options: { drop?: boolean } = {}): void {
+  h.server.intercept = (socket, frame) => {
+    if (frame['action'] !== 'sendMessage') return false;
+    h.server.intercept = undefined;
+    h.server.receive(socket, { ...frame, requestId: 'lost' });
+    if (options.drop === true) socket.drop();
+    return true;
+  };
 }
 
 export { settle };
