@@ -5,11 +5,12 @@
 // resumes when the queue is back. Loopback only, bounded in count and time.
 
 import { describe, expect, it } from '@jest/globals';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import WebSocket from 'ws';
 import { RoomcastClient } from '../../src/client/index.js';
 import type { BatchOutcome, SqsHandler } from '../../src/local/queue-poller.js';
 import { startSqsLocal } from '../../src/local/sqs-local.js';
+import { deadLetterBodies } from '../support/dead-letters.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
@@ -154,19 +155,7 @@ describe(`a room of ${MEMBERS} connections, fanned out by workers`, () => {
     await sqs.client.send(
       new SendMessageCommand({ QueueUrl: sqs.queueUrl, MessageBody: '{"shard":"bogus"}' }),
     );
-    let bodies: string[] = [];
-    await waitFor(
-      async () => {
-        const result = await sqs.client.send(
-          new ReceiveMessageCommand({ QueueUrl: sqs.deadLetterQueueUrl, WaitTimeSeconds: 0 }),
-        );
-        bodies = (result.Messages ?? []).map((message) => message.Body ?? '');
-        return bodies.length > 0;
-      },
-      60_000,
-      'the dead-letter queue',
-    );
-    expect(bodies).toEqual(['{"shard":"bogus"}']);
+    expect(await deadLetterBodies(sqs, 60_000)).toEqual(['{"shard":"bogus"}']);
   }, 120_000);
 
   it('answers `unavailable` while the queue is down, keeps the message, and resumes when it is back', async () => {

@@ -7,6 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { startQueuePoller, type BatchOutcome, type QueuePoller } from '../../src/local/queue-poller.js';
 import { startSqsLocal, type SqsLocal } from '../../src/local/sqs-local.js';
+import { deadLetterBodies } from '../support/dead-letters.js';
 import { waitFor } from '../support/ws-client.js';
 
 const context = {} as Context;
@@ -105,19 +106,7 @@ describe('the local SQS event source mapping', () => {
       throw new Error('this handler fails every batch');
     }, outcomes);
     await send(['poison']);
-    let deadLettered: string[] = [];
-    await waitFor(
-      async () => {
-        const result = await sqs.client.send(
-          new ReceiveMessageCommand({ QueueUrl: sqs.deadLetterQueueUrl, WaitTimeSeconds: 0 }),
-        );
-        deadLettered = (result.Messages ?? []).map((message) => message.Body ?? '');
-        return deadLettered.length > 0;
-      },
-      15_000,
-      'the dead-letter queue',
-    );
-    expect(deadLettered).toEqual(['poison']);
+    expect(await deadLetterBodies(sqs, 15_000)).toEqual(['poison']);
     expect(poisonReceives).toBe(2);
     expect(outcomes.every((outcome) => outcome.deleted === 0)).toBe(true);
   });
