@@ -127,19 +127,16 @@ function requestFor(
   const segment = (value: string) => encodeURIComponent(value);
   switch (command) {
     case 'publish':
-      need(2, '<room> <text>');
+    case 'direct': {
+      // A message into a room or to a user: the same body, only the kind of target differs.
+      const [target, collection] = command === 'publish' ? ['<room>', 'rooms'] : ['<user>', 'users'];
+      need(2, `${target} <text>`);
       return {
         method: 'POST',
-        path: `/rooms/${segment(args[0] as string)}/messages`,
+        path: `/${collection}/${segment(args[0] as string)}/messages`,
         body: { text: text(1), ...sender },
       };
-    case 'direct':
-      need(2, '<user> <text>');
-      return {
-        method: 'POST',
-        path: `/users/${segment(args[0] as string)}/messages`,
-        body: { text: text(1), ...sender },
-      };
+    }
     case 'broadcast':
       need(1, '<text>');
       return {

@@ -45,7 +45,20 @@ export async function callerOf(
     const record = await connections.find(context.connectionId);
     if (record !== undefined) identity = { userId: record.userId, displayName: record.displayName };
   }
-  if (identity === undefined) throw new ChatError('unauthorized', 'This connection has no identity');
+  return identifiedCaller(context, config, identity, 'This connection has no identity');
+}
+
+/**
+ * The Caller of this event's connection once its identity is settled, however it was found (here, or
+ * at the $connect handshake); without one the call is refused as `unauthorized`, saying `missing`.
+ */
+export function identifiedCaller(
+  context: WsRequestContext,
+  config: Pick<ChatConfig, 'managementEndpoint' | 'region'>,
+  identity: Identity | undefined,
+  missing: string,
+): Caller {
+  if (identity === undefined) throw new ChatError('unauthorized', missing);
   return {
     connectionId: context.connectionId,
     identity,

@@ -5,17 +5,11 @@
 
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import {
-  anonymousIdentity,
-  ChatError,
-  type Caller,
-  type Chat,
-  type NotifierPort,
-} from '../../domain/index.js';
+import { anonymousIdentity, type Caller, type Chat, type NotifierPort } from '../../domain/index.js';
 import { appServices, type AppServices } from '../composition-root.js';
 import { ConfigError, type ChatConfig } from '../config.js';
 import type { HttpEvent, HttpResult } from '../http/http-event.js';
-import { callerOf, identityFromAuthorizer, managementEndpointOf } from './caller.js';
+import { callerOf, identifiedCaller, identityFromAuthorizer, managementEndpointOf } from './caller.js';
 import type { WsEvent, WsResult } from './ws-event.js';
 
 export interface ChatScope {
@@ -124,11 +118,5 @@ function handshakeCaller(event: WsEvent, config: ChatConfig, services: AppServic
   const identity =
     identityFromAuthorizer(context) ??
     (config.anonymous ? anonymousIdentity(services.ids, event.queryStringParameters?.['name']) : undefined);
-  if (identity === undefined) throw new ChatError('unauthorized', 'No identity from the authorizer');
-  return {
-    connectionId: context.connectionId,
-    identity,
-    connectedAt: context.connectedAt,
-    managementEndpoint: managementEndpointOf(context, config),
-  };
+  return identifiedCaller(context, config, identity, 'No identity from the authorizer');
 }
