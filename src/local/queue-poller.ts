@@ -46,6 +46,12 @@ export interface QueuePoller {
   stop(): Promise<void>;
 }
 
+const RECEIVE_RETRY_MS = 200;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   let running = true;
   const loops = Array.from({ length: options.maximumConcurrency }, () => pollLoop());
@@ -68,6 +74,9 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
       } catch (error) {
         if (!running) return;
         options.onBatch?.({ received: 0, deleted: 0, retried: 0, error });
+        // A queue that is down refuses at once: wait a little, as Lambda's pollers back off, rather
+        // than spin on the CPU the rest of the stack needs.
+        await pause(RECEIVE_RETRY_MS);
         continue;
       }
       if (messages.length > 0) await invoke(messages);
