@@ -12,7 +12,6 @@ import {
   DynamoDbRoomMembership,
 } from '../adapters/dynamodb/index.js';
 import { PowertoolsLogger } from '../adapters/powertools/powertools-logger.js';
-import { createSqsClient, SqsFanOutQueue } from '../adapters/sqs/index.js';
 import { RandomIds } from '../adapters/system/random-ids.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -21,6 +20,7 @@ import {
   type Chat,
   type ClockPort,
   type ConnectionRegistryPort,
+  type FanOutQueuePort,
   type IdGeneratorPort,
   type NotifierPort,
 } from '../domain/index.js';
@@ -92,11 +92,26 @@ export function createContainer(config: ChatConfig): Container {
   container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
     const queueUrl = config.fanOutQueueUrl;
     if (queueUrl === undefined) return undefined;
-    const client = createSqsClient({
-      region: config.region,
-      endpoint: config.sqsEndpoint,
-    });
-    return new SqsFanOutQueue({ client: traceClient(client), queueUrl });
+    // Only rooms past the inline threshold enqueue: the SQS client is loaded on the first of them, so
+    // the cold start of every function that could fan out does not pay for it.
+    let loaded: Promise<FanOutQueuePort> | undefined;
+    const queue = async (): Promise<FanOutQueuePort> => {
+      const { createSqsClient, SqsFanOutQueue } = await import('../adapters/sqs/index.js');
+      const client = createSqsClient({ region: config.region, endpoint: config.sqsEndpoint });
+      return new SqsFanOutQueue({ client: traceClient(client), queueUrl });
+    };
+    return {
+      async enqueue(jobs) {
+        loaded ??= queue();
+        try {
+          await (await loaded).enqueue(jobs);
+        } catch (error) {
+          // A failed load is tried again by the next fan-out, not remembered.
+          if (!(await loaded.then(() => true).catch(() => false))) loaded = undefined;
+          throw error;
+        }
+      },
+    } satisfies FanOutQueuePort;
   });
 
   container.bind(TOKENS.notifierFor).toResolvedValue(
