@@ -65,6 +65,8 @@ const stack = useDevStack(
       for (const client of clients) client.ws.terminate();
       for (const client of sdkClients) client.close();
     },
+    // Every member's `$disconnect` runs as the suite ends: a thousand cleanups on DynamoDB Local.
+    stopTimeoutMs: 60_000 * PATIENCE,
   },
 );
 

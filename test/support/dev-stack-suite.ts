@@ -12,6 +12,11 @@ export interface DevStackSuiteOptions {
   readonly beforeStop?: () => unknown;
   /** Never starts the stack: for a suite skipped where a tool it needs (a browser, say) is missing. */
   readonly skip?: boolean;
+  /**
+   * How long stopping may take. Closing a suite's clients makes the gateway run `$disconnect` for each,
+   * and a suite with a thousand of them needs longer than the default.
+   */
+  readonly stopTimeoutMs?: number;
 }
 
 /** The running stack of a suite; `restart()` stops it and starts it again with the same options. */
@@ -32,7 +37,7 @@ export function useDevStack(options: DevStackOptions = {}, suite: DevStackSuiteO
   afterAll(async () => {
     await suite.beforeStop?.();
     await stack?.stop();
-  });
+  }, suite.stopTimeoutMs ?? START_TIMEOUT);
 
   const current = (): DevStack => {
     if (!stack) throw new Error('the dev stack starts in beforeAll: use it inside a test or a hook after it');
