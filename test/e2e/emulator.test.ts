@@ -251,6 +251,35 @@ describe('routing', () => {
     expect(event.requestContext['messageId']).toMatch(AWS_SHAPED_ID);
   });
 
+  it('sends actions named like inherited object properties to $default, as API Gateway does', async () => {
+    const join = recorder();
+    const fallback = recorder();
+    await start({
+      routes: {
+        join: { name: 'join', handler: join.handler },
+        $default: { name: 'default', handler: fallback.handler },
+      },
+    });
+    const c = await client();
+    const inherited = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+    for (const action of inherited) c.send(JSON.stringify({ action }));
+    await waitFor(() => fallback.calls.length === inherited.length);
+    expect(
+      fallback.calls.map((e) => (JSON.parse(e['body'] as string) as { action: string }).action).sort(),
+    ).toEqual([...inherited].sort());
+    expect(fallback.calls.every((e) => (e as Event).requestContext['routeKey'] === '$default')).toBe(true);
+    expect(join.calls).toHaveLength(0);
+    expect(c.raw.filter((frame) => frame.includes('Internal server error'))).toEqual([]);
+  });
+
+  it('answers Forbidden, not an error, for an inherited-property action when there is no $default', async () => {
+    await start({ routes: { join: { name: 'join', handler: recorder().handler } } });
+    const c = await client();
+    c.send('{"action":"constructor"}');
+    await waitFor(() => c.raw.length === 1);
+    expect(c.raw[0]).toMatch(/^\{"message": "Forbidden", /);
+  });
+
   it('sends the exact Forbidden frame when no route matches and there is no $default', async () => {
     await start({ routes: { join: { name: 'join', handler: recorder().handler } } });
     const c = await client();

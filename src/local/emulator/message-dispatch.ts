@@ -53,12 +53,15 @@ export class MessageDispatch {
     void this.dispatch(connection, routeKey, text, requestId);
   };
 
-  /** $connect and $disconnect are never selected by the expression. */
+  /**
+   * $connect and $disconnect are never selected by the expression. Routes are looked up by own keys
+   * only: an action such as `constructor` or `__proto__` names no route, so it goes to $default.
+   */
   private routeFor(selected: string | undefined): string | undefined {
     const { routes } = this.context.routes;
     const selectable = selected !== undefined && selected !== '$connect' && selected !== '$disconnect';
-    if (selectable && routes[selected] !== undefined) return selected;
-    return routes['$default'] !== undefined ? '$default' : undefined;
+    if (selectable && Object.hasOwn(routes, selected)) return selected;
+    return Object.hasOwn(routes, '$default') ? '$default' : undefined;
   }
 
   private async dispatch(
