@@ -38,9 +38,8 @@ import {
   startDynamoDbLocal,
   type DynamoDbLocal,
 } from '../../src/local/dynamodb-local.js';
-import { lambdaContext } from '../../src/local/emulator/lambda-events.js';
 import { realScheduler } from '../../src/local/emulator/scheduler.js';
-import { startQueuePoller, type QueuePoller } from '../../src/local/queue-poller.js';
+import { startQueuePoller, workerContext, type QueuePoller } from '../../src/local/queue-poller.js';
 import { startSqsLocal, type SqsLocal } from '../../src/local/sqs-local.js';
 import { PartitionMeter } from './partition-meter.js';
 import { ServerHost } from './server-host-client.js';
@@ -200,13 +199,6 @@ export class FanOutRig {
     let failedJobs = 0;
     let running = 0;
     let waiters: (() => void)[] = [];
-    const api = {
-      apiId: 'local',
-      stage: 'local',
-      domainName: 'localhost',
-      region: LOCAL_REGION,
-      accountId: '000000000000',
-    };
     const poller: QueuePoller = startQueuePoller({
       client: this.sqs.client,
       queueUrl: this.sqs.queueUrl,
@@ -214,7 +206,7 @@ export class FanOutRig {
       region: LOCAL_REGION,
       batchSize: 1,
       maximumConcurrency: count,
-      context: () => lambdaContext('fanout', api, 60_000, realScheduler),
+      context: () => workerContext('fanout', LOCAL_REGION, 60_000, realScheduler),
       handler: async (event) => {
         const chat = idle.pop();
         if (chat?.deliverShard === undefined) throw new Error('no idle worker container');

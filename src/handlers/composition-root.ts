@@ -95,21 +95,21 @@ export function createContainer(config: ChatConfig): Container {
     // Only rooms past the inline threshold enqueue: the SQS client is loaded on the first of them, so
     // the cold start of every function that could fan out does not pay for it.
     let loaded: Promise<FanOutQueuePort> | undefined;
-    const queue = async (): Promise<FanOutQueuePort> => {
-      const { createSqsClient, SqsFanOutQueue } = await import('../adapters/sqs/index.js');
-      const client = createSqsClient({ region: config.region, endpoint: config.sqsEndpoint });
-      return new SqsFanOutQueue({ client: traceClient(client), queueUrl });
-    };
+    const load = (): Promise<FanOutQueuePort> =>
+      (loaded ??= import('../adapters/sqs/index.js').then(
+        ({ createSqsClient, SqsFanOutQueue }) => {
+          const client = createSqsClient({ region: config.region, endpoint: config.sqsEndpoint });
+          return new SqsFanOutQueue({ client: traceClient(client), queueUrl });
+        },
+        (error: unknown) => {
+          // A failed load is tried again by the next fan-out, not remembered.
+          loaded = undefined;
+          throw error;
+        },
+      ));
     return {
       async enqueue(jobs) {
-        loaded ??= queue();
-        try {
-          await (await loaded).enqueue(jobs);
-        } catch (error) {
-          // A failed load is tried again by the next fan-out, not remembered.
-          if (!(await loaded.then(() => true).catch(() => false))) loaded = undefined;
-          throw error;
-        }
+        await (await load()).enqueue(jobs);
       },
     } satisfies FanOutQueuePort;
   });

@@ -15,11 +15,16 @@ import {
   type RequestLogEntry,
   type RouteBinding,
 } from './emulator/websocket-gateway.js';
-import { lambdaContext } from './emulator/lambda-events.js';
 import { realScheduler } from './emulator/scheduler.js';
 import { handlerEnvironment } from './handler-environment.js';
 import { localHttpApi } from './http-api.js';
-import { startQueuePoller, type BatchOutcome, type QueuePoller, type SqsHandler } from './queue-poller.js';
+import {
+  startQueuePoller,
+  workerContext,
+  type BatchOutcome,
+  type QueuePoller,
+  type SqsHandler,
+} from './queue-poller.js';
 import { startSqsLocal, type LocalQueueSettings, type SqsLocal } from './sqs-local.js';
 import { startWebServer, type WebServer, type WebServerOptions } from './web-server.js';
 
@@ -146,14 +151,6 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     process.env['MANAGEMENT_ENDPOINT'] = gateway.managementEndpoint;
     if (queueSpec !== undefined) {
       const worker = queueSpec.function;
-      // The worker is not behind an API: its context only names the function, region and account.
-      const api = {
-        apiId: 'local',
-        stage: 'local',
-        domainName: 'localhost',
-        region: LOCAL_REGION,
-        accountId: '000000000000',
-      };
       poller = startQueuePoller({
         client: sqs.client,
         queueUrl: sqs.queueUrl,
@@ -162,7 +159,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         handler: (options.fanOutQueue?.wrapWorker ?? ((handler) => handler))(
           functions[worker] as unknown as SqsHandler,
         ),
-        context: () => lambdaContext(worker, api, 60_000, options.scheduler ?? realScheduler),
+        context: () => workerContext(worker, LOCAL_REGION, 60_000, options.scheduler ?? realScheduler),
         batchSize: options.fanOutQueue?.batchSize ?? queueSpec.batchSize,
         // Lambda's pollers share this machine's two cores with everything else: a few are enough.
         maximumConcurrency:

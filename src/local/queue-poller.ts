@@ -9,6 +9,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from './emulator/lambda-events.js';
+import type { Scheduler } from './emulator/scheduler.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -47,6 +49,23 @@ export interface QueuePoller {
 }
 
 const RECEIVE_RETRY_MS = 200;
+
+/** The Lambda context of a queue-triggered invocation: behind no API, it names only the function, region, account. */
+export function workerContext(
+  functionName: string,
+  region: string,
+  timeoutMs: number,
+  clock: Pick<Scheduler, 'now'>,
+): Context {
+  const facts = {
+    apiId: 'local',
+    stage: 'local',
+    domainName: 'localhost',
+    region,
+    accountId: '000000000000',
+  };
+  return lambdaContext(functionName, facts, timeoutMs, clock);
+}
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

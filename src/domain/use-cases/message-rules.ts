@@ -68,7 +68,7 @@ export function draftMessage(
     conversation: content.conversation,
     messageId: deps.ids.newId(),
     from: content.from,
-    ...(content.to === undefined ? {} : { to: content.to }),
+    to: content.to,
     text: content.text,
     sentAt,
     expiresAt: sentAt + deps.policy.messageRetentionMs,
