@@ -1,7 +1,9 @@
-// Integration: the REQUEST authorizer with real RS256 tokens from the local dev key, and forged ones.
+// Integration: the REQUEST authorizer with real RS256 tokens from the local dev key, forged ones, and
+// ones whose clock claims do not hold.
 
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createDevKeys, LOCAL_AUDIENCE, LOCAL_ISSUER, type DevKeys } from '../../src/local/dev-keys.js';
+import { CLOCK_SKEW_SECONDS, createTokenVerifier } from '../../src/handlers/auth/token-verifier.js';
 import type { handler as AuthorizerHandler } from '../../src/handlers/functions/authorizer.js';
 import { authorizerEvent, lambdaContext } from '../support/ws-events.js';
 
@@ -24,6 +26,7 @@ const invoke = (query?: Record<string, string>, headers?: Record<string, string>
   );
 
 const now = () => Math.floor(Date.now() / 1000);
+const DAY = 24 * 3600;
 
 describe('the $connect authorizer', () => {
   it('allows a valid token and passes the identity on as context', async () => {
@@ -78,9 +81,60 @@ describe('the $connect authorizer', () => {
       },
     ],
     ['that is not a JWT', () => 'not-a-jwt'],
+    ['issued a day in the future', () => keys.sign({ sub: 'u' }, { issuedAt: now() + DAY })],
+    ['not valid until tomorrow', () => keys.sign({ sub: 'u', nbf: now() + DAY })],
+    ['without an expiry', () => keys.sign({ sub: 'u', exp: undefined })],
+    ['for the reserved system user', () => keys.sign({ sub: 'system' })],
+    ['for the reserved system user in capitals', () => keys.sign({ sub: 'SYSTEM' })],
+    ['for the reserved system user in mixed case', () => keys.sign({ sub: 'System' })],
+    ['whose subject cannot be a user id', () => keys.sign({ sub: 'a#b' })],
   ])('denies a token %s (403) without saying why', async (_label, token) => {
     const result = await invoke({ token: token() });
     expect(result.policyDocument.Statement[0]?.Effect).toBe('Deny');
     expect(result.context).toBeUndefined();
+  });
+
+  // The token is signed before the authorizer reads the clock, so "now" at verification is never
+  // earlier than at signing: these pass whatever the wall clock does between the two.
+  it.each([
+    ['issued within the skew', () => keys.sign({ sub: 'u-s' }, { issuedAt: now() + CLOCK_SKEW_SECONDS / 2 })],
+    ['not valid until within the skew', () => keys.sign({ sub: 'u-s', nbf: now() + CLOCK_SKEW_SECONDS / 2 })],
+  ])("allows a token %s, as issuers' clocks drift", async (_label, token) => {
+    const result = await invoke({ token: token() });
+    expect(result.policyDocument.Statement[0]?.Effect).toBe('Allow');
+    expect(result.context).toEqual({ userId: 'u-s', name: 'u-s' });
+  });
+
+  it('passes on the display name cleaned, and skips a name claim with nothing to show', async () => {
+    const bidi = await invoke({ token: keys.sign({ sub: 'u-n', name: '\u202EAda\u200B  Love\uD800lace' }) });
+    expect(bidi.context).toEqual({ userId: 'u-n', name: 'Ada Lovelace' });
+    const invisible = await invoke({
+      token: keys.sign({ sub: 'u-n', name: '\u200B\u202E\uFEFF', preferred_username: 'ada' }),
+    });
+    expect(invisible.context).toEqual({ userId: 'u-n', name: 'ada' });
+  });
+});
+
+describe('the token verifier on its own clock', () => {
+  const T = now();
+  const verifier = () =>
+    createTokenVerifier(
+      { kind: 'local', issuer: LOCAL_ISSUER, audience: [LOCAL_AUDIENCE], jwks: keys.jwks },
+      () => T * 1000,
+    );
+
+  it('accepts a token issued exactly the allowed skew ahead of its clock', async () => {
+    const token = keys.sign({ sub: 'u-c' }, { issuedAt: T + CLOCK_SKEW_SECONDS });
+    await expect(verifier().verify(token)).resolves.toEqual({ userId: 'u-c', name: 'u-c' });
+  });
+
+  it('refuses a token issued one second past the allowed skew', async () => {
+    const token = keys.sign({ sub: 'u-c' }, { issuedAt: T + CLOCK_SKEW_SECONDS + 1 });
+    await expect(verifier().verify(token)).rejects.toThrow('issued in the future');
+  });
+
+  it('refuses a token issued a day ahead', async () => {
+    const token = keys.sign({ sub: 'u-c' }, { issuedAt: T + DAY });
+    await expect(verifier().verify(token)).rejects.toThrow('issued in the future');
   });
 });

@@ -1,15 +1,23 @@
 // Use-case helper: who a backend speaks as, and what a backend may send.
 
-import { SYSTEM_USER_ID, type Identity } from '../../model/identity.js';
+import {
+  cleanDisplayName,
+  codePointLength,
+  MAX_DISPLAY_NAME,
+  SYSTEM_USER_ID,
+  type Identity,
+} from '../../model/identity.js';
 import { ChatError } from '../../protocol/errors.js';
 
 /** Messages from backends come from the reserved `system` user, under a display name of their choice. */
 export function backendSender(from: unknown): Identity {
   if (from === undefined) return { userId: SYSTEM_USER_ID, displayName: 'system' };
-  if (typeof from !== 'string' || from.trim() === '' || Array.from(from).length > 64) {
+  // Cleaned like every display name; too long is refused here, as the backend can send a shorter one.
+  const name = typeof from === 'string' ? cleanDisplayName(from) : '';
+  if (name === '' || codePointLength(name) > MAX_DISPLAY_NAME) {
     throw new ChatError('invalid_request', '"from" must be 1-64 characters', { field: 'from' });
   }
-  return { userId: SYSTEM_USER_ID, displayName: from.trim() };
+  return { userId: SYSTEM_USER_ID, displayName: name };
 }
 
 /** The text rules of client messages, for a body field that may be anything. */
