@@ -25,6 +25,12 @@ export interface ChatPolicy {
   readonly fanOutInlineMax: number;
   /** Recipients one worker job serves before the rest of its shard goes to a follow-up job. */
   readonly deliveriesPerJob: number;
+  /**
+   * How long an inline fan-out may deliver before it hands the recipients it has not reached to the
+   * workers (when a fan-out queue is configured), so the invocation returns well before API Gateway's
+   * 29 s integration timeout, which would otherwise answer the client with an error after its ack.
+   */
+  readonly fanOutInlineBudgetMs: number;
   /** A room's members are written over more buckets (partition keys) once each would hold more. */
   readonly membersPerBucket: number;
   /** How long a sender reuses a room's shape (bucket count, size) before reading it again. */
@@ -48,6 +54,19 @@ export interface ChatPolicy {
   readonly handshakeGraceMs: number;
   /** Per-connection token bucket over every client frame, or null for none. */
   readonly rateLimit: { readonly burst: number; readonly perSecond: number } | null;
+  /**
+   * Per-user token bucket that every frame of every connection of the user also takes from, or null for
+   * none: larger than the connection's, so one connection never meets it alone, while many connections of
+   * one user share it. See docs/operations.md (per-user limits).
+   */
+  readonly userRateLimit: { readonly burst: number; readonly perSecond: number } | null;
+  /** Live connections one user may hold; the next handshake is refused (429). A soft cap: see connect.ts. */
+  readonly maxConnectionsPerUser: number;
+  /**
+   * Rooms one connection may be in, the lobby included: `$disconnect` leaves each of them (and announces
+   * `member_left` in each), so this bounds its work. Joins beyond it answer `too_many_rooms`.
+   */
+  readonly maxRoomsPerConnection: number;
 }
 
 const MINUTE = 60_000;
@@ -64,6 +83,7 @@ export const DEFAULT_CHAT_POLICY: ChatPolicy = {
   membersPageSize: 100,
   fanOutInlineMax: 2_000,
   deliveriesPerJob: 2_000,
+  fanOutInlineBudgetMs: 10_000,
   membersPerBucket: 1_000,
   roomShapeCacheMs: 5_000,
   presenceMaxUsers: 200,
@@ -72,6 +92,9 @@ export const DEFAULT_CHAT_POLICY: ChatPolicy = {
   messageRetentionMs: 7 * DAY,
   handshakeGraceMs: 30_000,
   rateLimit: { burst: 20, perSecond: 5 },
+  userRateLimit: { burst: 60, perSecond: 8 },
+  maxConnectionsPerUser: 20,
+  maxRoomsPerConnection: 50,
 };
 
 /** Builds a policy from defaults and overrides, refusing values that would break the service. */
@@ -90,11 +113,14 @@ export function chatPolicy(overrides: Partial<ChatPolicy> = {}): ChatPolicy {
     'membersPageSize',
     'fanOutInlineMax',
     'deliveriesPerJob',
+    'fanOutInlineBudgetMs',
     'membersPerBucket',
     'presenceMaxUsers',
     'announceMaxMembers',
     'connectionTtlMs',
     'messageRetentionMs',
+    'maxConnectionsPerUser',
+    'maxRoomsPerConnection',
   ];
   for (const key of positive) {
     const value = policy[key];
@@ -107,11 +133,22 @@ export function chatPolicy(overrides: Partial<ChatPolicy> = {}): ChatPolicy {
       throw new RangeError(`${key} must be a non-negative integer`);
     }
   }
-  if (policy.rateLimit !== null) {
-    const { burst, perSecond } = policy.rateLimit;
+  for (const key of ['rateLimit', 'userRateLimit'] as const) {
+    const limit = policy[key];
+    if (limit === null) continue;
+    const { burst, perSecond } = limit;
     if (!Number.isSafeInteger(burst) || burst < 1 || !(perSecond > 0) || !Number.isFinite(perSecond)) {
-      throw new RangeError('rateLimit needs a positive integer burst and a positive perSecond');
+      throw new RangeError(`${key} needs a positive integer burst and a positive perSecond`);
     }
+  }
+  const { rateLimit: connection, userRateLimit: user } = policy;
+  // A user bucket smaller than a connection's would make one connection meet the user's limit alone.
+  if (
+    connection !== null &&
+    user !== null &&
+    (user.burst < connection.burst || user.perSecond < connection.perSecond)
+  ) {
+    throw new RangeError('userRateLimit must be at least rateLimit (burst and perSecond)');
   }
   if (policy.historyLimitDefault > policy.historyLimitMax) {
     throw new RangeError('historyLimitDefault must not exceed historyLimitMax');

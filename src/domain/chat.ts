@@ -5,6 +5,7 @@ import type { ChatPolicy } from './chat-policy.js';
 import { ConnectionJanitor } from './fan-out/connection-janitor.js';
 import type { FanOutPort } from './fan-out/fan-out.port.js';
 import { DeliverShard } from './fan-out/deliver-shard.js';
+import { listedJobs } from './fan-out/fan-out-job.js';
 import { PagedFanOut } from './fan-out/paged-fan-out.js';
 import { ShardedFanOut } from './fan-out/sharded-fan-out.js';
 import type { FanOutQueuePort } from './ports/fan-out-queue.port.js';
@@ -17,6 +18,7 @@ import type { NotifierPort } from './ports/notifier.port.js';
 import type { RateLimiterPort } from './ports/rate-limiter.port.js';
 import type { RoomMembershipPort } from './ports/room-membership.port.js';
 import type { ClientAction } from './protocol/client-actions.js';
+import { RefusalMemory } from './refusal-memory.js';
 import type { Caller } from './use-cases/caller.js';
 import { Admission } from './use-cases/admission.js';
 import { Connect } from './use-cases/connect.js';
@@ -83,7 +85,18 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
   const janitor = new ConnectionJanitor({ ...ports, graceMs: policy.handshakeGraceMs });
   const pool = { ...ports, janitor, concurrency: policy.fanOutConcurrency, pageSize: policy.membersPageSize };
   const queue = ports.fanOutQueue;
-  const inline = new PagedFanOut(pool);
+  // With workers to hand them to, recipients an inline fan-out cannot serve in its time go to them.
+  const inline = new PagedFanOut(
+    queue === undefined
+      ? pool
+      : {
+          ...pool,
+          overflow: {
+            afterMs: policy.fanOutInlineBudgetMs,
+            handOff: (recipients, event) => queue.enqueue(listedJobs(recipients, event)),
+          },
+        },
+  );
   const strategy =
     options.fanOut ??
     (queue === undefined
@@ -101,7 +114,9 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     fanOut,
     maxMembers: policy.announceMaxMembers,
   });
-  const deps = { ...ports, fanOut, announcer, janitor, policy };
+  // One memory per chat, and a function builds one chat per stage: refusals are remembered per container.
+  const refusals = ports.rateLimiter === undefined ? undefined : new RefusalMemory(ports.clock);
+  const deps = { ...ports, fanOut, announcer, janitor, policy, refusals };
   return {
     admission: new Admission(deps),
     janitor,

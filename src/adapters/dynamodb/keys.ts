@@ -46,6 +46,11 @@ export const keys = {
   connectionPartition: (connectionId: ConnectionId) => `CONN#${connectionId}`,
   /** The connection's rate-limit state. */
   rate: (connectionId: ConnectionId) => ({ pk: `CONN#${connectionId}`, sk: 'RATE' }),
+  /**
+   * The user's rate-limit state, shared by all their connections. `USER#` is otherwise only a value of
+   * the user index (gsi1pk), never a table partition, so it meets no other item.
+   */
+  userRate: (userId: UserId) => ({ pk: `USER#${userId}`, sk: 'RATE' }),
   membershipRefPrefix: 'ROOM#',
 
   conversationPartition: (conversationKey: string) => `CONV#${conversationKey}`,

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'unknown_connection',
   'message_too_large',
   'rate_limited',
+  'too_many_connections',
+  'too_many_rooms',
   'unauthorized',
   'unavailable',
   'internal_error',
@@ -30,6 +32,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   unknown_connection: 404,
   message_too_large: 413,
   rate_limited: 429,
+  // The handshake's status: API Gateway refuses the connection with it.
+  too_many_connections: 429,
+  // Not a rate: the connection must leave a room first, waiting does not help.
+  too_many_rooms: 403,
   unauthorized: 401,
   unavailable: 503,
   internal_error: 500,

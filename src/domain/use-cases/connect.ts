@@ -8,6 +8,7 @@ import type { FanOutReport } from '../fan-out/fan-out.port.js';
 import type { ClockPort } from '../ports/clock.port.js';
 import type { ConnectionRegistryPort } from '../ports/connection-registry.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import { ChatError } from '../protocol/errors.js';
 import type { MembershipAnnouncer } from './membership-announcer.js';
 
 export interface ConnectDeps {
@@ -24,6 +25,13 @@ export interface ConnectResult {
 }
 
 /**
+ * Guard: a user already holding `maxConnectionsPerUser` live connections is refused (`too_many_connections`,
+ * which the handshake answers with 429). Expired records do not count, and neither does this connection's
+ * own record (a retried `$connect`). The cap is soft: handshakes of one user that run at the same time
+ * may each count the same connections and all pass; the overshoot is at most the handshakes in flight at
+ * once, and the next handshake counts them all, so it heals itself without a counter that a lost
+ * `$disconnect` could leave wrong.
+ *
  * Primary course: 1. record the connection with an expiry (API Gateway closes it within 2 hours, and
  * `$disconnect` is best effort); 2. join the lobby, if one is configured; 3. tell the lobby.
  * Nothing is sent to the new connection: API Gateway refuses posts until `$connect` has returned.
@@ -36,6 +44,7 @@ export class Connect {
     identity: Identity;
     connectedAt?: number;
   }): Promise<ConnectResult> {
+    await this.refuseOverCap(input.identity, input.connectionId);
     const connectedAt = input.connectedAt ?? this.deps.clock.now();
     const connection: Connection = {
       connectionId: input.connectionId,
@@ -51,5 +60,20 @@ export class Connect {
     await this.deps.memberships.add(membershipOf(connection, lobby, this.deps.clock.now()));
     const report = await this.deps.announcer.joined(lobby, input.identity, input.connectionId);
     return { connection, lobbyJoined: report ?? 'already-present' };
+  }
+
+  private async refuseOverCap(identity: Identity, connectionId: ConnectionId): Promise<void> {
+    const cap = this.deps.policy.maxConnectionsPerUser;
+    const live = await this.deps.connections.connectionsOfUser(identity.userId);
+    const others = live.filter((connection) => connection.connectionId !== connectionId).length;
+    if (others >= cap) {
+      throw new ChatError(
+        'too_many_connections',
+        `This user already has ${others} connections; close one first`,
+        {
+          maxConnections: cap,
+        },
+      );
+    }
   }
 }

@@ -9,6 +9,7 @@ import type { MessageLogPort } from '../ports/message-log.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { JoinAction } from '../protocol/client-actions.js';
+import { ChatError } from '../protocol/errors.js';
 import { isRoomMessage, type JoinedEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
 import type { MembershipAnnouncer } from './membership-announcer.js';
@@ -28,6 +29,9 @@ export interface JoinRoomDeps {
 /**
  * Joining twice is harmless: the membership is refreshed, nobody is told twice, the caller gets
  * a fresh snapshot. With `since`, the reply carries the messages after that sequence number.
+ * A connection in `maxRoomsPerConnection` rooms (the lobby counts: `$disconnect` leaves it like any
+ * other) gets `too_many_rooms` for a new one; rejoining a room it is in is not counted again. Joins
+ * sent at once may each pass the count: the overshoot is bounded by the connection's rate-limit burst.
  */
 export class JoinRoom {
   constructor(private readonly deps: JoinRoomDeps) {}
@@ -35,7 +39,23 @@ export class JoinRoom {
   async execute(caller: Caller, action: JoinAction): Promise<JoinedEvent> {
     const { room } = action;
     const { policy } = this.deps;
-    const alreadyMember = await this.deps.memberships.isMember(room, caller.connectionId);
+    // Both reads at once: the cap costs no extra round trip.
+    const [alreadyMember, rooms] = await Promise.all([
+      this.deps.memberships.isMember(room, caller.connectionId),
+      this.deps.memberships.roomsOf(caller.connectionId),
+    ]);
+    if (!alreadyMember) {
+      const others = rooms.filter((joined) => joined !== room).length;
+      if (others >= policy.maxRoomsPerConnection) {
+        throw new ChatError(
+          'too_many_rooms',
+          `A connection may be in at most ${policy.maxRoomsPerConnection} rooms; leave one first`,
+          {
+            maxRooms: policy.maxRoomsPerConnection,
+          },
+        );
+      }
+    }
     await this.deps.memberships.add({
       room,
       connectionId: caller.connectionId,
@@ -73,7 +93,7 @@ export class JoinRoom {
         hasMore: page.hasMore || fitted.dropped,
       };
     }
-    await reply(this.deps, caller.connectionId, joined);
+    await reply(this.deps, caller, joined);
     return joined;
   }
 }
