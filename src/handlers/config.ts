@@ -59,6 +59,7 @@ export interface TelemetryConfig {
 export function readChatConfig(env: Env = process.env): ChatConfig {
   const settings = readSettings(CHAT_SETTINGS, env);
   const { rateLimitBurst: burst, rateLimitPerSecond: perSecond } = settings;
+  const { userRateLimitBurst: userBurst, userRateLimitPerSecond: userPerSecond } = settings;
   let policy: ChatPolicy;
   try {
     policy = chatPolicy({
@@ -76,6 +77,10 @@ export function readChatConfig(env: Env = process.env): ChatConfig {
       handshakeGraceMs: settings.handshakeGraceMs,
       // Either number at 0 turns the limit off.
       rateLimit: burst === 0 || perSecond === 0 ? null : { burst, perSecond },
+      userRateLimit:
+        userBurst === 0 || userPerSecond === 0 ? null : { burst: userBurst, perSecond: userPerSecond },
+      maxConnectionsPerUser: settings.maxConnectionsPerUser,
+      maxRoomsPerConnection: settings.maxRoomsPerConnection,
     });
   } catch (error) {
     throw new ConfigError(`Invalid chat settings: ${(error as Error).message}`);

@@ -218,6 +218,14 @@ export const CHAT_SETTINGS = {
     default: String(policy.deliveriesPerJob),
     meaning: 'recipients one worker job serves before the rest of its shard goes to a follow-up job',
   }),
+  fanOutInlineBudgetMs: withDefault({
+    variable: 'FAN_OUT_INLINE_BUDGET_MS',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.fanOutInlineBudgetMs),
+    meaning:
+      'how long an inline fan-out delivers before the recipients it has not reached go to the workers (keeps the invocation inside the 29 s integration timeout)',
+  }),
   membersPerBucket: withDefault({
     variable: 'MEMBERS_PER_BUCKET',
     functions: chat,
@@ -266,6 +274,37 @@ export const CHAT_SETTINGS = {
     parse: rateOrOff,
     default: String(policy.rateLimit?.perSecond ?? 0),
     meaning: 'the same bucket: frames per second it refills; `0` turns the limit off',
+  }),
+  userRateLimitBurst: withDefault({
+    variable: 'USER_RATE_LIMIT_BURST',
+    functions: chat,
+    parse: countOrOff,
+    default: String(policy.userRateLimit?.burst ?? 0),
+    meaning:
+      "per-user token bucket that every frame of all the user's connections also takes from: its size (at least `RATE_LIMIT_BURST`); `0` turns it off",
+  }),
+  userRateLimitPerSecond: withDefault({
+    variable: 'USER_RATE_LIMIT_PER_SECOND',
+    functions: chat,
+    parse: rateOrOff,
+    default: String(policy.userRateLimit?.perSecond ?? 0),
+    meaning:
+      'the same bucket: frames per second it refills (at least `RATE_LIMIT_PER_SECOND`); `0` turns it off',
+  }),
+  maxConnectionsPerUser: withDefault({
+    variable: 'MAX_CONNECTIONS_PER_USER',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.maxConnectionsPerUser),
+    meaning:
+      'live connections one user may hold: the next handshake is refused with 429 (a soft cap, see below)',
+  }),
+  maxRoomsPerConnection: withDefault({
+    variable: 'MAX_ROOMS_PER_CONNECTION',
+    functions: chat,
+    parse: positiveInteger,
+    default: String(policy.maxRoomsPerConnection),
+    meaning: 'rooms one connection may be in, the lobby included: joins beyond answer `too_many_rooms`',
   }),
   handshakeGraceMs: withDefault({
     variable: 'HANDSHAKE_GRACE_MS',
