@@ -39,7 +39,19 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
     return { connectionId, identity, connectedAt };
   }
 
-  return { clock, ids, logger, connections, memberships, messages, notifier, policy, chat, connect };
+  return {
+    clock,
+    ids,
+    logger,
+    connections,
+    memberships,
+    messages,
+    notifier,
+    rateLimiter,
+    policy,
+    chat,
+    connect,
+  };
 }
 
 export type ChatHarness = ReturnType<typeof chatHarness>;

@@ -1,7 +1,28 @@
-// Unit: $connect records the connection and joins the lobby; $disconnect forgets everything about it.
+// Unit: $connect records the connection and joins the lobby (within the user's connection cap);
+// $disconnect forgets everything about it, its rate-limit bucket included.
 
 import { describe, expect, it } from '@jest/globals';
+import {
+  ChatError,
+  ConnectionJanitor,
+  Disconnect,
+  DISCONNECT_ANNOUNCE_CONCURRENCY,
+  type MembershipAnnouncer,
+} from '../../src/domain/index.js';
+import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
+import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
+import { ManualClock } from '../fakes/manual-clock.js';
 import { chatHarness } from '../support/chat-harness.js';
+
+async function refusal(work: Promise<unknown>): Promise<ChatError | undefined> {
+  try {
+    await work;
+    return undefined;
+  } catch (error) {
+    if (error instanceof ChatError) return error;
+    throw error;
+  }
+}
 
 describe('connect', () => {
   it('records the connection with an expiry and joins the lobby', async () => {
@@ -56,6 +77,45 @@ describe('connect', () => {
   });
 });
 
+describe('connection cap per user', () => {
+  it('refuses the handshake past the cap with too_many_connections, recording nothing', async () => {
+    const h = chatHarness({ maxConnectionsPerUser: 3 });
+    for (let i = 0; i < 3; i += 1) await h.connect('mallory', `c-${i}`);
+
+    const refused = await refusal(h.connect('mallory', 'c-3'));
+
+    expect(refused?.code).toBe('too_many_connections');
+    expect(refused?.details).toEqual({ maxConnections: 3 });
+    expect(await h.connections.find('c-3')).toBeUndefined();
+    expect(await h.memberships.isMember('lobby', 'c-3')).toBe(false);
+    // Other users are not affected.
+    await h.connect('alice', 'c-alice');
+  });
+
+  it('counts only live connections: a closed or expired one makes room', async () => {
+    const h = chatHarness({ maxConnectionsPerUser: 2 });
+    await h.connect('mallory', 'c-old');
+    h.clock.advance(h.policy.connectionTtlMs - 1_000);
+    await h.connect('mallory', 'c-1');
+    expect((await refusal(h.connect('mallory', 'c-2')))?.code).toBe('too_many_connections');
+
+    h.clock.advance(1_000);
+    await h.connect('mallory', 'c-2');
+    expect((await refusal(h.connect('mallory', 'c-3')))?.code).toBe('too_many_connections');
+
+    await h.chat.disconnect.execute('c-1');
+    await h.connect('mallory', 'c-3');
+  });
+
+  it('does not count the connection itself when its $connect runs again', async () => {
+    const h = chatHarness({ maxConnectionsPerUser: 2 });
+    await h.connect('mallory', 'c-1');
+    await h.connect('mallory', 'c-2');
+    await h.connect('mallory', 'c-2');
+    expect(await h.connections.find('c-2')).toBeDefined();
+  });
+});
+
 describe('disconnect', () => {
   it('removes the connection and all its memberships', async () => {
     const h = chatHarness();
@@ -97,6 +157,66 @@ describe('disconnect', () => {
     await h.chat.disconnect.execute('never-connected');
 
     expect(h.notifier.ofType('c-carol', 'member_left')).toHaveLength(1);
+  });
+
+  it("deletes the connection's rate-limit bucket, not the user's", async () => {
+    const h = chatHarness();
+    const bob1 = await h.connect('bob', 'c-bob-1');
+    await h.connect('bob', 'c-bob-2');
+    await h.chat.admission.admit(bob1);
+    expect(h.rateLimiter.has({ scope: 'connection', connectionId: 'c-bob-1' })).toBe(true);
+
+    await h.chat.disconnect.execute('c-bob-1');
+
+    expect(h.rateLimiter.has({ scope: 'connection', connectionId: 'c-bob-1' })).toBe(false);
+    expect(h.rateLimiter.has({ scope: 'user', userId: 'bob' })).toBe(true);
+  });
+
+  it('announces the rooms left a few at a time, every one of them', async () => {
+    const clock = new ManualClock(0);
+    const memberships = new InMemoryRoomMembership(clock);
+    const janitor = new ConnectionJanitor({
+      connections: new InMemoryConnectionRegistry(clock),
+      memberships,
+      clock,
+    });
+    const rooms = Array.from({ length: 30 }, (_, i) => `room-${i}`);
+    for (const room of rooms) {
+      await memberships.add({
+        room,
+        connectionId: 'c-busy',
+        userId: 'busy',
+        displayName: 'Busy',
+        joinedAt: 0,
+        expiresAt: 10_000,
+      });
+    }
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const announced: string[] = [];
+    const pending: (() => void)[] = [];
+    const announcer = {
+      left: async (room: string) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise<void>((resolve) => pending.push(resolve));
+        inFlight -= 1;
+        announced.push(room);
+        return undefined;
+      },
+    } as unknown as MembershipAnnouncer;
+    const disconnect = new Disconnect({ janitor, announcer });
+
+    const done = disconnect.execute('c-busy');
+    while (announced.length < rooms.length) {
+      await new Promise((resolve) => setImmediate(resolve));
+      pending.splice(0).forEach((resolve) => resolve());
+    }
+    const { roomsLeft } = await done;
+
+    expect(mostInFlight).toBe(DISCONNECT_ANNOUNCE_CONCURRENCY);
+    expect(announced.sort()).toEqual([...rooms].sort());
+    expect(roomsLeft.sort()).toEqual([...rooms].sort());
   });
 
   it('cleans up memberships even after the connection record expired', async () => {

@@ -1,7 +1,7 @@
 // Unit: joining and leaving rooms, presence snapshots on join, and catching up with `since`.
 
 import { describe, expect, it } from '@jest/globals';
-import type { Caller } from '../../src/domain/index.js';
+import { ChatError, type Caller } from '../../src/domain/index.js';
 import { chatHarness, type ChatHarness } from '../support/chat-harness.js';
 
 async function say(h: ChatHarness, caller: Caller, room: string, text: string) {
@@ -158,6 +158,47 @@ describe('leave', () => {
     });
     expect(h.notifier.ofType('c-bob', 'left')).toHaveLength(1);
     expect(h.notifier.ofType(alice.connectionId, 'member_left')).toEqual([]);
+  });
+});
+
+describe('rooms per connection', () => {
+  async function joinError(h: ChatHarness, caller: Caller, room: string): Promise<ChatError | undefined> {
+    try {
+      await h.chat.join.execute(caller, { action: 'join', room });
+      return undefined;
+    } catch (error) {
+      if (error instanceof ChatError) return error;
+      throw error;
+    }
+  }
+
+  it('answers too_many_rooms past the cap, the lobby counted, and joins nothing', async () => {
+    const h = chatHarness({ maxRoomsPerConnection: 3 });
+    const alice = await h.connect('alice', 'c-alice');
+    await h.chat.join.execute(alice, { action: 'join', room: 'one' });
+    await h.chat.join.execute(alice, { action: 'join', room: 'two' });
+
+    const refused = await joinError(h, alice, 'three');
+
+    expect(refused?.code).toBe('too_many_rooms');
+    expect(refused?.details).toEqual({ maxRooms: 3 });
+    expect((await h.memberships.roomsOf('c-alice')).sort()).toEqual(['lobby', 'one', 'two']);
+    // Each connection has its own count.
+    const alice2 = await h.connect('alice', 'c-alice-2');
+    await h.chat.join.execute(alice2, { action: 'join', room: 'three' });
+  });
+
+  it('does not count a room joined again, and a room left makes room', async () => {
+    const h = chatHarness({ maxRoomsPerConnection: 2, lobbyRoom: null });
+    const bob = await h.connect('bob', 'c-bob');
+    await h.chat.join.execute(bob, { action: 'join', room: 'one' });
+    await h.chat.join.execute(bob, { action: 'join', room: 'two' });
+
+    expect(await joinError(h, bob, 'two')).toBeUndefined();
+    expect((await joinError(h, bob, 'three'))?.code).toBe('too_many_rooms');
+
+    await h.chat.leave.execute(bob, { action: 'leave', room: 'one' });
+    expect(await joinError(h, bob, 'three')).toBeUndefined();
   });
 });
 
