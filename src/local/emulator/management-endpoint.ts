@@ -1,12 +1,14 @@
 // Local emulator: the @connections management API as the gateway serves it on its own port: the
-// directory of live connections (and benchmark sinks) behind it, with the account throttle and the
-// injected faults applied on the way.
+// directory of live connections (and benchmark sinks) behind it, with the Host check, the signature
+// check, the account throttle and the injected faults applied on the way.
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { foreignHostMessage, hasLoopbackHost } from '../loopback-host.js';
 import {
   handleManagementRequest,
   matchConnectionsPath,
+  type CallAuthenticator,
   type ConnectionDirectory,
   type ConnectionInfo,
 } from '../management-api.js';
@@ -68,19 +70,33 @@ export function connectionDirectory(
   };
 }
 
+/** What the gateway's HTTP side holds: the connections, the refusals it injects, and who may call. */
+export interface ManagementParts {
+  readonly directory: ConnectionDirectory;
+  readonly faults: Faults;
+  readonly throttle: AccountThrottle;
+  readonly authenticator: CallAuthenticator;
+}
+
 /**
- * Serves @connections calls (after the injected latency) and refuses every other HTTP request. The account
- * throttle counts a call when it arrives; a refused call is still answered after the latency, as the
- * round trip costs the same either way.
+ * Serves @connections calls (after the injected latency) and refuses every other HTTP request. A request
+ * naming a host other than loopback is refused first, unlogged and uncounted: it comes from a page that
+ * rebound its name to this machine, not from a caller of this API. The account throttle counts a call
+ * when it arrives; a refused call is still answered after the latency, as the round trip costs the same
+ * either way. Calls without a valid signature get API Gateway's 403s.
  */
 export async function serveManagement(
   context: GatewayContext,
-  directory: ConnectionDirectory,
-  faults: Faults,
-  throttle: AccountThrottle,
+  { directory, faults, throttle, authenticator }: ManagementParts,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  if (!hasLoopbackHost(request)) {
+    request.resume();
+    response.writeHead(421, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ message: foreignHostMessage(request.headers.host) }));
+    return;
+  }
   const { scheduler, api } = context;
   const startedAt = scheduler.now();
   const url = new URL(request.url ?? '/', 'http://localhost');
@@ -102,7 +118,7 @@ export async function serveManagement(
     sendTooManyRequests(response);
     return;
   }
-  if (!handleManagementRequest(request, response, { directory, stage: api.stage })) {
+  if (!handleManagementRequest(request, response, { directory, stage: api.stage, authenticator })) {
     request.resume();
     response.writeHead(403, {
       'Content-Type': 'application/json',

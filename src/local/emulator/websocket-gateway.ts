@@ -19,8 +19,11 @@ import {
 } from './gateway-config.js';
 import { negotiate, refusalResponse } from './handshake.js';
 import { LiveConnections } from './live-connections.js';
-import { connectionDirectory, serveManagement } from './management-endpoint.js';
+import { foreignHostUpgradeRefusal, hasLoopbackHost } from '../loopback-host.js';
+import { LOCAL_CREDENTIALS } from '../dynamodb-local.js';
+import { connectionDirectory, serveManagement, type ManagementParts } from './management-endpoint.js';
 import { MessageDispatch } from './message-dispatch.js';
+import { RequestSignatureCheck, type SigningCredentials } from './request-signature.js';
 import { delay, realScheduler } from './scheduler.js';
 import { Sinks, type SinkDeliveries } from './sinks.js';
 
@@ -56,17 +59,20 @@ export class WebSocketGateway {
     private readonly context: GatewayContext,
     private readonly server: Server,
     private readonly wss: WebSocketServer,
+    credentials: SigningCredentials,
   ) {
     this.connections = new LiveConnections(context, this.meter);
     this.dispatch = new MessageDispatch(context, this.connections, this.meter);
     this.throttle = new AccountThrottle(context.scheduler);
-    const directory = connectionDirectory(this.connections, this.sinks, this.faults, context.scheduler);
+    const parts: ManagementParts = {
+      directory: connectionDirectory(this.connections, this.sinks, this.faults, context.scheduler),
+      faults: this.faults,
+      throttle: this.throttle,
+      // The SDK signs with the wall clock, whatever time the scheduler simulates for the gateway.
+      authenticator: new RequestSignatureCheck(credentials, context.api.region, Date.now),
+    };
     server.on('upgrade', (request, socket, head) => void this.handshake(request, socket, head));
-    server.on(
-      'request',
-      (request, response) =>
-        void serveManagement(context, directory, this.faults, this.throttle, request, response),
-    );
+    server.on('request', (request, response) => void serveManagement(context, parts, request, response));
   }
 
   static async start(routes: GatewayRoutes, options: GatewayOptions = {}): Promise<WebSocketGateway> {
@@ -79,7 +85,8 @@ export class WebSocketGateway {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+      // Loopback only: the @connections API would otherwise take frames from anyone on the network.
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
     const api = {
@@ -90,7 +97,7 @@ export class WebSocketGateway {
       accountId: options.accountId ?? '000000000000',
     };
     const context = gatewayContext(routes, options, options.scheduler ?? realScheduler, api);
-    return new WebSocketGateway(context, server, wss);
+    return new WebSocketGateway(context, server, wss, options.credentials ?? LOCAL_CREDENTIALS);
   }
 
   get port(): number {
@@ -179,6 +186,12 @@ export class WebSocketGateway {
   private async handshake(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { scheduler } = this.context;
     const startedAt = scheduler.now();
+    // A page that rebound its name to 127.0.0.1 may open WebSockets here; its Host gives it away.
+    if (!hasLoopbackHost(request)) {
+      socket.end(foreignHostUpgradeRefusal(request.headers.host));
+      this.context.log({ kind: 'CONNECT', route: '$connect', status: 421, ms: 0, detail: 'foreign Host' });
+      return;
+    }
     const outcome = await negotiate(this.context, request);
     if (!outcome.accepted) {
       socket.end(refusalResponse(outcome.status));
