@@ -175,6 +175,53 @@ describe('a stalled @connections call', () => {
 });
 
 describe('the in-flight limit', () => {
+  it('gives a freed slot to a waiting reply before any waiting delivery, each line in its order', async () => {
+    const limit = new InFlightLimit(1);
+    const started: string[] = [];
+    let release = (): void => undefined;
+    const holder = limit.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const job = (name: string) => async () => {
+      started.push(name);
+    };
+    const queued = [
+      limit.run(job('delivery 1')),
+      limit.run(job('delivery 2')),
+      limit.run(job('reply 1'), { lane: 'reply' }),
+      limit.run(job('delivery 3')),
+      limit.run(job('reply 2'), { lane: 'reply' }),
+    ];
+    expect(started).toEqual([]);
+    release();
+    await Promise.all([holder, ...queued]);
+    expect(started).toEqual(['reply 1', 'reply 2', 'delivery 1', 'delivery 2', 'delivery 3']);
+    expect(limit.inFlight).toBe(0);
+  });
+
+  it('turns away a waiter whose start-by time passed, and the notifier reports it late without posting', async () => {
+    let now = 1_000;
+    const limit = new InFlightLimit(1, () => now);
+    let release = (): void => undefined;
+    const holder = limit.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const before = api.directory.requests;
+    api.directory.connect('LateConn000001=');
+    const late = new ManagementApiNotifier({ client: pool.clientFor(api.endpoint), limit });
+    const inTime = limit.run(async () => 'ran', { startBy: 5_000 });
+    const outcome = late.deliver('LateConn000001=', event, { startBy: 1_500 });
+
+    now = 2_000;
+    release();
+    await holder;
+
+    expect(await outcome).toBe('late');
+    expect(await inTime).toBe('ran');
+    expect(api.directory.frames('LateConn000001=')).toEqual([]);
+    expect(api.directory.requests).toBe(before);
+    expect(limit.inFlight).toBe(0);
+    await expect(limit.run(async () => 'no wait when a slot is free', { startBy: 0 })).resolves.toBe(
+      'no wait when a slot is free',
+    );
+  });
+
   it('keeps concurrent fan-outs in one process to the cap, so waiting for a slot never times a call out', async () => {
     let open = 0;
     let most = 0;

@@ -6,6 +6,7 @@ import {
   ConnectionJanitor,
   DeliverShard,
   growthGraceMs,
+  listedJobs,
   PagedFanOut,
   ShardedFanOut,
   type ShardResult,
@@ -31,6 +32,8 @@ export interface ShardedFanOutRigOptions {
   readonly pageSize?: number;
   /** 60 unless said. */
   readonly deliveriesPerJob?: number;
+  /** How long the inline fan-out delivers before handing the rest to the queue; no limit unless said. */
+  readonly inlineBudgetMs?: number;
 }
 
 export type ShardedFanOutRig = ReturnType<typeof shardedFanOutRig>;
@@ -58,7 +61,18 @@ export function shardedFanOutRig(options: ShardedFanOutRigOptions) {
   };
   const fanOut = new ShardedFanOut({
     ...pool,
-    inline: new PagedFanOut({ ...pool, pageSize }),
+    inline: new PagedFanOut({
+      ...pool,
+      pageSize,
+      ...(options.inlineBudgetMs === undefined
+        ? {}
+        : {
+            overflow: {
+              afterMs: options.inlineBudgetMs,
+              handOff: (recipients, event) => queue.enqueue(listedJobs(recipients, event)),
+            },
+          }),
+    }),
     queue,
     inlineMax: options.inlineMax,
     shapeCacheMs: SHAPE_CACHE_MS,

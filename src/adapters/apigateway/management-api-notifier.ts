@@ -7,9 +7,15 @@ import {
   PostToConnectionCommand,
   type ApiGatewayManagementApiClient,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ConnectionId, DeliveryOutcome, NotifierPort, ServerEvent } from '../../domain/index.js';
+import type {
+  ConnectionId,
+  DeliveryOptions,
+  DeliveryOutcome,
+  NotifierPort,
+  ServerEvent,
+} from '../../domain/index.js';
 import { DeliveryError, PayloadTooLargeError } from './delivery-errors.js';
-import type { InFlightLimit } from './in-flight-limit.js';
+import { NotStartedError, type InFlightLimit, type Turn } from './in-flight-limit.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 export interface ManagementApiNotifierConfig {
@@ -57,16 +63,26 @@ export class ManagementApiNotifier implements NotifierPort {
     this.now = config.now ?? Date.now;
   }
 
-  async deliver(connectionId: ConnectionId, event: ServerEvent): Promise<DeliveryOutcome> {
+  async deliver(
+    connectionId: ConnectionId,
+    event: ServerEvent,
+    options: DeliveryOptions = {},
+  ): Promise<DeliveryOutcome> {
     const command = new PostToConnectionCommand({ ConnectionId: connectionId, Data: encode(event) });
-    return this.withRetries(connectionId, async () => {
-      await this.limited(() => this.config.client.send(command));
-      return 'delivered' as const;
-    });
+    const turn: Turn = { lane: options.reply === true ? 'reply' : 'delivery', startBy: options.startBy };
+    try {
+      return await this.withRetries(connectionId, async () => {
+        await this.limited(() => this.config.client.send(command), turn);
+        return 'delivered' as const;
+      });
+    } catch (error) {
+      if (error instanceof NotStartedError) return 'late';
+      throw error;
+    }
   }
 
-  private limited<T>(call: () => Promise<T>): Promise<T> {
-    return this.config.limit === undefined ? call() : this.config.limit.run(call);
+  private limited<T>(call: () => Promise<T>, turn: Turn = {}): Promise<T> {
+    return this.config.limit === undefined ? call() : this.config.limit.run(call, turn);
   }
 
   async close(connectionId: ConnectionId): Promise<'closed' | 'gone'> {
@@ -87,6 +103,8 @@ export class ManagementApiNotifier implements NotifierPort {
       try {
         return await attempt();
       } catch (error) {
+        // Out of time before the first try, or before a retry could start: the caller hands it on.
+        if (error instanceof NotStartedError) throw error;
         const sdkError = error as SdkError;
         const status = sdkError.$metadata?.httpStatusCode;
         const code = sdkError.name;

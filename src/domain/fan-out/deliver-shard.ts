@@ -68,6 +68,8 @@ export class DeliverShard {
   private async page(job: FanOutJob, cursor: string | undefined): Promise<Page> {
     const { shard } = job;
     const limit = this.deps.pageSize;
+    // A listed shard is one page: it was cut to fit one job when it was made.
+    if (shard.kind === 'connections') return { recipients: shard.connectionIds };
     if (shard.kind === 'everyone') {
       const page = await this.deps.connections.connectionsPage({
         limit,

@@ -27,18 +27,48 @@ export async function deliverToEach(
   recipients: AsyncIterator<ConnectionId>,
   event: ServerEvent,
 ): Promise<FanOutReport> {
+  return (await deliverUntil(deps, target, recipients, event, undefined)).report;
+}
+
+/** What a run with a deadline did, and the recipients it left for someone else to serve. */
+export interface TimedDelivery {
+  readonly report: FanOutReport;
+  /** Listed but never tried because the deadline passed: empty when the run finished in time. */
+  readonly unserved: readonly ConnectionId[];
+}
+
+/**
+ * As `deliverToEach`, but no delivery starts after `deadline` (clock time): the recipients the stream
+ * still holds then are listed and returned unserved, so the caller can hand them on and return in time.
+ */
+export async function deliverUntil(
+  deps: DeliveryPoolDeps,
+  target: string,
+  recipients: AsyncIterator<ConnectionId>,
+  event: ServerEvent,
+  deadline: number | undefined,
+): Promise<TimedDelivery> {
   const startedAt = deps.clock.now();
   const counts = { recipients: 0, delivered: 0, gone: 0, failed: 0 };
+  let late = false;
 
+  const unserved: ConnectionId[] = [];
+  const options = deadline === undefined ? undefined : { startBy: deadline };
   const deliverOne = async (connectionId: ConnectionId): Promise<void> => {
-    counts.recipients += 1;
-    let outcome: 'delivered' | 'gone' | 'failed';
+    let outcome: 'delivered' | 'gone' | 'failed' | 'late';
     try {
-      outcome = await deps.notifier.deliver(connectionId, event);
+      outcome = await deps.notifier.deliver(connectionId, event, options);
     } catch (error) {
       outcome = 'failed';
       deps.logger.warn('delivery failed', { target, connectionId, error });
     }
+    if (outcome === 'late') {
+      // Its turn for a connection came after the deadline (in a process where calls queue for one).
+      late = true;
+      unserved.push(connectionId);
+      return;
+    }
+    counts.recipients += 1;
     counts[outcome] += 1;
     if (outcome === 'gone') await forget(deps, connectionId, target);
   };
@@ -47,15 +77,30 @@ export async function deliverToEach(
   // so each member is taken once and at most `concurrency` deliveries are ever in flight.
   const worker = async (): Promise<void> => {
     for (;;) {
+      if (deadline !== undefined && deps.clock.now() >= deadline) {
+        late = true;
+        return;
+      }
       const next = await recipients.next();
       if (next.done === true) return;
       await deliverOne(next.value);
     }
   };
   const results = await Promise.allSettled(Array.from({ length: deps.concurrency }, worker));
-  const listingError = results.find((result) => result.status === 'rejected');
+  let listingError: unknown = results.find(
+    (result): result is PromiseRejectedResult => result.status === 'rejected',
+  )?.reason;
+  if (late && listingError === undefined) {
+    try {
+      for (let next = await recipients.next(); next.done !== true; next = await recipients.next()) {
+        unserved.push(next.value);
+      }
+    } catch (error) {
+      listingError = error;
+    }
+  }
   if (listingError !== undefined) {
-    deps.logger.error('fan-out stopped: could not list recipients', { target, error: listingError.reason });
+    deps.logger.error('fan-out stopped: could not list recipients', { target, error: listingError });
   }
   const report = {
     target,
@@ -66,10 +111,11 @@ export async function deliverToEach(
   // Every fan-out leaves one structured line: operators alarm on `failed` and watch `gone`.
   deps.logger.info('fan-out', {
     ...report,
+    ...(unserved.length > 0 ? { unserved: unserved.length } : {}),
     event: event.type,
     ...('seq' in event ? { seq: event.seq } : {}),
   });
-  return report;
+  return { report, unserved };
 }
 
 /** The report of a fan-out that delivered nothing itself: skipped, handed to workers, or cut short. */

@@ -14,7 +14,15 @@ export type FanOutShard =
       /** A connection that must not receive the event (already served by the sender's invocation). */
       readonly except?: ConnectionId;
     }
-  | { readonly kind: 'everyone'; readonly partition: number };
+  | { readonly kind: 'everyone'; readonly partition: number }
+  /** Named recipients an inline fan-out left when it ran out of time (at most `MAX_LISTED_RECIPIENTS`). */
+  | { readonly kind: 'connections'; readonly connectionIds: readonly ConnectionId[] };
+
+/**
+ * The most connections one `connections` job names: 2,000 ids of API Gateway's 16 characters (quoted,
+ * with commas) take about 40 KB, well inside the 256 KB of an SQS message beside a 32 KB event.
+ */
+export const MAX_LISTED_RECIPIENTS = 2_000;
 
 export interface FanOutJob {
   readonly shard: FanOutShard;
@@ -23,9 +31,21 @@ export interface FanOutJob {
   readonly cursor?: string;
 }
 
-/** Names a shard in logs and reports: `room:<name>#<bucket>` or `everyone#<partition>`. */
+/** The jobs that serve these recipients, each naming at most `MAX_LISTED_RECIPIENTS` of them. */
+export function listedJobs(connectionIds: readonly ConnectionId[], event: ServerEvent): FanOutJob[] {
+  const jobs: FanOutJob[] = [];
+  for (let start = 0; start < connectionIds.length; start += MAX_LISTED_RECIPIENTS) {
+    const slice = connectionIds.slice(start, start + MAX_LISTED_RECIPIENTS);
+    jobs.push({ shard: { kind: 'connections', connectionIds: slice }, event });
+  }
+  return jobs;
+}
+
+/** Names a shard in logs and reports: `room:<name>#<bucket>`, `everyone#<partition>` or `connections(<n>)`. */
 export function shardLabel(shard: FanOutShard): string {
-  return shard.kind === 'room' ? `room:${shard.room}#${shard.bucket}` : `everyone#${shard.partition}`;
+  if (shard.kind === 'room') return `room:${shard.room}#${shard.bucket}`;
+  if (shard.kind === 'everyone') return `everyone#${shard.partition}`;
+  return `connections(${shard.connectionIds.length})`;
 }
 
 export class MalformedJobError extends Error {
@@ -59,6 +79,15 @@ function parseShard(shard: Record<string, unknown>): FanOutShard {
     const partition = shard['partition'];
     if (!isIndex(partition)) throw new MalformedJobError('partition is not a whole number');
     return { kind: 'everyone', partition };
+  }
+  if (shard['kind'] === 'connections') {
+    const ids = shard['connectionIds'];
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_LISTED_RECIPIENTS) {
+      throw new MalformedJobError(`connectionIds is not a list of 1 to ${MAX_LISTED_RECIPIENTS}`);
+    }
+    if (!ids.every((id) => typeof id === 'string' && id !== ''))
+      throw new MalformedJobError('a connection id is not a string');
+    return { kind: 'connections', connectionIds: ids as string[] };
   }
   if (shard['kind'] !== 'room') throw new MalformedJobError('unknown shard kind');
   const { room, bucket, except } = shard;

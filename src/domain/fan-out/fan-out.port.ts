@@ -24,6 +24,11 @@ export interface FanOutReport {
    * nothing about deliveries, which happen later, in the workers.
    */
   readonly queuedJobs?: number;
+  /**
+   * Set when an inline fan-out ran out of its time budget: how many recipients it handed to workers
+   * instead of serving them itself (they are counted in none of the other fields).
+   */
+  readonly handedOff?: number;
 }
 
 export interface FanOutOptions {

@@ -10,7 +10,7 @@ import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 import type { ConnectionJanitor } from './connection-janitor.js';
-import { deliverToEach, reportWithoutDeliveries } from './delivery-pool.js';
+import { deliverToEach, deliverUntil, reportWithoutDeliveries } from './delivery-pool.js';
 import type { FanOutOptions, FanOutPort, FanOutReport } from './fan-out.port.js';
 
 export interface PagedFanOutDeps {
@@ -22,6 +22,18 @@ export interface PagedFanOutDeps {
   readonly logger: LoggerPort;
   readonly concurrency: number;
   readonly pageSize: number;
+  /** Without it, an inline fan-out runs to its end however long that takes. */
+  readonly overflow?: FanOutOverflow;
+}
+
+/**
+ * Where an inline fan-out sends the recipients it could not serve within `afterMs`: to queue-fed workers,
+ * so the invocation that took the request returns before API Gateway's integration timeout (29 s) would
+ * answer the client with an error after its ack.
+ */
+export interface FanOutOverflow {
+  readonly afterMs: number;
+  handOff(recipients: readonly ConnectionId[], event: ServerEvent): Promise<void>;
 }
 
 export class PagedFanOut implements FanOutPort {
@@ -98,12 +110,36 @@ export class PagedFanOut implements FanOutPort {
     } while (cursor !== undefined);
   }
 
-  private run(
+  private async run(
     target: string,
     recipients: AsyncIterator<ConnectionId>,
     event: ServerEvent,
   ): Promise<FanOutReport> {
-    return deliverToEach(this.deps, target, recipients, event);
+    const { overflow, clock, logger } = this.deps;
+    if (overflow === undefined) return deliverToEach(this.deps, target, recipients, event);
+    const deadline = clock.now() + overflow.afterMs;
+    const { report, unserved } = await deliverUntil(this.deps, target, recipients, event, deadline);
+    if (unserved.length === 0) return report;
+    try {
+      await overflow.handOff(unserved, event);
+      logger.warn('fan-out overran its time: the rest went to workers', {
+        target,
+        handedOff: unserved.length,
+      });
+      return { ...report, handedOff: unserved.length };
+    } catch (error) {
+      // Late is better than lost: without workers, this invocation serves the rest itself.
+      logger.error('fan-out overran its time and could not hand off the rest', { target, error });
+      const rest = await deliverToEach(this.deps, target, listed(unserved), event);
+      return {
+        ...report,
+        recipients: report.recipients + rest.recipients,
+        delivered: report.delivered + rest.delivered,
+        gone: report.gone + rest.gone,
+        failed: report.failed + rest.failed,
+        durationMs: clock.now() - (deadline - overflow.afterMs),
+      };
+    }
   }
 }
 

@@ -3,6 +3,14 @@
 import type { ConnectionId } from '../model/connection.js';
 import type { Identity } from '../model/identity.js';
 
+/**
+ * One request's state, shared by everything that handles it. `answered` is set once the caller has had
+ * its answer (an ack, a pong, a snapshot): from then on, nothing may send it an error about that request.
+ */
+export interface RequestState {
+  answered: boolean;
+}
+
 export interface Caller {
   readonly connectionId: ConnectionId;
   /** From the authorizer's context; never from the message body. */
@@ -11,4 +19,6 @@ export interface Caller {
   readonly connectedAt: number;
   /** The `@connections` endpoint for this stage, when the adapter knows it (reported by `whoami`). */
   readonly managementEndpoint?: string;
+  /** Present when the driving adapter handles a request it must answer once (client frames). */
+  readonly request?: RequestState;
 }

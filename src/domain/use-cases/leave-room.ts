@@ -29,7 +29,7 @@ export class LeaveRoom {
       room: action.room,
       requestId: action.requestId,
     };
-    await reply(this.deps, caller.connectionId, left);
+    await reply(this.deps, caller, left);
     return { wasMember: removed !== undefined };
   }
 }

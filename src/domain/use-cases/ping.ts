@@ -18,7 +18,7 @@ export class Ping {
       serverTime: this.deps.clock.now(),
       requestId: action.requestId,
     };
-    await reply(this.deps, caller.connectionId, pong);
+    await reply(this.deps, caller, pong);
     return pong;
   }
 }

@@ -60,7 +60,7 @@ export class ReadHistory {
       messages: fitted.events,
       hasMore: page.hasMore || fitted.dropped,
     };
-    await reply(this.deps, caller.connectionId, history);
+    await reply(this.deps, caller, history);
     return history;
   }
 }

@@ -1,23 +1,26 @@
 // Use-case helpers: replying to the caller and fitting lists of messages into one @connections payload.
 
-import type { ConnectionId } from '../model/connection.js';
 import type { StoredMessage } from '../model/message.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import { encodedSize, toMessageEvent, type ServerEvent } from '../protocol/server-events.js';
+import type { Caller } from './caller.js';
 
 /**
- * Sends a reply to the connection that asked. A reply that cannot be delivered is logged, never thrown:
- * the work it reports (a stored message, say) is done and must still be fanned out. A caller that
- * vanished meanwhile is cleaned by `$disconnect` or by the next fan-out that meets it.
+ * Sends the caller its answer, ahead of fan-out deliveries waiting for the same connections. A reply
+ * that cannot be delivered is logged, never thrown: the work it reports (a stored message, say) is done
+ * and must still be fanned out. A caller that vanished meanwhile is cleaned by `$disconnect` or by the
+ * next fan-out that meets it. Either way the request counts as answered: no error frame may follow.
  */
 export async function reply(
   deps: { notifier: NotifierPort; logger: LoggerPort },
-  connectionId: ConnectionId,
+  caller: Caller,
   event: ServerEvent,
 ): Promise<void> {
+  if (caller.request !== undefined) caller.request.answered = true;
+  const { connectionId } = caller;
   try {
-    await deps.notifier.deliver(connectionId, event);
+    await deps.notifier.deliver(connectionId, event, { reply: true });
   } catch (error) {
     deps.logger.warn('reply not delivered', { connectionId, type: event.type, error });
   }

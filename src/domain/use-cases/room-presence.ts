@@ -36,7 +36,7 @@ export class RoomPresence {
       ...snapshot,
       requestId: action.requestId,
     };
-    await reply(this.deps, caller.connectionId, presence);
+    await reply(this.deps, caller, presence);
     return presence;
   }
 }

@@ -33,7 +33,7 @@ export class SendDirectMessage {
 
     const { message, duplicate } = await this.deps.messages.append(draft);
     const ack = messageAck({ message, duplicate }, { to: action.to }, action);
-    await reply(this.deps, caller.connectionId, ack);
+    await reply(this.deps, caller, ack);
     if (duplicate) return { message, duplicate };
 
     const [theirs, mine] = await Promise.all([

@@ -67,7 +67,7 @@ export class SendRoomMessage {
     this.deps.fanOut.warm?.(room);
     const { message, duplicate } = await this.deps.messages.append(draft);
     const ack = messageAck({ message, duplicate }, { room }, action);
-    const sendAck = (): Promise<void> => reply(this.deps, caller.connectionId, ack);
+    const sendAck = (): Promise<void> => reply(this.deps, caller, ack);
     if (duplicate) {
       await sendAck();
       return { message, duplicate };

@@ -20,7 +20,7 @@ export class WhoAmI {
       endpoint: caller.managementEndpoint,
       requestId: action.requestId,
     };
-    await reply(this.deps, caller.connectionId, whoami);
+    await reply(this.deps, caller, whoami);
     return whoami;
   }
 }

@@ -63,9 +63,13 @@ export function callerScope(source: CallerSource): ScopeMiddleware<WsEvent, WsRe
       const services = appServices();
       const stage = stageOf(request.event, services);
       Object.assign(request.context, stage);
-      const caller =
+      const caller: Caller =
         source === 'connection'
-          ? await callerOf(request.event.requestContext, services.config, services.connections)
+          ? {
+              ...(await callerOf(request.event.requestContext, services.config, services.connections)),
+              // A client frame gets one answer: error-frames.ts reads this before sending an error.
+              request: { answered: false },
+            }
           : handshakeCaller(request.event, stage.config, services);
       Object.assign(request.context, { caller });
     },

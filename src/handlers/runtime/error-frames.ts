@@ -1,11 +1,13 @@
 // Driving side: the one error-mapping middleware. Whatever a route throws (a domain error such as
 // malformed JSON or a refused action, or an unexpected exception) becomes a typed error frame to the
 // caller and a status code; unexpected errors are logged with their stack and never shown to the client.
+// A request that already had its answer (an ack, say) gets no error frame: one answer per request.
 
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import { ERROR_STATUS, isChatError, peekRequestId, toErrorEvent } from '../../domain/index.js';
 import { partialScopeOf } from './chat-scope.js';
-import { logger } from './powertools.js';
+import { logger, metrics } from './powertools.js';
 import type { WsEvent, WsResult } from './ws-event.js';
 
 /** The requestId the client sent, read from the raw frame when it is JSON. */
@@ -23,6 +25,14 @@ export function errorFrames(): MiddlewareObj<WsEvent, WsResult> {
     onError: async (request) => {
       const error = request.error;
       const known = isChatError(error) ? error : undefined;
+      const { caller } = partialScopeOf(request.context);
+      if (caller?.request?.answered === true) {
+        // A client that retried on this error would send its request twice: logs and metrics only.
+        logger.error('error after the request was answered', { error: error as Error, code: known?.code });
+        metrics.addMetric('ErrorsAfterAnswer', MetricUnit.Count, 1);
+        request.response = { statusCode: known === undefined ? 500 : ERROR_STATUS[known.code] };
+        return;
+      }
       if (known === undefined) logger.error('unexpected error', { error: error as Error });
       else logger.info('request refused', { code: known.code, reason: known.message });
 

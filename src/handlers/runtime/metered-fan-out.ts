@@ -49,6 +49,10 @@ export class MeteredFanOut implements FanOutPort {
     this.metrics.addMetric('DeliveriesFailed', MetricUnit.Count, report.failed);
     this.metrics.addMetric('FanOutDuration', MetricUnit.Milliseconds, report.durationMs);
     if (!report.complete) this.metrics.addMetric('FanOutIncomplete', MetricUnit.Count, 1);
+    // An inline fan-out that ran out of time: its other recipients are the workers' (they publish those).
+    if (report.handedOff !== undefined) {
+      this.metrics.addMetric('DeliveriesHandedOff', MetricUnit.Count, report.handedOff);
+    }
     return report;
   }
 }
