@@ -7,8 +7,8 @@ import {
   ConnectionJanitor,
   Disconnect,
   DISCONNECT_ANNOUNCE_CONCURRENCY,
-  type MembershipAnnouncer,
 } from '../../src/domain/index.js';
+import type { MembershipAnnouncer } from '../../src/domain/use-cases/membership-announcer.js';
 import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
 import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
 import { ManualClock } from '../fakes/manual-clock.js';
