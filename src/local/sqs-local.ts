@@ -1,12 +1,14 @@
 // Local stack: an SQS-compatible server in process (the npm package `local-aws-sqs`, which speaks SQS's
-// JSON and Query protocols) on a loopback port, with the fan-out queue and its dead-letter queue created
-// as Terraform creates them: a redrive policy that moves a job there after `maxReceiveCount` receives.
+// JSON and Query protocols) on a loopback port, answering only requests that name a loopback host, with
+// the fan-out queue and its dead-letter queue created as Terraform creates them: a redrive policy that
+// moves a job there after `maxReceiveCount` receives.
 
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSqsServer } from 'local-aws-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
+import { hasLoopbackHost, refuseForeignHost } from './loopback-host.js';
 
 export interface LocalQueueSettings {
   /** Seconds a received job stays invisible; Lambda needs at least six times the worker's timeout. */
@@ -51,6 +53,7 @@ export async function startSqsLocal(options: SqsLocalOptions = {}): Promise<SqsL
     // A restarted stack recreates its queues at once; AWS's 60 s wait would only slow tests.
     emulateQueueCreationLifecycle: false,
   });
+  admitLoopbackHostsOnly(server);
   const port = (server.address() as AddressInfo).port;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new SQSClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS });
@@ -87,6 +90,21 @@ export async function startSqsLocal(options: SqsLocalOptions = {}): Promise<SqsL
       return stopped;
     },
   };
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * Puts the Host check in front of the package's own request handling. It signs nothing and checks no
+ * signature, so a page rebound to 127.0.0.1 could otherwise read and forge jobs.
+ */
+function admitLoopbackHostsOnly(server: Server): void {
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!hasLoopbackHost(request)) return refuseForeignHost(request, response);
+    for (const listener of listeners) listener.call(server, request, response);
+  });
 }
 
 async function queueArnOf(client: SQSClient, queueUrl: string): Promise<string> {
