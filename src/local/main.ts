@@ -45,11 +45,13 @@ roomcast local stack is up
   WebSocket        ${stack.wsUrl}   (also ws://localhost:${stack.gateway.port}/)
   @connections     ${stack.managementEndpoint}/@connections/{connectionId}
   web              ${stack.web.url}
-  backend API      ${stack.apiUrl}   (POST /rooms/{room}/messages, GET /rooms/{room}/members, ...; no IAM locally)
+  backend API      ${stack.apiUrl}   (POST /rooms/{room}/messages, GET /rooms/{room}/members, ...; JSON bodies, no IAM locally)
   dev tokens       ${stack.web.url}/dev/token?user=<id>&name=<display name>
   DynamoDB Local   ${stack.dynamo.endpoint}   table ${stack.tableName}${process.env['DATA_DIR'] ? ` (data in ${process.env['DATA_DIR']})` : ' (in memory)'}
   fan-out queue    ${stack.sqs.queueUrl}   (SQS at ${stack.sqs.endpoint}; dead letters: ${stack.sqs.deadLetterQueueUrl})
   auth             ${anonymous ? 'anonymous (AUTH_MODE=anonymous)' : 'JWT signed by the local dev key'}
+  reachable        from this machine only: every port listens on 127.0.0.1 and answers Host localhost,
+                   127.0.0.1 or [::1]; @connections calls must be signed with the dev credentials (local/local)
 
 Connect:
   npx wscat -c "${stack.wsUrl}${anonymous ? '?name=Alice' : `?token=${token}`}"
