@@ -6,6 +6,9 @@ import {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent, request as httpRequest } from 'node:http';
 import { ManagementApiNotifier, ManagementClientPool } from '../../src/adapters/apigateway/index.js';
 import { ConnectionJanitor, PagedFanOut, type RoomMessageEvent } from '../../src/domain/index.js';
@@ -51,7 +54,7 @@ export interface SenderReply {
   readonly cpuMs: number;
 }
 
-/** Dummy credentials: the SDK signs every request, loopback servers ignore the signature. */
+/** The local stack's dev credentials: the emulator checks the signature, the bare server ignores it. */
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const REGION = 'us-east-1';
 
@@ -168,15 +171,33 @@ async function fanOut(request: Extract<SenderRequest, { op: 'fan-out' }>): Promi
   }
 }
 
-/** One @connections POST over a keep-alive agent, without the SDK: no signing, no middleware. */
-function rawPost(agent: Agent, url: URL, body: Buffer): Promise<number> {
+const signer = new SignatureV4({
+  credentials: CREDENTIALS,
+  region: REGION,
+  service: 'execute-api',
+  sha256: Hash.bind(null, 'sha256'),
+});
+
+/** One @connections POST over a keep-alive agent, signed as the SDK signs it, without its middleware. */
+async function rawPost(agent: Agent, url: URL, body: Buffer): Promise<number> {
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body,
+    }),
+  );
   return new Promise((resolve, reject) => {
     const call = httpRequest(
       url,
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
+        headers: { ...signed.headers, 'content-length': body.length },
       },
       (response) => {
         response.resume();

@@ -2,9 +2,14 @@
 // connections are cut abruptly or closed cleanly mid-conversation, and each application still sees
 // every message exactly once, in order.
 
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
 import { RoomcastClient, type ConnectionState, type RoomcastClientOptions } from '../../src/client/index.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
 import { waitFor } from '../support/ws-client.js';
 
@@ -66,13 +71,15 @@ function app(userId: string, options: Partial<RoomcastClientOptions> = {}): App 
 
 /** The server closes the connection normally (DeleteConnection: close code 1000, `$disconnect` runs). */
 async function closeFromServer(connectionId: string): Promise<void> {
-  const response = await fetch(
-    `${stack().managementEndpoint}/@connections/${encodeURIComponent(connectionId)}`,
-    {
-      method: 'DELETE',
-    },
-  );
-  expect(response.status).toBe(204);
+  // Through the SDK, as a backend would: the emulator refuses unsigned @connections calls.
+  const connections = new ApiGatewayManagementApiClient({
+    endpoint: stack().managementEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const response = await connections.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+  connections.destroy();
+  expect(response.$metadata.httpStatusCode).toBe(204);
 }
 
 async function reconnected(who: App, previous: string): Promise<void> {
