@@ -1,6 +1,7 @@
 // Lambda entry for `$connect`: records the connection for the authorizer's identity (or, in anonymous
 // mode, a made-up one named by `?name=`) and joins the lobby. The status code decides the handshake:
-// 200 accepts, 401 refuses; nothing can be posted to the connection yet.
+// 200 accepts, 401 refuses (no identity), 429 refuses (the user's connection cap, logged as a refusal
+// with its code); nothing can be posted to the connection yet.
 
 import { baseChain } from '../runtime/base-chain.js';
 import { callerScope } from '../runtime/chat-scope.js';
