@@ -68,6 +68,7 @@ export function readChatConfig(env: Env = process.env): ChatConfig {
       membersPageSize: settings.membersPageSize,
       fanOutInlineMax: settings.fanOutInlineMax,
       deliveriesPerJob: settings.deliveriesPerJob,
+      fanOutInlineBudgetMs: settings.fanOutInlineBudgetMs,
       membersPerBucket: settings.membersPerBucket,
       roomShapeCacheMs: settings.roomShapeCacheMs,
       announceMaxMembers: settings.announceMaxMembers,
