@@ -6,6 +6,7 @@ import { coldStart } from './benchmarks/cold-start.js';
 import { cost } from './benchmarks/cost.js';
 import { emulatorCapacity } from './benchmarks/emulator-capacity.js';
 import { endToEnd } from './benchmarks/end-to-end.js';
+import { fairness } from './benchmarks/fairness.js';
 import { fanOutRead } from './benchmarks/fan-out-read.js';
 import { fanOutTime } from './benchmarks/fan-out-time.js';
 import { shardedFanOut } from './benchmarks/sharded-fan-out.js';
@@ -18,4 +19,5 @@ export const BENCHMARKS: readonly AnyBenchmark[] = [
   emulatorCapacity,
   cost,
   shardedFanOut,
+  fairness,
 ];

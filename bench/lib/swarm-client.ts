@@ -2,7 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { Helper } from './children.js';
-import type { E2eReply, OpenedReply, RoundReply, SwarmRequest } from './swarm.js';
+import type { E2eReply, FloodReply, OpenedReply, RoundReply, SwarmRequest } from './swarm.js';
 
 const SWARM = fileURLToPath(new URL('./swarm.ts', import.meta.url));
 
@@ -34,6 +34,30 @@ export class Swarm {
     const timeoutMs = 30_000;
     const budget = (run.messages / run.ratePerSecond) * 1_000 + timeoutMs + 10_000;
     return (await this.helper.request({ op: 'e2e', ...run, timeoutMs }, budget)) as E2eReply;
+  }
+
+  /** Every connection joins the room. */
+  async join(room: string, timeoutMs = 60_000): Promise<void> {
+    await this.helper.request({ op: 'join', room, timeoutMs }, timeoutMs + 10_000);
+  }
+
+  /** The last `senders` connections send `messagesEach` messages each, all at once (see swarm.ts). */
+  async flood(run: {
+    room: string;
+    senders: number;
+    messagesEach: number;
+    timeoutMs: number;
+    settleMs: number;
+  }) {
+    return (await this.helper.request(
+      { op: 'flood', ...run },
+      run.timeoutMs + run.settleMs + 10_000,
+    )) as FloodReply;
+  }
+
+  /** Round trips of pings from the first connection, one after another (at least `count`). */
+  async pings(run: { count: number; durationMs: number }, timeoutMs = 300_000): Promise<number[]> {
+    return ((await this.helper.request({ op: 'pings', ...run }, timeoutMs)) as { rtts: number[] }).rtts;
   }
 
   async close(): Promise<void> {

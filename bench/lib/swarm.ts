@@ -19,7 +19,23 @@ export type SwarmRequest =
       ratePerSecond: number;
       timeoutMs: number;
     }
+  | { op: 'join'; room: string; timeoutMs: number }
+  | { op: 'flood'; room: string; senders: number; messagesEach: number; timeoutMs: number; settleMs: number }
+  | { op: 'pings'; count: number; durationMs: number }
   | { op: 'close' };
+
+/** What a flood's senders got back, per request, and what the whole crowd received. */
+export interface FloodReply {
+  readonly requests: number;
+  /** Requests by the frames that answered them: `ack`, `error:<code>`, or `ack+error:<code>`. */
+  readonly answers: Readonly<Record<string, number>>;
+  /** API Gateway's own error frames (`Endpoint request timed out`, `Internal server error`) to senders. */
+  readonly gatewayErrors: number;
+  readonly deliveries: number;
+  readonly expectedDeliveries: number;
+  /** From the first send to the last delivery. */
+  readonly ms: number;
+}
 
 export interface OpenedReply {
   readonly opened: number;
@@ -160,6 +176,120 @@ async function endToEnd(request: Extract<SwarmRequest, { op: 'e2e' }>): Promise<
   };
 }
 
+/** Every client joins the room and waits for its `joined`. */
+async function joinAll(room: string, timeoutMs: number): Promise<{ joined: number }> {
+  let joined = 0;
+  await Promise.all(
+    clients.map(
+      (ws, index) =>
+        new Promise<void>((resolve, reject) => {
+          const requestId = `join-${index}`;
+          const timer = setTimeout(() => reject(new Error(`no joined for client ${index}`)), timeoutMs);
+          const onMessage = (data: RawData) => {
+            const text = data.toString();
+            if (!text.includes(`"requestId":"${requestId}"`)) return;
+            clearTimeout(timer);
+            ws.off('message', onMessage);
+            if (text.includes('"type":"joined"')) joined += 1;
+            resolve();
+          };
+          ws.on('message', onMessage);
+          ws.send(JSON.stringify({ action: 'join', room, requestId }));
+        }),
+    ),
+  );
+  return { joined };
+}
+
+/**
+ * The last `senders` clients each send `messagesEach` messages at once; every frame answering one of them
+ * is collected by request, and the crowd's deliveries counted, until all arrived (or the time is up),
+ * then `settleMs` more for anything that would follow an answer.
+ */
+async function flood(request: Extract<SwarmRequest, { op: 'flood' }>): Promise<FloodReply> {
+  const answered = new Map<string, string[]>();
+  let deliveries = 0;
+  let gatewayErrors = 0;
+  const senders = clients.slice(-request.senders);
+  const listeners = clients.map((ws) => {
+    const isSender = senders.includes(ws);
+    const listener = (data: RawData) => {
+      const text = data.toString();
+      if (text.includes('"type":"message"') && text.includes('"text":"flood:')) {
+        deliveries += 1;
+        return;
+      }
+      if (!isSender) return;
+      if (
+        text.includes('"message":"Endpoint request timed out"') ||
+        text.includes('"message":"Internal server error"')
+      ) {
+        gatewayErrors += 1;
+        return;
+      }
+      if (!text.includes('"requestId":"flood:')) return;
+      const frame = JSON.parse(text) as { type: string; code?: string; requestId: string };
+      const kinds = answered.get(frame.requestId) ?? [];
+      kinds.push(frame.type === 'error' ? `error:${String(frame.code)}` : frame.type);
+      answered.set(frame.requestId, kinds);
+    };
+    ws.on('message', listener);
+    return { ws, listener };
+  });
+  const requests = request.senders * request.messagesEach;
+  const expectedDeliveries = requests * clients.length;
+  const startedAt = nowMs();
+  let lastDeliveryAt = startedAt;
+  senders.forEach((ws, s) => {
+    for (let m = 0; m < request.messagesEach; m += 1) {
+      const requestId = `flood:${s}:${m}`;
+      ws.send(JSON.stringify({ action: 'sendMessage', room: request.room, text: requestId, requestId }));
+    }
+  });
+  const deadline = startedAt + request.timeoutMs;
+  let seen = 0;
+  while ((answered.size < requests || deliveries < expectedDeliveries) && nowMs() < deadline) {
+    if (deliveries !== seen) {
+      seen = deliveries;
+      lastDeliveryAt = nowMs();
+    }
+    await sleep(5);
+  }
+  if (deliveries !== seen) lastDeliveryAt = nowMs();
+  await sleep(request.settleMs);
+  for (const { ws, listener } of listeners) ws.off('message', listener);
+  const answers: Record<string, number> = {};
+  for (let s = 0; s < request.senders; s += 1) {
+    for (let m = 0; m < request.messagesEach; m += 1) {
+      const kind = (answered.get(`flood:${s}:${m}`) ?? ['none']).join('+');
+      answers[kind] = (answers[kind] ?? 0) + 1;
+    }
+  }
+  return { requests, answers, gatewayErrors, deliveries, expectedDeliveries, ms: lastDeliveryAt - startedAt };
+}
+
+/** Pings from the first client, one after another: `count` of them, or for `durationMs`. RTTs in ms. */
+async function pings(request: Extract<SwarmRequest, { op: 'pings' }>): Promise<{ rtts: number[] }> {
+  const ws = clients[0] as WebSocket;
+  const rtts: number[] = [];
+  const until = nowMs() + request.durationMs;
+  for (let i = 0; i < request.count || nowMs() < until; i += 1) {
+    const requestId = `ping-${i}`;
+    const sentAt = nowMs();
+    await new Promise<void>((resolve) => {
+      const onMessage = (data: RawData) => {
+        if (!data.toString().includes(`"requestId":"${requestId}"`)) return;
+        ws.off('message', onMessage);
+        resolve();
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ action: 'ping', requestId }));
+    });
+    rtts.push(nowMs() - sentAt);
+  }
+  return { rtts };
+}
+
 async function closeAll(): Promise<{ closed: number }> {
   const closed = clients.length;
   for (const ws of clients) ws.terminate();
@@ -177,6 +307,12 @@ serveRequests<SwarmRequest, unknown>(async (request) => {
       return expectRound(request.round, request.count, request.timeoutMs);
     case 'e2e':
       return endToEnd(request);
+    case 'join':
+      return joinAll(request.room, request.timeoutMs);
+    case 'flood':
+      return flood(request);
+    case 'pings':
+      return pings(request);
     case 'close': {
       const reply = await closeAll();
       // Let the reply leave before the process goes.
