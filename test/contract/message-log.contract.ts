@@ -140,6 +140,69 @@ export function messageLogContract(name: string, make: () => Promise<MessageLogU
       expect((await messages.read(a, { limit: 10 })).messages.map((m) => m.text)).toEqual(['new']);
     });
 
+    /** Appends `count` messages; those whose seq is listed expire once the clock moves on by 10 ms. */
+    async function fillExpiring(
+      conversation: Conversation,
+      count: number,
+      expiring: number[],
+    ): Promise<void> {
+      for (let seq = 1; seq <= count; seq += 1) {
+        const expiresAt = expiring.includes(seq) ? clock.now() + 10 : clock.now() + DAY;
+        await messages.append(draft(conversation, `m${seq}`, { expiresAt }));
+      }
+      clock.advance(10);
+    }
+
+    const seqsAndMore = (page: { messages: readonly { seq: number }[]; hasMore: boolean }) => [
+      page.messages.map((m) => m.seq),
+      page.hasMore,
+    ];
+
+    // A page reads `limit` + 1 messages to learn whether there is more; an expired one among them
+    // must not end the read early, or a client stops paging with live messages still unread.
+    it('reads past an expired message inside the newest window, and reports more', async () => {
+      const a = room();
+      await fillExpiring(a, 7, [6]);
+      expect(seqsAndMore(await messages.read(a, { limit: 3 }))).toEqual([[4, 5, 7], true]);
+      expect(seqsAndMore(await messages.read(a, { before: 4, limit: 3 }))).toEqual([[1, 2, 3], false]);
+    });
+
+    it('reads past expired messages at both edges of a window, backward and forward', async () => {
+      const a = room();
+      await fillExpiring(a, 9, [9, 6]);
+      expect(seqsAndMore(await messages.read(a, { limit: 3 }))).toEqual([[5, 7, 8], true]);
+      const b = roomConversation(`other-${n}`);
+      await fillExpiring(b, 9, [3, 6]);
+      expect(seqsAndMore(await messages.read(b, { after: 2, limit: 3 }))).toEqual([[4, 5, 7], true]);
+      expect(seqsAndMore(await messages.read(b, { after: 5, before: 9, limit: 2 }))).toEqual([[7, 8], false]);
+    });
+
+    it('reports more while live messages remain behind a run of expired ones', async () => {
+      const a = room();
+      await fillExpiring(a, 10, [4, 5, 6, 7, 8]);
+      expect(seqsAndMore(await messages.read(a, { limit: 2 }))).toEqual([[9, 10], true]);
+      expect(seqsAndMore(await messages.read(a, { before: 9, limit: 2 }))).toEqual([[2, 3], true]);
+      expect(seqsAndMore(await messages.read(a, { after: 3, limit: 2 }))).toEqual([[9, 10], false]);
+      const b = roomConversation(`other-${n}`);
+      await fillExpiring(b, 6, [1, 2, 3]);
+      expect(seqsAndMore(await messages.read(b, { limit: 3 }))).toEqual([[4, 5, 6], false]);
+    });
+
+    it('pages a whole conversation with expired messages scattered, each live one once', async () => {
+      const a = room();
+      const expiring = [2, 5, 6, 9, 12, 13, 14];
+      await fillExpiring(a, 15, expiring);
+      const seen: number[] = [];
+      let before: number | undefined;
+      for (;;) {
+        const page = await messages.read(a, { before, limit: 3 });
+        seen.unshift(...page.messages.map((m) => m.seq));
+        if (!page.hasMore) break;
+        before = page.messages[0]?.seq;
+      }
+      expect(seen).toEqual([1, 3, 4, 7, 8, 10, 11, 15]);
+    });
+
     it('stores direct messages in one conversation for both directions', async () => {
       const [x, y] = [`x-${n}`, `y-${n}`];
       await messages.append(draft(directConversation(x, y), 'to y', { to: y }));
