@@ -42,7 +42,8 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
 
   check(result) {
     const { problems, expect } = problemList();
-    for (const [name, side] of Object.entries({ ours: result.ours, floor: result.floor })) {
+    const sides = { ours: result.ours, floor: result.floor, durableFloor: result.durableFloor };
+    for (const [name, side] of Object.entries(sides)) {
       expect(
         side.received === side.expected,
         `endToEnd ${name}: ${side.received} of ${side.expected} deliveries`,
@@ -53,6 +54,10 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       );
     }
     expect(result.perMessage.dynamoRequests > 0, 'endToEnd: DynamoDB requests counted');
+    expect(
+      result.criticalPath.messages > 0 && result.criticalPath.median > 0,
+      'endToEnd: critical path of the sends measured',
+    );
     expect(result.perMessage.billableMessages >= result.clients, 'endToEnd: billable messages counted');
     return problems;
   },
@@ -67,6 +72,27 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       isMet: (value) => value <= 40,
     },
     {
+      id: 'e2e-critical-path',
+      what: 'end to end: requests one after another before the first member delivery (median)',
+      limit: '<= 3',
+      value: (result) => result.criticalPath?.median,
+      isMet: (value) => value <= 3,
+    },
+    {
+      id: 'e2e-durable-p50',
+      what: 'end to end: p50 send-to-receive over the durable floor (one PutItem per message)',
+      limit: '<= 2',
+      value: (result) => result.durableRatios?.p50,
+      isMet: (value) => value <= 2,
+    },
+    {
+      id: 'e2e-durable-p99',
+      what: 'end to end: p99 send-to-receive over the durable floor (one PutItem per message)',
+      limit: '<= 2',
+      value: (result) => result.durableRatios?.p99,
+      isMet: (value) => value <= 2,
+    },
+    {
       id: 'e2e-p99',
       what: 'end to end: p99 send-to-receive over the bare ws floor',
       limit: '<= 80',
@@ -75,8 +101,8 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
     },
   ],
 
-  rows: (result) =>
-    PERCENTILES.map((percentile) =>
+  rows: (result) => [
+    ...PERCENTILES.map((percentile) =>
       row({
         bench: '3 end to end',
         measure: `${result.clients} clients, ${wholeNumber(result.messages)} msgs at ${result.ratePerSecond}/s: ${percentile} send to receive`,
@@ -85,6 +111,23 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
         vsFloor: times(result.ratios[percentile]),
       }),
     ),
+    ...PERCENTILES.map((percentile) =>
+      row({
+        bench: '3 end to end',
+        measure: `${percentile} send to receive, durable floor (one PutItem a message)`,
+        ours: duration(result.ours[percentile]),
+        floor: duration(result.durableFloor[percentile]),
+        vsFloor: times(result.durableRatios[percentile]),
+      }),
+    ),
+    row({
+      bench: '3 end to end',
+      measure: 'requests one after another before the first member delivery (median)',
+      ours: decimal(result.criticalPath.median, 0),
+      floor: '1',
+      vsFloor: times(result.criticalPath.median),
+    }),
+  ],
 
   section(result) {
     const perMessage = result.perMessage;
@@ -99,7 +142,14 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
         [
           latencyCells('ours', result.ours),
           latencyCells('floor', result.floor),
+          latencyCells('durable floor', result.durableFloor),
           ['ours / floor', ...PERCENTILES.map((percentile) => times(result.ratios[percentile])), '', ''],
+          [
+            'ours / durable floor',
+            ...PERCENTILES.map((percentile) => times(result.durableRatios[percentile])),
+            '',
+            '',
+          ],
         ],
       ),
       dynamoRequests: decimal(perMessage.dynamoRequests, 2),
@@ -114,6 +164,10 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       sendMessageFunction: ROUTE_TABLE.routes['sendMessage'] ?? 'sendMessage',
       handlerMsMedian: duration(perMessage.handlerMsMedian),
       handlerMsP95: duration(perMessage.handlerMsP95),
+      criticalPathMedian: decimal(result.criticalPath.median, 0),
+      criticalPathMax: decimal(result.criticalPath.max, 0),
+      criticalPathMessages: wholeNumber(result.criticalPath.messages),
+      criticalPathChain: result.criticalPath.chain.map((call) => `\`${call}\``).join(' → '),
     };
   },
 
@@ -125,6 +179,16 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       value: (result: EndToEndResult) => result.perMessage.dynamoRequests,
       format: (value: number) => decimal(value, 2),
     },
+    {
+      measure: 'end to end: requests one after another before the first member delivery',
+      value: (result: EndToEndResult) => result.criticalPath?.median,
+      format: (value: number) => decimal(value, 0),
+    },
+    ...PERCENTILES.map((percentile) => ({
+      measure: `end to end: ${percentile} send to receive over the durable floor`,
+      value: (result: EndToEndResult) => result.durableRatios?.[percentile],
+      format: times,
+    })),
     ...PERCENTILES.map((percentile) => ({
       measure: `end to end: ${percentile} send to receive over the floor`,
       value: (result: EndToEndResult) => result.ratios[percentile],

@@ -1,7 +1,8 @@
 // Bench floor: the least a server can do for the same work, with no service logic. A bare `ws` server
 // that answers a sendMessage with an ack and the message to every client (the fan-out), and takes
 // `POST /{stage}/@connections/{id}` and writes the body to that socket (the relay). No routing, no
-// authorizer, no storage, no metering, no limits.
+// authorizer, no metering, no limits; no storage either, unless `store` is given: then each message is
+// stored (one write) before anything is sent, the least a durable chat does.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -17,7 +18,19 @@ export interface BareServer {
   stop(): Promise<void>;
 }
 
-export async function startBareServer(stage = 'local'): Promise<BareServer> {
+export interface BareServerOptions {
+  readonly stage?: string;
+  /** Stores a message before its ack and fan-out (the durable floor). */
+  readonly store?: (message: {
+    seq: number;
+    messageId: string;
+    text: string;
+    sentAt: number;
+  }) => Promise<void>;
+}
+
+export async function startBareServer(options: BareServerOptions = {}): Promise<BareServer> {
+  const stage = options.stage ?? 'local';
   const sockets = new Map<string, WebSocket>();
   let seq = 0;
 
@@ -43,7 +56,7 @@ export async function startBareServer(stage = 'local'): Promise<BareServer> {
     sockets.set(id, ws);
     ws.on('close', () => sockets.delete(id));
     ws.on('error', () => undefined);
-    ws.on('message', (data) => {
+    ws.on('message', async (data) => {
       let frame: { action?: unknown; text?: unknown };
       try {
         frame = JSON.parse(data.toString()) as typeof frame;
@@ -55,11 +68,15 @@ export async function startBareServer(stage = 'local'): Promise<BareServer> {
       seq += 1;
       const sentAt = Date.now();
       const messageId = randomBytes(8).toString('hex');
-      ws.send(JSON.stringify({ type: 'ack', room: 'lobby', seq, messageId, sentAt, duplicate: false }));
+      const stored = { seq, messageId, text: frame.text, sentAt };
+      if (options.store !== undefined) await options.store(stored);
+      ws.send(
+        JSON.stringify({ type: 'ack', room: 'lobby', seq: stored.seq, messageId, sentAt, duplicate: false }),
+      );
       const message = JSON.stringify({
         type: 'message',
         room: 'lobby',
-        seq,
+        seq: stored.seq,
         messageId,
         from: { userId: id, displayName: id },
         text: frame.text,

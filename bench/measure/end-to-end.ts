@@ -3,10 +3,12 @@
 // time is recorded; the floor is a bare `ws` server doing the same fan-out. The same run measures what
 // one message costs: DynamoDB requests and capacity units, and API Gateway's billable messages.
 
+import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appContainer } from '../../src/handlers/composition-root.js';
 import { TOKENS } from '../../src/handlers/tokens.js';
 import type { DevStack } from '../../src/local/dev-stack.js';
-import { startBareServer } from '../lib/bare-server.js';
+import { startBareServer, type BareServerOptions } from '../lib/bare-server.js';
+import { CallRecorder, type CriticalPath } from '../lib/critical-path.js';
 import { sleep } from '../lib/clock.js';
 import { DynamoMeter } from '../lib/dynamo-meter.js';
 import type { HandlerTimes } from '../lib/handler-times.js';
@@ -40,6 +42,15 @@ export interface PerMessageCost {
   readonly handlerMsP95: number;
 }
 
+/** Round trips a member waits for before its delivery starts, over the measured messages. */
+export interface CriticalPathSummary {
+  readonly messages: number;
+  readonly median: number;
+  readonly max: number;
+  /** The most frequent chain, for the record: which requests follow one another. */
+  readonly chain: readonly string[];
+}
+
 export interface EndToEndResult {
   readonly clients: number;
   readonly messages: number;
@@ -48,8 +59,13 @@ export interface EndToEndResult {
   readonly floorMessages: number;
   readonly ours: LatencySummary;
   readonly floor: LatencySummary;
+  /** The floor that also stores each message with one PutItem on the same DynamoDB Local. */
+  readonly durableFloor: LatencySummary;
   /** Ours / floor at each percentile. */
   readonly ratios: { readonly p50: number; readonly p95: number; readonly p99: number };
+  /** Ours / durable floor at each percentile. */
+  readonly durableRatios: { readonly p50: number; readonly p95: number; readonly p99: number };
+  readonly criticalPath: CriticalPathSummary;
   readonly perMessage: PerMessageCost;
 }
 
@@ -80,7 +96,11 @@ export async function runEndToEnd(
 ): Promise<EndToEndResult> {
   // The handlers' own DynamoDB client (the container is the one the in-process handlers use).
   const meter = new DynamoMeter();
-  meter.attach(appContainer().get(TOKENS.documentClient));
+  const documentClient = appContainer().get(TOKENS.documentClient);
+  meter.attach(documentClient);
+  const calls = new CallRecorder();
+  calls.attachDynamo(documentClient);
+  calls.attachConnections(appContainer().get(TOKENS.clientPool).clientFor(stack.managementEndpoint));
   let before = stack.gateway.stats();
 
   log(
@@ -100,6 +120,7 @@ export async function runEndToEnd(
     config.messages,
     () => {
       meter.reset();
+      calls.reset();
       handlerTimes.reset();
       before = stack.gateway.stats();
     },
@@ -107,35 +128,36 @@ export async function runEndToEnd(
   const after = stack.gateway.stats();
   const used = meter.snapshot();
   meter.enabled = false;
+  // Messages are 1 / rate apart, far longer than one takes to reach its first member.
+  const paths = calls.paths(Math.min(50, 250 / config.ratePerSecond));
+  calls.enabled = false;
   const times = handlerTimes.all();
   await stack.gateway.settled();
 
   log(`end to end: the same against the bare ws server (floor)`);
-  const server = await startBareServer();
-  let floor: LatencySummary;
-  try {
-    floor = await crowdRun(
-      async (swarm) => {
-        await swarm.open({ url: server.url, count: config.clients });
-      },
-      config,
-      config.floorMessages,
-      () => undefined,
-    );
-  } finally {
-    await server.stop();
-  }
+  const floor = await floorRun(config, {});
+  log(`end to end: the same against the bare ws server storing each message (durable floor)`);
+  const table = DynamoDBDocumentClient.from(stack.dynamo.client);
+  const durableFloor = await floorRun(config, {
+    store: async (message) => {
+      await table.send(
+        new PutCommand({
+          TableName: stack.tableName,
+          Item: { pk: 'BENCH#floor', sk: `MSG#${String(message.seq).padStart(12, '0')}`, ...message },
+        }),
+      );
+    },
+  });
 
   const per = (n: number) => n / config.messages;
   return {
     ...config,
     ours,
     floor,
-    ratios: {
-      p50: ratio(ours.p50, floor.p50),
-      p95: ratio(ours.p95, floor.p95),
-      p99: ratio(ours.p99, floor.p99),
-    },
+    durableFloor,
+    ratios: ratiosOf(ours, floor),
+    durableRatios: ratiosOf(ours, durableFloor),
+    criticalPath: summarize(paths),
     perMessage: {
       dynamoRequests: per(used.requests),
       dynamoByCommand: Object.fromEntries(Object.entries(used.byCommand).map(([c, n]) => [c, per(n)])),
@@ -147,5 +169,47 @@ export async function runEndToEnd(
       handlerMsMedian: median(times),
       handlerMsP95: percentile(times, 95),
     },
+  };
+}
+
+async function floorRun(config: EndToEndConfig, options: BareServerOptions): Promise<LatencySummary> {
+  const server = await startBareServer(options);
+  try {
+    return await crowdRun(
+      async (swarm) => {
+        await swarm.open({ url: server.url, count: config.clients });
+      },
+      config,
+      config.floorMessages,
+      () => undefined,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+function ratiosOf(ours: LatencySummary, floor: LatencySummary) {
+  return {
+    p50: ratio(ours.p50, floor.p50),
+    p95: ratio(ours.p95, floor.p95),
+    p99: ratio(ours.p99, floor.p99),
+  };
+}
+
+function summarize(paths: readonly CriticalPath[]): CriticalPathSummary {
+  const depths = paths.map((path) => path.depth);
+  const counts = new Map<string, { chain: readonly string[]; count: number }>();
+  for (const path of paths) {
+    const key = path.chain.join(' > ');
+    const seen = counts.get(key) ?? { chain: path.chain, count: 0 };
+    seen.count += 1;
+    counts.set(key, seen);
+  }
+  const common = [...counts.values()].sort((a, b) => b.count - a.count)[0];
+  return {
+    messages: paths.length,
+    median: median(depths),
+    max: depths.length === 0 ? Number.NaN : Math.max(...depths),
+    chain: common?.chain ?? [],
   };
 }

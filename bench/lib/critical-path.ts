@@ -1,0 +1,109 @@
+// Bench support: the critical path of a send. Middleware on the handlers' DynamoDB and @connections
+// clients records when each request starts and ends; for each message, the requests made between its
+// frame and its first delivery to a member are chained: the longest run of requests each starting after
+// the previous ended is how many round trips a member waits for (requests that overlap count once).
+
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { nowMs } from './clock.js';
+
+export interface Call {
+  /** `DynamoDB:UpdateItem`, `@connections:ack`, `@connections:message`, ... */
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface CriticalPath {
+  /** Requests in the longest chain before the first member delivery. */
+  readonly depth: number;
+  /** That chain, in order. */
+  readonly chain: readonly string[];
+}
+
+let recorders = 0;
+
+export class CallRecorder {
+  private readonly name = `benchCriticalPath${(recorders += 1)}`;
+  private calls: Call[] = [];
+  enabled = true;
+
+  attachDynamo(client: DynamoDBDocumentClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) =>
+        this.timed(`DynamoDB:${String(context.commandName).replace(/Command$/, '')}`, () => next(args)),
+      { step: 'initialize', name: this.name },
+    );
+  }
+
+  attachConnections(client: ApiGatewayManagementApiClient): void {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const data = (args.input as { Data?: Uint8Array }).Data;
+        const text = data === undefined ? '' : Buffer.from(data).subarray(0, 40).toString('utf8');
+        const type = /"type":"([a-z_]+)"/.exec(text)?.[1] ?? 'other';
+        return this.timed(`@connections:${type}`, () => next(args));
+      },
+      { step: 'initialize', name: this.name },
+    );
+  }
+
+  private async timed<T>(name: string, call: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return call();
+    const start = nowMs();
+    try {
+      return await call();
+    } finally {
+      this.calls.push({ name, start, end: nowMs() });
+    }
+  }
+
+  reset(): void {
+    this.calls = [];
+  }
+
+  /**
+   * One path per message: the calls are split where the recorder saw nothing in flight for `gapMs` (the
+   * messages of the run are far enough apart for that), and each group's path is measured.
+   */
+  paths(gapMs: number): CriticalPath[] {
+    const sorted = [...this.calls].sort((a, b) => a.start - b.start);
+    const groups: Call[][] = [];
+    let reach = Number.NEGATIVE_INFINITY;
+    for (const call of sorted) {
+      if (call.start - reach > gapMs || groups.length === 0) groups.push([]);
+      groups.at(-1)?.push(call);
+      reach = Math.max(reach, call.end);
+    }
+    return groups.map(criticalPath).filter((path): path is CriticalPath => path !== undefined);
+  }
+}
+
+/** The longest chain of calls, each starting after the previous ended, before the first `message` post. */
+export function criticalPath(calls: readonly Call[]): CriticalPath | undefined {
+  const first = calls
+    .filter((call) => call.name === '@connections:message')
+    .reduce<Call | undefined>(
+      (earliest, call) => (earliest === undefined || call.start < earliest.start ? call : earliest),
+      undefined,
+    );
+  if (first === undefined) return undefined;
+  const before = calls
+    .filter((call) => call !== first && call.end <= first.start)
+    .sort((a, b) => a.end - b.end);
+  // Longest chain ending at each call: calls that overlap cannot follow one another.
+  const best: { depth: number; chain: string[] }[] = [];
+  before.forEach((call, i) => {
+    let longest: { depth: number; chain: string[] } = { depth: 0, chain: [] };
+    for (let j = 0; j < i; j += 1) {
+      const earlier = before[j] as Call;
+      const path = best[j] as { depth: number; chain: string[] };
+      if (earlier.end <= call.start && path.depth > longest.depth) longest = path;
+    }
+    best.push({ depth: longest.depth + 1, chain: [...longest.chain, call.name] });
+  });
+  return best.reduce<CriticalPath>((most, path) => (path.depth > most.depth ? path : most), {
+    depth: 0,
+    chain: [],
+  });
+}
