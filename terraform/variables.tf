@@ -234,7 +234,7 @@ variable "room_shape_cache_ms" {
 }
 
 variable "extra_environment" {
-  description = "More environment variables for the chat functions (for example MEMBERS_PAGE_SIZE, MAX_TEXT_CHARS, HISTORY_LIMIT_MAX; see docs/operations.md)."
+  description = "More environment variables for the chat functions (for example MEMBERS_PAGE_SIZE, MAX_TEXT_CHARS, HISTORY_LIMIT_MAX, HISTORY_LIMIT_DEFAULT; see docs/operations.md)."
   type        = map(string)
   default     = {}
 
@@ -245,6 +245,15 @@ variable "extra_environment" {
       "MANAGEMENT_ENDPOINT", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_NAMESPACE", "SDK_TRACING",
     ])) == 0
     error_message = "extra_environment must not set variables this module manages; use their own variables (lobby_room, log_level, ...)."
+  }
+
+  # The functions refuse to start with a default page above the maximum (ConfigError): refuse it at plan.
+  validation {
+    condition = !contains(keys(var.extra_environment), "HISTORY_LIMIT_DEFAULT") || try(
+      tonumber(var.extra_environment["HISTORY_LIMIT_DEFAULT"]) <= tonumber(lookup(var.extra_environment, "HISTORY_LIMIT_MAX", "100")),
+      false,
+    )
+    error_message = "extra_environment: HISTORY_LIMIT_DEFAULT must be a number no greater than HISTORY_LIMIT_MAX (100 when unset)."
   }
 }
 

@@ -2,7 +2,7 @@
 // and validated once. This is the only module that reads process.env (the table reads whichever
 // environment it is handed); adapters receive these values through their constructors.
 
-import { chatPolicy, type ChatPolicy } from '../domain/index.js';
+import { chatPolicy, DEFAULT_CHAT_POLICY, type ChatPolicy } from '../domain/index.js';
 import {
   AUTH_SETTINGS,
   CHAT_SETTINGS,
@@ -60,6 +60,15 @@ export function readChatConfig(env: Env = process.env): ChatConfig {
   const settings = readSettings(CHAT_SETTINGS, env);
   const { rateLimitBurst: burst, rateLimitPerSecond: perSecond } = settings;
   const { userRateLimitBurst: userBurst, userRateLimitPerSecond: userPerSecond } = settings;
+  const historyLimitMax = settings.historyLimitMax;
+  const historyLimitDefault =
+    settings.historyLimitDefault ?? Math.min(DEFAULT_CHAT_POLICY.historyLimitDefault, historyLimitMax);
+  if (historyLimitDefault > historyLimitMax) {
+    throw new ConfigError(
+      `${CHAT_SETTINGS.historyLimitDefault.variable} (${historyLimitDefault}) must not exceed ` +
+        `${CHAT_SETTINGS.historyLimitMax.variable} (${historyLimitMax})`,
+    );
+  }
   let policy: ChatPolicy;
   try {
     policy = chatPolicy({
@@ -73,7 +82,8 @@ export function readChatConfig(env: Env = process.env): ChatConfig {
       roomShapeCacheMs: settings.roomShapeCacheMs,
       announceMaxMembers: settings.announceMaxMembers,
       maxTextChars: settings.maxTextChars,
-      historyLimitMax: settings.historyLimitMax,
+      historyLimitDefault,
+      historyLimitMax,
       messageRetentionMs: settings.messageRetentionMs,
       handshakeGraceMs: settings.handshakeGraceMs,
       // Either number at 0 turns the limit off.

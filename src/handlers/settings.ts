@@ -247,6 +247,14 @@ export const CHAT_SETTINGS = {
     default: String(policy.maxTextChars),
     meaning: 'longest message text',
   }),
+  historyLimitDefault: optional({
+    variable: 'HISTORY_LIMIT_DEFAULT',
+    functions: chat,
+    parse: positiveInteger,
+    // config.ts caps it: a low HISTORY_LIMIT_MAX alone must not make every function refuse to start.
+    unset: `\`${policy.historyLimitDefault}\`, or the max if lower`,
+    meaning: 'messages per history page when a request names no limit; above `HISTORY_LIMIT_MAX` is refused',
+  }),
   historyLimitMax: withDefault({
     variable: 'HISTORY_LIMIT_MAX',
     functions: chat,

@@ -2,7 +2,7 @@
 // plan that keeps the existing stack in place, the dev settings, and the variable combinations it refuses.
 
 import { expect, it } from '@jest/globals';
-import { block } from './support/resources.js';
+import { block, environmentOf, get } from './support/resources.js';
 import { inExistingProdStack, inExtendedDevStack, inNewProdStack } from './support/stacks.js';
 import { HTTP, PLAN_TIMEOUT, terraformSuite } from './support/suite.js';
 
@@ -115,6 +115,39 @@ terraformSuite('the root module', () => {
         expect(jwtWithoutIssuer).toMatch(/needs exactly one token issuer/);
         expect(anonymousWithIssuer).toMatch(/deploys no authorizer/);
         expect(jwtWithTwoIssuers).toMatch(/needs exactly one token issuer/);
+      },
+      PLAN_TIMEOUT,
+    );
+
+    it(
+      'refuses a default history page above the maximum, as the functions would at cold start',
+      async () => {
+        const history = (values: string) => [`-var=extra_environment={${values}}`];
+        const [aboveSetMax, aboveDefaultMax, notANumber] = await Promise.all([
+          stack.tf.refusal(
+            'examples/dev.tfvars',
+            history('HISTORY_LIMIT_DEFAULT="30",HISTORY_LIMIT_MAX="20"'),
+          ),
+          stack.tf.refusal('examples/dev.tfvars', history('HISTORY_LIMIT_DEFAULT="101"')),
+          stack.tf.refusal('examples/dev.tfvars', history('HISTORY_LIMIT_DEFAULT="many"')),
+        ]);
+        for (const refusal of [aboveSetMax, aboveDefaultMax, notANumber]) {
+          expect(refusal).toMatch(
+            /HISTORY_LIMIT_DEFAULT must be a number no greater than\s+HISTORY_LIMIT_MAX/,
+          );
+        }
+      },
+      PLAN_TIMEOUT,
+    );
+
+    it(
+      'plans a HISTORY_LIMIT_MAX below the default page alone (the functions lower the default to it)',
+      async () => {
+        const plan = await stack.tf.plan('examples/dev.tfvars', [
+          '-var=extra_environment={HISTORY_LIMIT_MAX="20"}',
+        ]);
+        const connect = get(plan.perFunction('aws_lambda_function'), 'connect');
+        expect(environmentOf(connect)['HISTORY_LIMIT_MAX']).toBe('20');
       },
       PLAN_TIMEOUT,
     );

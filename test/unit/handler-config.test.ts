@@ -36,6 +36,34 @@ describe('readChatConfig', () => {
     expect(() => readChatConfig(env)).toThrow(message);
   });
 
+  it('caps the default history page at a lower HISTORY_LIMIT_MAX, and reads HISTORY_LIMIT_DEFAULT', () => {
+    const history = (env: Record<string, string>) => {
+      const { historyLimitDefault, historyLimitMax } = readChatConfig({ ...base, ...env }).policy;
+      return { historyLimitDefault, historyLimitMax };
+    };
+    expect(history({ HISTORY_LIMIT_MAX: '20' })).toEqual({ historyLimitDefault: 20, historyLimitMax: 20 });
+    expect(history({ HISTORY_LIMIT_MAX: '70' })).toEqual({ historyLimitDefault: 50, historyLimitMax: 70 });
+    expect(history({ HISTORY_LIMIT_DEFAULT: '10', HISTORY_LIMIT_MAX: '20' })).toEqual({
+      historyLimitDefault: 10,
+      historyLimitMax: 20,
+    });
+    expect(history({ HISTORY_LIMIT_DEFAULT: '100' })).toEqual({
+      historyLimitDefault: 100,
+      historyLimitMax: 100,
+    });
+  });
+
+  it.each([
+    [
+      { HISTORY_LIMIT_DEFAULT: '30', HISTORY_LIMIT_MAX: '20' },
+      'HISTORY_LIMIT_DEFAULT (30) must not exceed HISTORY_LIMIT_MAX (20)',
+    ],
+    [{ HISTORY_LIMIT_DEFAULT: '101' }, 'HISTORY_LIMIT_DEFAULT (101) must not exceed HISTORY_LIMIT_MAX (100)'],
+    [{ HISTORY_LIMIT_DEFAULT: '0' }, 'HISTORY_LIMIT_DEFAULT must be a positive integer, got "0"'],
+  ])('refuses history limits %j with a ConfigError that says why', (env, message) => {
+    expect(() => readChatConfig({ ...base, ...env })).toThrow(new ConfigError(message));
+  });
+
   it('turns the rate limit off with either number at 0, and keeps the default for the other', () => {
     expect(readChatConfig({ ...base, RATE_LIMIT_BURST: '0' }).policy.rateLimit).toBeNull();
     expect(readChatConfig({ ...base, RATE_LIMIT_PER_SECOND: '0' }).policy.rateLimit).toBeNull();
