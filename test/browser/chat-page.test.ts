@@ -1,13 +1,15 @@
 // Browser: the chat page `make dev` serves, driven in Debian's Chromium through playwright-core against
 // the whole local stack. Two users in two browser contexts chat in a room, send a direct message, see
-// typing and presence, and the page shows the reconnect when the emulator drops a connection.
+// typing and presence, and the page shows the reconnect when the emulator drops a connection; on an
+// anonymous stack the page signs in without a token.
 
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { useDevStack } from '../support/dev-stack-suite.js';
+import type { DevStackOptions } from '../../src/local/dev-stack.js';
+import { useDevStack, type DevStackHandle } from '../support/dev-stack-suite.js';
 import { waitFor } from '../support/ws-client.js';
 
 const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../artifacts/browser');
@@ -58,24 +60,35 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true });
 }, 60_000);
 
-const stack = useDevStack(
-  {},
-  {
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A dev stack for the enclosing describe; the pages opened on it close before it stops. */
+function useStack(options: DevStackOptions): DevStackHandle {
+  return useDevStack(options, {
     skip: executablePath === undefined,
     beforeStop: async () => {
-      for (const context of contexts) await context.close().catch(() => undefined);
-      await browser?.close();
+      for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
     },
-  },
-);
+  });
+}
 
 /** Opens the page in a fresh browser context, signs in with a name and waits for "Connected". */
-async function signIn(name: string): Promise<{ page: Page; connectionId: string }> {
+async function signIn(
+  stack: DevStackHandle,
+  name: string,
+): Promise<{ page: Page; connectionId: string; sockets: string[]; requests: string[] }> {
   const before = new Set(stack().gateway.connectionIds());
   const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
+  // What the page asked for: the WebSocket URLs it opened and every HTTP request it made.
+  const sockets: string[] = [];
+  const requests: string[] = [];
+  page.on('websocket', (socket) => sockets.push(socket.url()));
+  page.on('request', (request) => requests.push(request.url()));
   await page.goto(stack().web.url);
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Your name').press('Enter');
@@ -84,7 +97,7 @@ async function signIn(name: string): Promise<{ page: Page; connectionId: string 
     .gateway.connectionIds()
     .find((id) => !before.has(id));
   if (connectionId === undefined) throw new Error(`no new connection for ${name}`);
-  return { page, connectionId };
+  return { page, connectionId, sockets, requests };
 }
 
 async function joinRoom(page: Page, room: string): Promise<void> {
@@ -102,11 +115,13 @@ const messageTexts = (page: Page) => page.locator('#messages .message .text').al
 const memberNames = (page: Page) => page.locator('#members .member .name').allTextContents();
 
 suite('the chat page in Chromium', () => {
+  const stack = useStack({});
+
   it('lets two users chat, write directly, see typing, presence and the reconnect indicator', async () => {
-    const ada = await signIn('Ada');
+    const ada = await signIn(stack, 'Ada');
     expect(await ada.page.locator('#status').textContent()).toBe('Connected');
     await joinRoom(ada.page, 'general');
-    const bob = await signIn('Bob');
+    const bob = await signIn(stack, 'Bob');
     await joinRoom(bob.page, 'general');
 
     // Presence: each sees the other in the room.
@@ -174,9 +189,44 @@ suite('the chat page in Chromium', () => {
     await waitFor(async () => (await memberNames(ada.page)).join() === 'Ada (you)', 10_000, 'Bob to leave');
   }, 45_000);
 
-  it('serves a page that works without a token in anonymous mode', async () => {
-    // Covered by the same bundle; here only the configuration the page reads is checked.
+  it('signs in with a dev token', async () => {
     const config = (await (await fetch(`${stack().web.url}/config.json`)).json()) as Record<string, unknown>;
     expect(config).toEqual({ wsUrl: stack().wsUrl, anonymous: false, lobby: 'lobby' });
+    const ada = await signIn(stack, 'Ada');
+    expect(ada.requests.some((url) => new URL(url).pathname === '/dev/token')).toBe(true);
+    expect(ada.sockets.map((url) => new URL(url).searchParams.has('token'))).toEqual([true]);
   });
+});
+
+suite('the chat page in Chromium, anonymous mode', () => {
+  const stack = useStack({ anonymous: true });
+
+  it('works without a token: names from the page, identities made up by the service', async () => {
+    const config = (await (await fetch(`${stack().web.url}/config.json`)).json()) as Record<string, unknown>;
+    expect(config).toEqual({ wsUrl: stack().wsUrl, anonymous: true, lobby: 'lobby' });
+
+    const ada = await signIn(stack, 'Ada');
+    const bob = await signIn(stack, 'Bob');
+    for (const [user, name] of [
+      [ada, 'Ada'],
+      [bob, 'Bob'],
+    ] as const) {
+      // No token asked for or sent: the display name goes in the query, as anonymous mode reads it.
+      expect(user.requests.filter((url) => new URL(url).pathname === '/dev/token')).toEqual([]);
+      expect(
+        user.sockets.map((url) => {
+          const query = new URL(url).searchParams;
+          return { token: query.has('token'), name: query.get('name') };
+        }),
+      ).toEqual([{ token: false, name }]);
+    }
+
+    await joinRoom(ada.page, 'general');
+    await joinRoom(bob.page, 'general');
+    await ada.page.locator('#members .member', { hasText: 'Bob' }).waitFor();
+    expect(await memberNames(bob.page)).toEqual(['Ada', 'Bob (you)']);
+    await say(ada.page, 'Hello from nowhere');
+    await bob.page.locator('#messages .message', { hasText: 'Hello from nowhere' }).waitFor();
+    expect(await messageTexts(bob.page)).toEqual(['Hello from nowhere']);
+  }, 45_000);
 });
