@@ -241,28 +241,70 @@ describe('the chat on DynamoDB Local', () => {
   });
 
   it('sends no Scan in a whole session of every use case', async () => {
-    const { chat, connect } = await realChat();
-    table.requests.clear();
-    const alice = await connect('alice', 'AliceScan00001=');
-    const bob = await connect('bob', 'BobScan0000001=');
-    await chat.join.execute(alice, { action: 'join', room: 'general', since: 0 });
-    await chat.join.execute(bob, { action: 'join', room: 'general' });
-    await chat.sendMessage.execute(alice, {
-      action: 'sendMessage',
-      room: 'general',
-      text: 'hi',
-      clientMsgId: 'k',
-    });
-    await chat.sendDirect.execute(bob, { action: 'sendDirect', to: 'alice', text: 'psst' });
-    await chat.history.execute(alice, { action: 'history', target: { room: 'general' } });
-    await chat.history.execute(alice, { action: 'history', target: { with: 'bob' } });
-    await chat.presence.execute(alice, { action: 'presence', room: 'general' });
-    await chat.typing.execute(alice, { action: 'typing', room: 'general', isTyping: true });
-    await chat.leave.execute(bob, { action: 'leave', room: 'general' });
-    await chat.disconnect.execute('AliceScan00001=');
-    await chat.disconnect.execute('BobScan0000001=');
+    const { chat, connect, clock } = await realChat();
+    // Each step's requests, so that a Scan names the use case that sent it.
+    const requestsOf: Record<string, Record<string, number>> = {};
+    async function step(name: string, run: () => Promise<unknown>): Promise<void> {
+      table.requests.clear();
+      await run();
+      requestsOf[name] = Object.fromEntries(table.requests);
+    }
 
-    expect(table.requests.size).toBeGreaterThan(3);
-    expect(table.requests.get('ScanCommand')).toBeUndefined();
+    let alice: Caller | undefined;
+    let bob: Caller | undefined;
+    let carol: Caller | undefined;
+    await step('connect', async () => {
+      alice = await connect('alice', 'AliceScan00001=');
+      bob = await connect('bob', 'BobScan0000001=');
+      carol = await connect('carol', 'CarolScan00001=');
+    });
+    const [a, b] = [alice as Caller, bob as Caller];
+    await step('join', async () => {
+      await chat.join.execute(a, { action: 'join', room: 'general', since: 0 });
+      await chat.join.execute(b, { action: 'join', room: 'general' });
+    });
+    await step('sendMessage', () =>
+      chat.sendMessage.execute(a, { action: 'sendMessage', room: 'general', text: 'hi', clientMsgId: 'k' }),
+    );
+    await step('sendDirect', () =>
+      chat.sendDirect.execute(b, { action: 'sendDirect', to: 'alice', text: 'psst' }),
+    );
+    await step('history', async () => {
+      await chat.history.execute(a, { action: 'history', target: { room: 'general' } });
+      await chat.history.execute(a, { action: 'history', target: { with: 'bob' } });
+    });
+    await step('presence', () => chat.presence.execute(a, { action: 'presence', room: 'general' }));
+    await step('typing', () => chat.typing.execute(a, { action: 'typing', room: 'general', isTyping: true }));
+    await step('ping', () => chat.ping.execute(a, { action: 'ping' }));
+    await step('whoami', () => chat.whoami.execute(a, { action: 'whoami' }));
+    await step('publish to a room', () =>
+      chat.backend.publish.toRoom('general', { text: 'from the backend' }),
+    );
+    await step('publish to a user', () =>
+      chat.backend.publish.toUser('bob', { text: 'your export is ready' }),
+    );
+    await step('broadcast', () => chat.backend.publish.toEveryone({ text: 'maintenance at noon' }));
+    await step('room members', () => chat.backend.rooms.members('general'));
+    await step('room history', () => chat.backend.rooms.history('general', { limit: 10 }));
+    // Carol's connection vanished without $disconnect: kicking it purges her records.
+    api.directory.close((carol as Caller).connectionId);
+    clock.advance(60_000);
+    await step('kick a connection', () =>
+      expect(chat.backend.kick.connection((carol as Caller).connectionId)).rejects.toMatchObject({
+        code: 'unknown_connection',
+      }),
+    );
+    await step('kick a user', () => chat.backend.kick.user('bob'));
+    await step('leave', () => chat.leave.execute(a, { action: 'leave', room: 'general' }));
+    await step('disconnect', async () => {
+      await chat.disconnect.execute('AliceScan00001=');
+      await chat.disconnect.execute('BobScan0000001=');
+    });
+
+    const scanned = Object.entries(requestsOf).filter(([, requests]) => 'ScanCommand' in requests);
+    expect(scanned).toEqual([]);
+    // Every step but the two that need no table reached DynamoDB, so its silence about Scan means something.
+    const silent = Object.entries(requestsOf).filter(([, requests]) => Object.keys(requests).length === 0);
+    expect(silent.map(([name]) => name)).toEqual(['ping', 'whoami']);
   });
 });
