@@ -41,7 +41,7 @@ test-unit: install ## Domain unit tests only
 test-contract: install ## Port contract suites: fakes and real adapters (DynamoDB Local, @connections on loopback)
 	$(JEST) --selectProjects contract
 
-test-integration: install ## Adapters and use cases on DynamoDB Local (needs Java 17+)
+test-integration: install build ## Adapters and use cases on DynamoDB Local (needs Java 17+)
 	$(JEST) --selectProjects integration
 
 soak: install ## Larger load and fault run: 500 clients in 10 rooms (loopback only, bounded in count and time)
