@@ -109,3 +109,13 @@ destroy: build tf-check ## Tear the stack down (TF_VARS=...; apply deletion_prot
 
 bench: install build ## Benchmarks against the classic baseline and a floor: one table, bench/results.json, docs/performance.md
 	npx tsx bench/run.ts
+
+# --- Mutation testing (not part of `make test`) ---------------------------------------------------
+# StrykerJS (stryker.config.mjs) in a sandbox under .stryker-tmp/; reports and incremental state under
+# reports/mutation/. MUTATE=domain|adapters|runtime runs one area (reports/mutation/<area>/).
+.PHONY: mutation
+MUTATE ?=
+
+mutation: install ## Mutation testing of domain, adapters and runtime (MUTATE=domain|adapters|runtime); scores per area
+	MUTATE=$(MUTATE) npx stryker run
+	node scripts/mutation-scores.mjs

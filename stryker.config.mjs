@@ -1,0 +1,104 @@
+// Mutation testing (`make mutation`): StrykerJS mutates src/domain, src/adapters and src/handlers/runtime
+// in a sandbox copy under .stryker-tmp/ and runs the Jest suites that cover each area against every mutant.
+// MUTATE=domain|adapters|runtime narrows a run to one area; without it all three run together.
+import jestConfig from './jest.config.js';
+
+// Test files left out of an area's runs, and why:
+// - handler-config.test.ts reads src/handlers and src/adapters as text to check that only config.ts reads
+//   process.env; Stryker's instrumentation adds such a read to every mutated file, so it would fail the
+//   initial run. (Its other tests cover caller.ts: mutants there that only it kills show up as survivors.)
+const SCANS_HANDLER_SOURCES = '/test/unit/handler-config\\.test\\.ts$';
+
+/** Each area: what to mutate, which Jest projects can kill its mutants, and which of their files to skip. */
+const areas = {
+  domain: {
+    mutate: ['src/domain/**/*.ts'],
+    projects: ['unit'],
+  },
+  adapters: {
+    mutate: ['src/adapters/**/*.ts'],
+    skip: [SCANS_HANDLER_SOURCES],
+    // The contract suites run the real adapters against DynamoDB Local (started by the tests themselves)
+    // and the @connections server on loopback; the integration suites add the chat flows on top.
+    projects: ['contract', 'integration'],
+  },
+  runtime: {
+    mutate: ['src/handlers/runtime/**/*.ts'],
+    skip: [SCANS_HANDLER_SOURCES],
+    projects: ['unit', 'integration'],
+  },
+};
+
+const selected = process.env.MUTATE || 'all';
+const chosen = selected === 'all' ? Object.keys(areas) : [selected];
+for (const name of chosen) {
+  if (!(name in areas))
+    throw new Error(`MUTATE=${selected}: expected one of all, ${Object.keys(areas).join(', ')}`);
+}
+
+const projectNames = new Set(chosen.flatMap((name) => areas[name].projects));
+const projects = jestConfig.projects.filter((project) => projectNames.has(project.displayName));
+// Stryker swaps in its own test environment to learn which test covers which mutant, but only on the
+// top-level config: Jest projects keep their own. So the chosen projects are flattened into one config
+// that shares their transform (ts-jest in ESM mode) and takes the union of their test files.
+const { displayName: _name, testMatch: _match, ...shared } = projects[0];
+const flatJestConfig = {
+  ...shared,
+  // Stryker merges this over jest.config.js (key by key, after a JSON round trip that drops undefined):
+  // an empty list is what stops the file's projects from applying.
+  projects: [],
+  testTimeout: jestConfig.testTimeout,
+  testMatch: projects.flatMap((project) => project.testMatch),
+  // The bundle test builds and zips every function with esbuild: it checks packaging, kills no mutant and
+  // costs a quarter of the integration project's time.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/test/integration/bundles\\.test\\.ts$',
+    ...new Set(chosen.flatMap((name) => areas[name].skip ?? [])),
+  ],
+};
+
+const reportDir = selected === 'all' ? 'reports/mutation' : `reports/mutation/${selected}`;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: chosen.flatMap((name) => areas[name].mutate).concat(['!src/**/index.ts']),
+  // Regex mutants can be invalid under the `u` flag (`\v` becomes `\V` in display-name.ts): one such
+  // literal fails the whole module at parse time, so no test can load it and the run stops.
+  mutator: { excludedMutations: ['Regex'] },
+  testRunner: 'jest',
+  // Jest runs in native ESM mode: the runner's worker processes need the same Node flag as `make test`.
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  jest: {
+    projectType: 'custom',
+    config: flatJestConfig,
+    // Per mutant, Jest can narrow the test files to those that import the mutated file. Only the domain's
+    // tests import everything they run statically: the handler suites load the functions with a dynamic
+    // import, which Jest cannot follow, so for the other areas that narrowing would skip the very tests
+    // that cover the mutant (they still run only the tests that reached it, by name).
+    enableFindRelatedTests: chosen.every((name) => name === 'domain'),
+  },
+  // perTest: the dry run records which tests reach which mutant, and each mutant runs only those tests.
+  coverageAnalysis: 'perTest',
+  // Mutants that do not type-check are discarded before any test runs.
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // A rerun reuses the results of mutants whose file and covering tests did not change.
+  incremental: true,
+  incrementalFile: `${reportDir}/incremental.json`,
+  reporters: ['html', 'json', 'progress', 'clear-text'],
+  htmlReporter: { fileName: `${reportDir}/mutation.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
+  clearTextReporter: { allowConsoleColors: false, logTests: false, reportScoreTable: true },
+  // Stryker gives half the slots to type-checkers and half to test runners: four makes two of each. The
+  // checkers finish early and idle, so on two cores this is two busy Jest processes.
+  concurrency: 4,
+  // The integration suites start DynamoDB Local per file; a mutant that hangs a test should not wait long.
+  timeoutMS: 15_000,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  // The sandbox needs the sources, the tests, the docs one unit test reads and the root configs.
+  ignorePatterns: ['dist', 'artifacts', 'tmp', 'reports', 'terraform', 'bench', 'web', '.ci', '.github'],
+  thresholds: { high: 85, low: 75, break: null },
+};
