@@ -62,7 +62,13 @@ for (const [area] of [...AREAS, ['other']]) {
   ]);
 }
 const widths = header.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+for (const row of rows)
+  console.log(
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 
 console.log('\nSurviving and uncovered mutants, by file (line:column status mutator: replacement)');
 for (const [name, mutants] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
