@@ -111,11 +111,11 @@ bench: install build ## Benchmarks against the classic baseline and a floor: one
 	npx tsx bench/run.ts
 
 # --- Mutation testing (not part of `make test`) ---------------------------------------------------
-# StrykerJS (stryker.config.mjs) in a sandbox under .stryker-tmp/; reports and incremental state under
-# reports/mutation/. MUTATE=domain|adapters|runtime runs one area (reports/mutation/<area>/).
+# StrykerJS (stryker.config.mjs) in a sandbox under .stryker-tmp/. One Stryker run per area, so that each
+# area's report and incremental state (reports/mutation/<area>/) are kept even if a later area is stopped.
 .PHONY: mutation
-MUTATE ?=
+MUTATE ?= domain runtime adapters
 
-mutation: install ## Mutation testing of domain, adapters and runtime (MUTATE=domain|adapters|runtime); scores per area
-	MUTATE=$(MUTATE) npx stryker run
+mutation: install ## Mutation testing, one area after another (MUTATE=domain|runtime|adapters); scores per area
+	@for area in $(MUTATE); do echo "== mutation testing: $$area"; MUTATE=$$area npx stryker run || exit 1; done
 	node scripts/mutation-scores.mjs

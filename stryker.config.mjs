@@ -1,6 +1,7 @@
 // Mutation testing (`make mutation`): StrykerJS mutates src/domain, src/adapters and src/handlers/runtime
 // in a sandbox copy under .stryker-tmp/ and runs the Jest suites that cover each area against every mutant.
-// MUTATE=domain|adapters|runtime narrows a run to one area; without it all three run together.
+// MUTATE=domain|adapters|runtime narrows a run to one area (`make mutation` runs them one by one);
+// without it, `npx stryker run` takes all three together.
 import jestConfig from './jest.config.js';
 
 // Test files left out of an area's runs, and why:
@@ -72,11 +73,12 @@ export default {
   jest: {
     projectType: 'custom',
     config: flatJestConfig,
-    // Per mutant, Jest can narrow the test files to those that import the mutated file. Only the domain's
-    // tests import everything they run statically: the handler suites load the functions with a dynamic
-    // import, which Jest cannot follow, so for the other areas that narrowing would skip the very tests
-    // that cover the mutant (they still run only the tests that reached it, by name).
-    enableFindRelatedTests: chosen.every((name) => name === 'domain'),
+    // Per mutant (and in the initial run), Jest narrows the test files to those that import the mutated
+    // files. The handler suites load the functions with a dynamic import, which Jest cannot follow: for
+    // the runtime, whose tests they mostly are, every test file is loaded instead (each mutant still runs
+    // only the tests that reached it, by name). The adapters keep the narrowing, for time: their contract
+    // suites and the integration suites that import them directly count, the handler suites do not.
+    enableFindRelatedTests: !chosen.includes('runtime'),
   },
   // perTest: the dry run records which tests reach which mutant, and each mutant runs only those tests.
   coverageAnalysis: 'perTest',
