@@ -96,8 +96,11 @@ export default {
   // Stryker gives half the slots to type-checkers and half to test runners: four makes two of each. The
   // checkers finish early and idle, so on two cores this is two busy Jest processes.
   concurrency: 4,
-  // The integration suites start DynamoDB Local per file; a mutant that hangs a test should not wait long.
-  timeoutMS: 15_000,
+  // A mutant times out after 1.5 times its tests' own time in the initial run plus this allowance. The
+  // allowance has to cover what that time leaves out: Jest starting, and for the runtime and the adapters,
+  // loading every test file and starting DynamoDB Local in the integration suites' beforeAll. With 15 s
+  // there, a loaded machine turned slow runs into timeouts, which count as detected.
+  timeoutMS: chosen.every((name) => name === 'domain') ? 15_000 : 60_000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   // The sandbox needs the sources, the tests, the docs one unit test reads and the root configs.
