@@ -169,19 +169,6 @@ describe('join, round trip by round trip', () => {
   });
 });
 
-describe('a backend publish, round trip by round trip', () => {
-  it("reads the room's first members before storing, and only once", async () => {
-    const { h } = await roomOfThree();
-    const { log, index } = recorded(h);
-
-    await h.chat.backend.publish.toRoom('general', { text: 'maintenance at noon' });
-
-    expect(index('start membersPage')).toBeLessThan(index('start append'));
-    expect(log.filter((entry) => entry === 'start membersPage')).toHaveLength(1);
-    expect(index('start deliver:message:c-bob')).toBeGreaterThan(index('end append'));
-  });
-});
-
 describe('a refused sendMessage', () => {
   async function refused(
     frame: Record<string, unknown>,
