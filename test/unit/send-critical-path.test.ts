@@ -41,7 +41,6 @@ function recorded(h: ChatHarness) {
   wrap(h.memberships, 'isMember', () => 'isMember');
   wrap(h.memberships, 'membersPage', () => 'membersPage');
   wrap(h.messages, 'append', () => 'append');
-  wrap(h.connections, 'connectionsOfUser', (args) => `connectionsOfUser:${String(args[0])}`);
   wrap(h.notifier, 'deliver', (args) => {
     const [connectionId, event] = args as [ConnectionId, ServerEvent, DeliveryOptions | undefined];
     return `deliver:${event.type}:${connectionId}`;
@@ -120,25 +119,6 @@ describe('sendMessage, round trip by round trip', () => {
     await send(h, alice, { action: 'sendMessage', room: 'general', text: 'hi' });
 
     expect(log.filter((entry) => entry === 'start membersPage')).toHaveLength(1);
-  });
-});
-
-describe('sendDirect, round trip by round trip', () => {
-  it("reads both users' connections with the rate limits, then stores, then acks with the deliveries", async () => {
-    const { h, alice } = await roomOfThree();
-    await h.connect('bob', 'c-bob-phone');
-    const { log, index } = recorded(h);
-
-    await send(h, alice, { action: 'sendDirect', to: 'bob', text: 'psst' });
-
-    const firstEnd = log.findIndex((entry) => entry.startsWith('end '));
-    for (const call of ['take:connection', 'take:user', 'connectionsOfUser:bob', 'connectionsOfUser:alice']) {
-      expect(index(`start ${call}`)).toBeLessThan(firstEnd);
-    }
-    expect(index('start append')).toBeGreaterThan(index('end take:user'));
-    const toPhone = index('start deliver:direct:c-bob-phone');
-    expect(toPhone).toBeGreaterThan(index('end append'));
-    expect(toPhone).toBeLessThan(index('end deliver:ack:c-alice'));
   });
 });
 
