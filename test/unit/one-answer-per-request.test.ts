@@ -14,7 +14,7 @@ function asking(caller: Caller): Caller & { request: { answered: boolean } } {
 }
 
 describe('a use case answering its caller', () => {
-  it('marks the request answered when the ack goes out, and sends it in the reply lane', async () => {
+  it('marks the request answered when the ack goes out, and sends the ack in line with the deliveries', async () => {
     const h = chatHarness();
     const lanes: (DeliveryOptions | undefined)[] = [];
     const deliver = h.notifier.deliver.bind(h.notifier);
@@ -29,7 +29,7 @@ describe('a use case answering its caller', () => {
     await h.chat.sendMessage.execute(sending, { action: 'sendMessage', room: 'general', text: 'hi' });
 
     expect(sending.request.answered).toBe(true);
-    expect(lanes).toEqual([{ reply: true }]);
+    expect(lanes).toEqual([{ reply: false }]);
   });
 
   it('leaves a refused request unanswered, so its error frame still goes out', async () => {

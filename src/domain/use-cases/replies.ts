@@ -7,7 +7,8 @@ import { encodedSize, toMessageEvent, type ServerEvent } from '../protocol/serve
 import type { Caller } from './caller.js';
 
 /**
- * Sends the caller its answer, ahead of fan-out deliveries waiting for the same connections. A reply
+ * Sends the caller its answer, ahead of fan-out deliveries waiting for the same connections (an ack
+ * excepted). A reply
  * that cannot be delivered is logged, never thrown: the work it reports (a stored message, say) is done
  * and must still be fanned out. A caller that vanished meanwhile is cleaned by `$disconnect` or by the
  * next fan-out that meets it. Either way the request counts as answered: no error frame may follow.
@@ -20,7 +21,10 @@ export async function reply(
   if (caller.request !== undefined) caller.request.answered = true;
   const { connectionId } = caller;
   try {
-    await deps.notifier.deliver(connectionId, event, { reply: true });
+    // An ack waits in line with the deliveries: where many invocations share the connections to API
+    // Gateway (the local stack), that keeps senders from outrunning their own fan-outs. Every other
+    // answer (a pong, a snapshot) goes ahead of them.
+    await deps.notifier.deliver(connectionId, event, { reply: event.type !== 'ack' });
   } catch (error) {
     deps.logger.warn('reply not delivered', { connectionId, type: event.type, error });
   }
