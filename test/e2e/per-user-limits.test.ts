@@ -78,7 +78,9 @@ describe('with small limits', () => {
     // What the user's bucket refilled (1 per second) meanwhile, plus a stated margin: the stack's
     // limiter and this test read the wall clock separately.
     const refilled = Math.ceil((Date.now() - startedAt) / 1000) + CLOCK_MARGIN_FRAMES;
-    expect(pongs).toBeGreaterThanOrEqual(15);
+    // The same margin below: concurrent takes on the user's item each stamp it with their own
+    // invocation's clock, so one frame may find the bucket an interval fuller than it is.
+    expect(pongs).toBeGreaterThanOrEqual(15 - CLOCK_MARGIN_FRAMES);
     expect(pongs).toBeLessThanOrEqual(15 + refilled);
     expect(answers.filter((f) => f['code'] === 'rate_limited')).toHaveLength(30 - pongs);
   });
