@@ -3,12 +3,25 @@
 // docs/operations.md lists it (a test keeps the two equal).
 
 import { DEFAULT_CHAT_POLICY } from '../domain/index.js';
+import {
+  ConfigError,
+  countOrOff,
+  DAY_MS,
+  days,
+  list,
+  milliseconds,
+  nonEmpty,
+  oneOf,
+  onOff,
+  positiveInteger,
+  rateOrOff,
+  text,
+  url,
+  type Env,
+  type Parse,
+} from './setting-parsers.js';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-export type Env = Readonly<Record<string, string | undefined>>;
+export { ConfigError, url, type Env } from './setting-parsers.js';
 
 /** Which functions read a variable: `chat` is every function but the authorizer. */
 export type FunctionGroup = 'chat' | 'authorizer' | 'all';
@@ -28,8 +41,6 @@ interface Described {
   readonly functions: FunctionGroup;
   readonly meaning: string;
 }
-
-type Parse<T> = (value: string, variable: string) => T;
 
 /** A variable that must be set (and not blank). */
 function required<T>(spec: Described & { parse: Parse<T>; unset?: string }): Setting<T> {
@@ -68,79 +79,6 @@ function optional<T>(spec: Described & { parse: Parse<T>; unset: string }): Sett
 export function missing(variable: string, alternative?: string): ConfigError {
   return new ConfigError(`Missing environment variable ${variable}${alternative ? ` (${alternative})` : ''}`);
 }
-
-const text: Parse<string> = (value) => value;
-
-const nonEmpty: Parse<string> = (value, variable) => {
-  if (value === '') throw new ConfigError(`${variable} must not be empty`);
-  return value;
-};
-
-const positiveInteger: Parse<number> = (value, variable) => {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1) {
-    throw new ConfigError(`${variable} must be a positive integer, got "${value}"`);
-  }
-  return parsed;
-};
-
-/** A positive integer, or 0 for "off". */
-const countOrOff: Parse<number> = (value, variable) => (value === '0' ? 0 : positiveInteger(value, variable));
-
-/** A positive number, or 0 for "off". */
-const rateOrOff: Parse<number> = (value, variable) => {
-  if (value === '0') return 0;
-  const parsed = Number(value);
-  if (!(parsed > 0) || !Number.isFinite(parsed)) {
-    throw new ConfigError(`${variable} must be a positive number, got "${value}"`);
-  }
-  return parsed;
-};
-
-const DAY_MS = 86_400_000;
-const days: Parse<number> = (value, variable) => positiveInteger(value, variable) * DAY_MS;
-
-/** A non-negative whole number of milliseconds (0 allowed). */
-const milliseconds: Parse<number> = (value, variable) => {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) {
-    throw new ConfigError(`${variable} must be a whole number of milliseconds, got "${value}"`);
-  }
-  return parsed;
-};
-
-export const url: Parse<string> = (value, variable) => {
-  try {
-    return new URL(value).toString().replace(/\/+$/, '');
-  } catch {
-    throw new ConfigError(`${variable} must be a URL, got "${value}"`);
-  }
-};
-
-const list: Parse<string[]> = (value) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-
-function oneOf<T extends string>(...choices: T[]): Parse<T> {
-  return (value, variable) => {
-    if (!(choices as string[]).includes(value)) {
-      throw new ConfigError(
-        `${variable} must be ${choices.map((c) => `"${c}"`).join(' or ')}, got "${value}"`,
-      );
-    }
-    return value as T;
-  };
-}
-
-/** `on`/`true` or `off`/`false`, in any case. */
-const onOff: Parse<boolean> = (value, variable) => {
-  const normal = value.toLowerCase();
-  if (normal === 'on' || normal === 'true') return true;
-  if (normal === 'off' || normal === 'false' || normal === '') return false;
-  throw new ConfigError(`${variable} must be "on" or "off", not "${value}"`);
-};
 
 const policy = DEFAULT_CHAT_POLICY;
 const chat = 'chat' as const;
