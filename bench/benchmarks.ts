@@ -3,6 +3,7 @@
 
 import type { AnyBenchmark } from './benchmark.js';
 import { coldStart } from './benchmarks/cold-start.js';
+import { deliveryCpu } from './benchmarks/delivery-cpu.js';
 import { cost } from './benchmarks/cost.js';
 import { emulatorCapacity } from './benchmarks/emulator-capacity.js';
 import { endToEnd } from './benchmarks/end-to-end.js';
@@ -20,4 +21,5 @@ export const BENCHMARKS: readonly AnyBenchmark[] = [
   cost,
   shardedFanOut,
   fairness,
+  deliveryCpu,
 ];

@@ -78,6 +78,22 @@ export class Helper<Request extends { op: string }, Reply> {
   }
 }
 
+/** Runs one job in a fresh helper process that exits after it, and returns its reply. */
+export async function runInFreshHelper<Request extends { op: string }, Reply>(
+  modulePath: string,
+  request: Request,
+  timeoutMs: number,
+): Promise<Reply> {
+  const helper = new Helper<Request, Reply>(modulePath);
+  try {
+    const reply = await helper.request(request, timeoutMs);
+    await helper.done();
+    return reply;
+  } finally {
+    await helper.stop();
+  }
+}
+
 /** The helper side: answers each request with `handle`, errors as `{ error }`. */
 export function serveRequests<Request, Reply>(handle: (request: Request) => Promise<Reply>): void {
   process.on('message', (request: Request) => {

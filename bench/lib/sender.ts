@@ -11,10 +11,11 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent, request as httpRequest } from 'node:http';
 import { ManagementApiNotifier, ManagementClientPool } from '../../src/adapters/apigateway/index.js';
-import { ConnectionJanitor, PagedFanOut, type RoomMessageEvent } from '../../src/domain/index.js';
+import { ConnectionJanitor, PagedFanOut } from '../../src/domain/index.js';
 import { serveRequests } from './children.js';
 import { nowMs } from './clock.js';
 import { ListedRoom, silentLogger } from './listed-room.js';
+import { roundEvent } from './round-event.js';
 import { collectGarbage, memoryNow, PeakSampler, type PeakDelta } from './memory.js';
 
 export type FanOutStrategy = 'paged' | 'promise-all' | 'sequential';
@@ -57,19 +58,6 @@ export interface SenderReply {
 /** The local stack's dev credentials: the emulator checks the signature, the bare server ignores it. */
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const REGION = 'us-east-1';
-
-/** A room message as the service sends it, marked with the round so the crowd can count it. */
-export function roundEvent(round: string): RoomMessageEvent {
-  return {
-    type: 'message',
-    room: 'bench',
-    seq: 1,
-    messageId: `bench-${round}`,
-    from: { userId: 'bench-sender', displayName: 'Bench' },
-    text: `round:${round}`,
-    sentAt: Date.now(),
-  };
-}
 
 /** Runs `work` between a settled baseline and its end, sampling memory all along. */
 async function measured(work: () => Promise<{ delivered: number; failed: number }>): Promise<SenderReply> {

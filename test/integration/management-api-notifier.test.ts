@@ -156,6 +156,57 @@ async function standIn(handler: RequestListener, pool: { maxSockets: number; req
   };
 }
 
+describe('what each @connections call carries', () => {
+  it('is signed, and leaves out the user agent, trace and SDK retry headers the trimmed stack drops, on every call', async () => {
+    const seen: { method?: string; headers: Record<string, unknown> }[] = [];
+    const recorder = await standIn(
+      (request, response) => {
+        seen.push({ method: request.method, headers: request.headers });
+        request.resume();
+        request.on('end', () => response.writeHead(200, { 'content-length': '0' }).end());
+      },
+      { maxSockets: 2, requestTimeoutMs: 2_000 },
+    );
+    const previousTraceId = process.env['_X_AMZN_TRACE_ID'];
+    // What Lambda sets in a traced invocation: the recursion-detection middleware would forward it.
+    process.env['_X_AMZN_TRACE_ID'] =
+      'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    try {
+      const n = new ManagementApiNotifier({ client: recorder.client });
+      // Twice each: the second call runs the cached middleware stack.
+      for (let i = 0; i < 2; i += 1) {
+        expect(await n.deliver('Headers0000001=', event)).toBe('delivered');
+        expect(await n.close('Headers0000001=')).toBe('closed');
+      }
+    } finally {
+      if (previousTraceId === undefined) delete process.env['_X_AMZN_TRACE_ID'];
+      else process.env['_X_AMZN_TRACE_ID'] = previousTraceId;
+      recorder.stop();
+    }
+    expect(seen.map((call) => call.method)).toEqual(['POST', 'DELETE', 'POST', 'DELETE']);
+    // docs/operations.md lists these: a header the SDK starts sending shows up here first.
+    expect(Object.keys(seen[0]?.headers ?? {}).sort()).toEqual([
+      'authorization',
+      'connection',
+      'content-length',
+      'content-type',
+      'host',
+      'x-amz-content-sha256',
+      'x-amz-date',
+    ]);
+    for (const { headers } of seen) {
+      expect(String(headers['authorization'])).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=.+\/execute-api\/aws4_request/,
+      );
+      expect(headers['x-amz-date']).toBeDefined();
+      expect(headers['x-amz-user-agent']).toBeUndefined();
+      expect(headers['x-amzn-trace-id']).toBeUndefined();
+      expect(headers['amz-sdk-invocation-id']).toBeUndefined();
+      expect(headers['amz-sdk-request']).toBeUndefined();
+    }
+  });
+});
+
 describe('a stalled @connections call', () => {
   it('times out and fails as a retryable network error instead of hanging the fan-out', async () => {
     // Accepts the request and never answers.

@@ -1,10 +1,11 @@
 // Driven adapter support: one @connections API client per endpoint, kept for the life of the process
-// (warm Lambda invocations reuse it), with a keep-alive socket pool sized for the fan-out.
+// (warm Lambda invocations reuse it), with a keep-alive socket pool sized for the fan-out and a middleware
+// stack cut to what a PostToConnection needs (a fan-out makes thousands of them: CPU per call counts).
 
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { EmptyAnswerHttpHandler } from './empty-answer-http-handler.js';
 
 export interface ManagementClientPoolConfig {
   readonly region: string;
@@ -13,6 +14,18 @@ export interface ManagementClientPoolConfig {
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   readonly requestTimeoutMs?: number;
 }
+
+/**
+ * Middleware the SDK adds that these calls do without. The user agent is telemetry for AWS; recursion
+ * detection passes the Lambda trace id on for loops through other Lambda-invoking services, and
+ * @connections invokes nothing; the logger middleware logs nothing without a logger. Each costs work on
+ * every call (benchmark 9 measures it).
+ */
+export const UNNEEDED_MIDDLEWARE = [
+  'getUserAgentMiddleware',
+  'recursionDetectionMiddleware',
+  'loggerMiddleware',
+] as const;
 
 export class ManagementClientPool {
   private readonly clients = new Map<string, ApiGatewayManagementApiClient>();
@@ -30,7 +43,7 @@ export class ManagementClientPool {
         region: this.config.region,
         // Retries are the notifier's, so that gone, throttled and too-large are each handled once.
         maxAttempts: 1,
-        requestHandler: new NodeHttpHandler({
+        requestHandler: new EmptyAnswerHttpHandler({
           httpAgent: new HttpAgent(agentOptions),
           httpsAgent: new HttpsAgent(agentOptions),
           requestTimeout: this.config.requestTimeoutMs ?? 5_000,
@@ -39,7 +52,15 @@ export class ManagementClientPool {
           throwOnRequestTimeout: true,
         }),
         credentials: this.config.credentials,
+        // Resolve the middleware stack once per command type, not on every send. Middleware added later
+        // (the tracer's) must be added before the first send, which is how the composition root does it.
+        cacheMiddleware: true,
       });
+      for (const name of UNNEEDED_MIDDLEWARE) client.middlewareStack.remove(name);
+      // With one attempt the SDK's retry middleware only costs (a token, a uuid and two headers per call);
+      // the signing middleware is placed after it by name, so a pass-through takes its place.
+      client.middlewareStack.remove('retryMiddleware');
+      client.middlewareStack.add((next) => next, { step: 'finalizeRequest', name: 'retryMiddleware' });
       this.clients.set(key, client);
     }
     return client;
