@@ -422,9 +422,10 @@ variable "backend_api_throttling_burst_limit" {
 }
 
 variable "manage_api_gateway_account" {
-  description = "Create the CloudWatch role API Gateway needs for logging and set it in the region's API Gateway account settings. One setting per account and region: keep this true in exactly one stack there, false in the others."
+  description = "Create the CloudWatch role API Gateway needs for logging and set it in the region's API Gateway account settings (reset to none when this stack is destroyed). One setting per account and region, shared by every stack there: turn this on only when `aws apigateway get-account` shows no cloudwatchRoleArn, and in one stack only."
   type        = bool
-  default     = true
+  default     = false
+  nullable    = false
 }
 
 ################################################################################

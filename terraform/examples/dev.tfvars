@@ -21,3 +21,7 @@ backend_api_throttling_burst_limit = 20
 
 # Off by default for "dev": `make destroy` removes the table and its messages.
 # deletion_protection = true
+
+# API Gateway's logging role is one per account and region. Only when
+# `aws apigateway get-account --query cloudwatchRoleArn` prints None, in one stack of the region:
+# manage_api_gateway_account = true

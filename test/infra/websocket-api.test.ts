@@ -1,6 +1,6 @@
 // Infra: the WebSocket API module (module.api) in the plans of the stacks: every route of the route
 // table proxied to its function, the REQUEST authorizer on $connect only (none in anonymous mode),
-// redeployment on change, the throttled stage and its logs, and API Gateway's logging role.
+// redeployment on change, the throttled stage and its logs. The account logging role: account-settings.test.ts.
 
 import { expect, it } from '@jest/globals';
 import { FAKE_ACCOUNT, FAKE_API_ID, FAKE_AUTHORIZER_ID } from './support/plan.js';
@@ -13,7 +13,6 @@ import {
   expectProxiedRoutes,
   queueSenders,
   queueWorkers,
-  statementsOf,
 } from './support/resources.js';
 import { inExistingProdStack, inExtendedDevStack, inNewProdStack } from './support/stacks.js';
 import { terraformSuite, WS } from './support/suite.js';
@@ -131,20 +130,6 @@ terraformSuite('the WebSocket API (module.api)', () => {
       expect(existing.plan.resource('module.api.aws_cloudwatch_log_group.execution[0]').after['name']).toBe(
         `API-Gateway-Execution-Logs_${FAKE_API_ID}/prod`,
       );
-    });
-
-    it("gives API Gateway's logging role AWS's CloudWatch push policy and nothing else", () => {
-      const [attachment] = existing.plan.resources('aws_iam_role_policy_attachment');
-      expect(attachment?.after['policy_arn']).toBe(
-        'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-      );
-      const role = existing.plan.resource('module.api.aws_iam_role.account_logging[0]');
-      expect(statementsOf(role.after['assume_role_policy'], role.address)).toEqual([
-        { Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      ]);
-      expect(
-        existing.plan.resources('aws_iam_role_policy').every((policy) => policy.module !== 'module.api'),
-      ).toBe(true);
     });
   });
 

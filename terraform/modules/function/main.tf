@@ -2,7 +2,13 @@
 # what the route table says the function uses; for a queue's worker, the event source mapping that
 # invokes it with the queue's messages and the right to read them. Terraform uploads the zip from `make build`; it never builds.
 
+# The provider's region, read from its configuration without an AWS call.
+data "aws_region" "current" {}
+
 locals {
+  # IAM role names are global to the account: the region keeps the same stack in two regions apart.
+  role_name = "${var.function_name}-${data.aws_region.current.name}"
+
   # Only these DynamoDB actions can target an index; item actions are granted on the table alone.
   index_actions = ["Query", "Scan"]
 
@@ -100,7 +106,7 @@ resource "aws_cloudwatch_log_group" "this" {
 ################################################################################
 
 resource "aws_iam_role" "this" {
-  name        = var.function_name
+  name        = local.role_name
   description = "Runs the ${var.function_name} function"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -113,6 +119,13 @@ resource "aws_iam_role" "this" {
     ]
   })
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.role_name) <= 64
+      error_message = "The role name ${local.role_name} (function name and region) is longer than IAM's 64 characters: shorten the stack name or environment."
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "this" {

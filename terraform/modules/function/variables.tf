@@ -1,10 +1,10 @@
 variable "function_name" {
-  description = "Name of the Lambda function; also names its IAM role and log group."
+  description = "Name of the Lambda function; also names its log group, and its IAM role (<name>-<region>)."
   type        = string
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.function_name))
-    error_message = "A function name is 1-64 letters, digits, \"-\" or \"_\" (it also names the IAM role, limited to 64)."
+    error_message = "A function name is 1-64 letters, digits, \"-\" or \"_\"."
   }
 }
 

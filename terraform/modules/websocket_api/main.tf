@@ -2,8 +2,9 @@
 # $connect REQUEST authorizer, an explicit deployment that follows every route change, and the stage
 # with throttling and JSON access logs.
 
-# Reads the partition from the provider's region; it makes no AWS call.
+# Read from the provider's configuration; neither makes an AWS call.
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 locals {
   authorized = var.authorizer != null
@@ -186,7 +187,8 @@ resource "aws_apigatewayv2_stage" "this" {
 resource "aws_iam_role" "account_logging" {
   count = var.manage_account_logging_role ? 1 : 0
 
-  name        = "${var.name}-apigateway-logs"
+  # IAM names are global to the account: the region keeps a stack of the same name elsewhere apart.
+  name        = "${var.name}-apigateway-logs-${data.aws_region.current.name}"
   description = "Lets API Gateway write access and execution logs to CloudWatch Logs"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -213,6 +215,8 @@ resource "aws_api_gateway_account" "this" {
   count = var.manage_account_logging_role ? 1 : 0
 
   cloudwatch_role_arn = aws_iam_role.account_logging[0].arn
+  # Destroying this stack clears the region's setting instead of leaving it on a deleted role.
+  reset_on_delete = true
 
   depends_on = [aws_iam_role_policy_attachment.account_logging]
 }

@@ -125,9 +125,9 @@ variable "log_retention_days" {
 }
 
 variable "manage_account_logging_role" {
-  description = "Create the role API Gateway needs to write logs and register it in the region's API Gateway account settings. That setting is one per account and region: leave this on in exactly one stack there."
+  description = "Create the role API Gateway needs to write logs and register it in the region's API Gateway account settings (reset when destroyed). That setting is one per account and region: turn this on in at most one stack there, and only when the region has no logging role yet."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "tags" {

@@ -214,7 +214,7 @@ export function existingStackState(plan: PlanView, region: string): unknown {
           id: functionName,
           arn,
           invoke_arn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
-          role: `arn:aws:iam::${FAKE_ACCOUNT}:role/${functionName}`,
+          role: `arn:aws:iam::${FAKE_ACCOUNT}:role/${functionName}-${region}`,
         };
       }
       default:

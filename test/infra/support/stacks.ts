@@ -48,6 +48,32 @@ export async function existingProdStack(): Promise<PlannedStack> {
   return { tf, plan: await tf.plan('examples/prod.tfvars', ['-refresh=false']) };
 }
 
+/** The optional settings the fully configured stack turns on: customer keys, an alarm topic, the account role. */
+export const OPTIONS = {
+  queueKeyArn: `arn:aws:kms:${PROD_REGION}:${FAKE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  tableKeyArn: `arn:aws:kms:${PROD_REGION}:${FAKE_ACCOUNT}:key/9876fedc-98fe-76dc-54ba-0987654321fe`,
+  topicArn: `arn:aws:sns:${PROD_REGION}:${FAKE_ACCOUNT}:roomcast-alarms`,
+} as const;
+
+/**
+ * The existing prod stack planned again with every optional setting on: a customer key for the queues
+ * and another for the table, a topic for the alarms, and the region's API Gateway account settings.
+ */
+export async function existingProdStackWithOptions(): Promise<PlannedStack> {
+  const { tf, plan } = await newProdStack();
+  await tf.writeState(existingStackState(plan, PROD_REGION));
+  return {
+    tf,
+    plan: await tf.plan('examples/prod.tfvars', [
+      '-refresh=false',
+      `-var=queue_kms_key_arn=${OPTIONS.queueKeyArn}`,
+      `-var=table_kms_key_arn=${OPTIONS.tableKeyArn}`,
+      `-var=alarm_topic_arn=${OPTIONS.topicArn}`,
+      '-var=manage_api_gateway_account=true',
+    ]),
+  };
+}
+
 /**
  * examples/dev.tfvars (anonymous access) with one more route of each API: adding a route in code is
  * one entry in the route table, and that must be enough for either API.
@@ -120,6 +146,15 @@ export function inExistingProdStack(
 ): void {
   describe('planned again on top of the existing stack, where every ARN is known', () => {
     body(usePlannedStack(existingProdStack), PROD_PREFIX, EXISTING_PROD);
+  });
+}
+
+/** The tests of `body` against the existing prod stack with every optional setting on (OPTIONS). */
+export function inExistingProdStackWithOptions(
+  body: (stack: PlannedStack, prefix: string, known: typeof EXISTING_PROD) => void,
+): void {
+  describe('planned again on top of the existing stack with customer keys, an alarm topic and the account role', () => {
+    body(usePlannedStack(existingProdStackWithOptions), PROD_PREFIX, EXISTING_PROD);
   });
 }
 
