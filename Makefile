@@ -60,8 +60,10 @@ TERRAFORM ?= terraform
 TF_DIR := terraform
 TF := $(TERRAFORM) -chdir=$(TF_DIR)
 TF_VARS ?= terraform/examples/dev.tfvars
-# Optional: a partial backend configuration file (see docs/deploy.md) and a workspace per environment.
+# The S3 backend's settings (a partial backend configuration file, see docs/deploy.md, "State"), or
+# TF_STATE=local for a throwaway stack with local state; terraform/scripts/init.sh refuses anything else.
 TF_BACKEND_CONFIG ?=
+TF_STATE ?=
 TF_WORKSPACE_NAME ?=
 # AUTO_APPROVE=1 applies or destroys without asking.
 AUTO_APPROVE ?=
@@ -71,8 +73,8 @@ TF_VAR_FILE = -var-file=$(abspath $(TF_VARS))
 TF_APPROVE = $(if $(AUTO_APPROVE),-auto-approve)
 
 define tf_init
-	$(TF) init -input=false $(if $(TF_BACKEND_CONFIG),-backend-config=$(abspath $(TF_BACKEND_CONFIG)))
-	$(if $(TF_WORKSPACE_NAME),$(TF) workspace select -or-create $(TF_WORKSPACE_NAME))
+	TERRAFORM="$(TERRAFORM)" TF_DIR="$(TF_DIR)" TF_BACKEND_CONFIG="$(TF_BACKEND_CONFIG)" TF_STATE="$(TF_STATE)" \
+	  TF_WORKSPACE_NAME="$(TF_WORKSPACE_NAME)" bash $(TF_DIR)/scripts/init.sh
 endef
 
 .PHONY: plan deploy destroy tf-fmt tf-check
@@ -84,14 +86,14 @@ tf-check:
 tf-fmt: ## Format the Terraform files in place
 	$(TERRAFORM) fmt -recursive $(TF_DIR)
 
-plan: build tf-check ## Terraform fmt check, init, validate and plan (TF_VARS=terraform/examples/dev.tfvars)
+plan: build tf-check ## Terraform fmt check, init, validate and plan (TF_VARS=..., TF_BACKEND_CONFIG=... or TF_STATE=local)
 	$(TERRAFORM) fmt -check -recursive $(TF_DIR)
+	@bash scripts/require-aws-credentials.sh plan
 	$(tf_init)
 	$(TF) validate
-	@bash scripts/require-aws-credentials.sh plan
 	$(TF) plan -input=false $(TF_VAR_FILE) -out=$(TF_PLAN_FILE)
 
-deploy: build tf-check ## Build the bundles and apply them (TF_VARS=..., AUTO_APPROVE=1); prints the outputs and a wscat line
+deploy: build tf-check ## Build the bundles and apply them (TF_VARS=..., TF_BACKEND_CONFIG=... or TF_STATE=local, AUTO_APPROVE=1)
 	@bash scripts/require-aws-credentials.sh deploy
 	$(tf_init)
 	$(TF) apply $(TF_VAR_FILE) $(TF_APPROVE)

@@ -9,6 +9,5 @@ terraform {
     }
   }
 
-  # State is local (terraform/terraform.tfstate) unless a backend is configured: see docs/deploy.md
-  # for an S3 backend with locking, for teams and CI.
+  # The backend (S3, partial) is in backend.tf.
 }

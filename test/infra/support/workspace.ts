@@ -81,6 +81,7 @@ function isLocalArtefact(path: string): boolean {
     name === '.terraform' ||
     name === '.terraform.lock.hcl' ||
     name.endsWith('.tfplan') ||
+    name === 'local_state_override.tf' ||
     name.startsWith('terraform.tfstate')
   );
 }
