@@ -164,6 +164,7 @@ module "functions" {
   sqs_actions             = local.sqs_actions[each.key]
   sqs_queue_arn           = length(local.sqs_actions[each.key]) > 0 ? module.queues[local.fan_out_queue].arn : null
   queue_kms_key_arn       = var.queue_kms_key_arn
+  table_kms_key_arn       = var.table_kms_key_arn
 
   event_source_queues = {
     for queue in local.queues_of[each.key] : queue => {

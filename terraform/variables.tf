@@ -439,7 +439,7 @@ variable "deletion_protection" {
 }
 
 variable "table_kms_key_arn" {
-  description = "Customer managed KMS key for the table, or null for the AWS managed key."
+  description = "Customer managed KMS key for the table, or null for the AWS managed key. Every function with DynamoDB actions is allowed to use it (kms:Decrypt, Encrypt, GenerateDataKey*, DescribeKey on this key only); the key policy must allow the account's IAM policies to grant it."
   type        = string
   default     = null
 

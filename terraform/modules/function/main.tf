@@ -81,6 +81,18 @@ locals {
     },
   ]
 
+  # A table encrypted with a customer key: DynamoDB uses the key with the caller's permissions, so every
+  # function that reads or writes items needs these. GenerateDataKey* is how AWS names the pair
+  # GenerateDataKey and GenerateDataKeyWithoutPlaintext; the grant stays on this one key.
+  table_key_statements = var.table_kms_key_arn == null || length(var.dynamodb_actions) == 0 ? [] : [
+    {
+      Sid      = "UseTableKey"
+      Effect   = "Allow"
+      Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*"]
+      Resource = [var.table_kms_key_arn]
+    },
+  ]
+
   connections_statements = length(var.manage_connections_arns) == 0 ? [] : [
     {
       Sid      = "ManageConnections"
@@ -135,7 +147,7 @@ resource "aws_iam_role_policy" "this" {
     Version = "2012-10-17"
     Statement = concat(
       local.log_statements, local.table_statements, local.index_statements, local.connections_statements,
-      local.queue_statements, local.consume_statements, local.queue_key_statements,
+      local.queue_statements, local.consume_statements, local.queue_key_statements, local.table_key_statements,
     )
   })
 }

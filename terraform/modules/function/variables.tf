@@ -200,6 +200,17 @@ variable "queue_kms_key_arn" {
   }
 }
 
+variable "table_kms_key_arn" {
+  description = "Customer managed KMS key of the table, or null for the AWS managed key. A function with DynamoDB actions may then use that key as DynamoDB does on its behalf."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.table_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.table_kms_key_arn))
+    error_message = "table_kms_key_arn must be a KMS key ARN."
+  }
+}
+
 variable "tags" {
   description = "Tags for the function, its role, its log group and its event source mappings, on top of the provider's default tags."
   type        = map(string)
