@@ -1,8 +1,7 @@
 # roomcast: the WebSocket API, the backend HTTP API, one Lambda function per entry of the route table,
-# the queues that feed its workers, and the single table. Routes, queues, functions and permissions come
-# from src/handlers/route-table.json and
-# the table from src/adapters/dynamodb/table-definition.json, the same files the build and the local
-# stack read.
+# the queues that feed its workers, the single table, and the alarms and dashboard that watch them.
+# Routes, queues, functions and permissions come from src/handlers/route-table.json and the table from
+# src/adapters/dynamodb/table-definition.json, the same files the build and the local stack read.
 
 locals {
   repository_root  = "${path.module}/.."
@@ -250,4 +249,27 @@ module "backend_api" {
   throttling_burst_limit   = var.backend_api_throttling_burst_limit
   detailed_metrics_enabled = var.detailed_metrics_enabled
   log_retention_days       = var.log_retention_days
+}
+
+################################################################################
+# Alarms and dashboard
+################################################################################
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name = local.name_prefix
+  # The namespace and service dimension the functions publish their own metrics under.
+  metrics_namespace = local.powertools_environment.POWERTOOLS_METRICS_NAMESPACE
+  metrics_service   = local.powertools_environment.POWERTOOLS_SERVICE_NAME
+
+  function_names = { for name, function in module.functions : name => function.function_name }
+  websocket_api  = { id = module.api.api_id, stage = module.api.stage_name }
+  http_api       = { id = module.backend_api.api_id, stage = module.backend_api.stage_name }
+  table_name     = module.table.name
+  queues = {
+    for name, queue in module.queues : name => { name = queue.name, dead_letter_name = queue.dead_letter_name }
+  }
+
+  alarm_topic_arn = var.alarm_topic_arn
 }

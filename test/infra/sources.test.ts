@@ -29,6 +29,7 @@ terraformSuite('terraform sources', () => {
     expect(modules.sort()).toEqual([
       'modules/function',
       'modules/http_api',
+      'modules/monitoring',
       'modules/queue',
       'modules/table',
       'modules/websocket_api',
@@ -71,6 +72,7 @@ terraformSuite('terraform sources', () => {
     '.',
     'modules/function',
     'modules/http_api',
+    'modules/monitoring',
     'modules/queue',
     'modules/table',
     'modules/websocket_api',

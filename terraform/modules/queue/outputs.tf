@@ -13,6 +13,11 @@ output "name" {
   value       = aws_sqs_queue.this.name
 }
 
+output "dead_letter_name" {
+  description = "Name of the dead-letter queue."
+  value       = aws_sqs_queue.dead_letter.name
+}
+
 output "dead_letter_url" {
   description = "URL of the dead-letter queue."
   value       = aws_sqs_queue.dead_letter.url
