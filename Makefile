@@ -77,7 +77,7 @@ define tf_init
 	  TF_WORKSPACE_NAME="$(TF_WORKSPACE_NAME)" bash $(TF_DIR)/scripts/init.sh
 endef
 
-.PHONY: plan deploy destroy tf-fmt tf-check
+.PHONY: plan deploy destroy rollback tf-fmt tf-check
 
 tf-check:
 	@command -v $(TERRAFORM) >/dev/null 2>&1 || { echo "terraform not found: install Terraform 1.9 or later (see docs/deploy.md)" >&2; exit 1; }
@@ -105,6 +105,14 @@ destroy: build tf-check ## Tear the stack down (TF_VARS=...; apply deletion_prot
 	@bash scripts/require-aws-credentials.sh destroy
 	$(tf_init)
 	$(TF) destroy $(TF_VAR_FILE) $(TF_APPROVE)
+
+# Rollback needs neither a build nor terraform: it moves the live alias with the AWS CLI.
+FUNCTION ?=
+TO_VERSION ?=
+STACK ?=
+
+rollback: ## Point the live alias of FUNCTION=<name>|all at its previous version, no rebuild (TF_VARS=..., TO_VERSION=n)
+	@FUNCTION="$(FUNCTION)" TO_VERSION="$(TO_VERSION)" STACK="$(STACK)" TF_VARS="$(TF_VARS)" bash $(TF_DIR)/scripts/rollback.sh
 
 # --- Benchmarks -----------------------------------------------------------------------------------
 .PHONY: bench

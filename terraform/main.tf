@@ -209,12 +209,14 @@ module "api" {
   routes = {
     for key, function in local.route_table.routes : key => {
       function_name = module.functions[function].function_name
+      qualifier     = module.functions[function].alias_name
       invoke_arn    = module.functions[function].invoke_arn
     }
   }
 
   authorizer = local.jwt ? {
     function_name    = module.functions[local.authorizer_function].function_name
+    qualifier        = module.functions[local.authorizer_function].alias_name
     invoke_arn       = module.functions[local.authorizer_function].invoke_arn
     identity_sources = local.route_table.authorizer.identitySources
   } : null
@@ -241,6 +243,7 @@ module "backend_api" {
   routes = {
     for key, function in local.http_routes : key => {
       function_name = module.functions[function].function_name
+      qualifier     = module.functions[function].alias_name
       invoke_arn    = module.functions[function].invoke_arn
     }
   }

@@ -184,7 +184,9 @@ terraformSuite('the fan-out queue (module.queues) and its worker', () => {
         `module.functions["${worker()}"].aws_lambda_event_source_mapping.this["${QUEUE}"]`,
       );
       expect(mapping.after['event_source_arn']).toBe(fanOutQueueArn);
-      expect(String(mapping.after['function_name'])).toMatch(new RegExp(`:function:${prefix}-${worker()}$`));
+      expect(String(mapping.after['function_name'])).toMatch(
+        new RegExp(`:function:${prefix}-${worker()}:live$`),
+      );
     });
 
     it('lets the worker receive, delete and read the attributes of its queue and send follow-up jobs to it, and nothing more on SQS', () => {

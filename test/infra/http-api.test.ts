@@ -11,6 +11,7 @@ import {
   expectDefaultRouteSettings,
   expectJsonAccessLogs,
   expectProxiedRoutes,
+  get,
   splitRouteKey,
   type Statement,
 } from './support/resources.js';
@@ -77,12 +78,16 @@ terraformSuite('the backend HTTP API (module.backend_api)', () => {
 
   inExistingProdStack((existing, prefix, { region, httpExecutionArn }) => {
     it('lets API Gateway invoke each backend function from its own method and path of the backend API only', () => {
-      const permissions = existing.plan.byKey('aws_lambda_permission', HTTP, 'route');
-      expect([...permissions.keys()].sort()).toEqual(Object.keys(existing.tf.routeTable.httpRoutes).sort());
-      for (const [key, permission] of permissions) {
+      const permissions = existing.plan.byKey('aws_lambda_permission', HTTP, 'function');
+      // One permission per function; each backend function serves one route, so each keeps its route's scope.
+      const targets = Object.values(existing.tf.routeTable.httpRoutes);
+      expect(new Set(targets).size).toBe(targets.length);
+      expect([...permissions.keys()].sort()).toEqual(targets.map((target) => `${prefix}-${target}`).sort());
+      for (const [key, target] of Object.entries(existing.tf.routeTable.httpRoutes)) {
         const [method, path] = splitRouteKey(key);
-        expect(permission.after).toMatchObject({
-          function_name: `${prefix}-${existing.tf.routeTable.httpRoutes[key]}`,
+        expect(get(permissions, `${prefix}-${target}`).after).toMatchObject({
+          statement_id: 'BackendApi',
+          qualifier: 'live',
           source_arn: `${httpExecutionArn}/*/${method}${path}`,
         });
       }
@@ -97,7 +102,7 @@ terraformSuite('the backend HTTP API (module.backend_api)', () => {
           payload_format_version: '2.0',
           integration_uri:
             `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/` +
-            `arn:aws:lambda:${region}:${FAKE_ACCOUNT}:function:${prefix}-${existing.tf.routeTable.httpRoutes[key]}/invocations`,
+            `arn:aws:lambda:${region}:${FAKE_ACCOUNT}:function:${prefix}-${existing.tf.routeTable.httpRoutes[key]}:live/invocations`,
         });
       }
       for (const route of existing.plan.byKey('aws_apigatewayv2_route', HTTP).values()) {
@@ -164,9 +169,9 @@ terraformSuite('the backend HTTP API (module.backend_api)', () => {
         integration_type: 'AWS_PROXY',
         payload_format_version: '2.0',
       });
-      expect(stack.plan.byKey('aws_lambda_permission', HTTP, 'route').get(key)?.after['function_name']).toBe(
-        `${prefix}-apiReact`,
-      );
+      expect(
+        stack.plan.byKey('aws_lambda_permission', HTTP, 'function').get(`${prefix}-apiReact`)?.after,
+      ).toMatchObject({ function_name: `${prefix}-apiReact`, qualifier: 'live' });
       const fn = stack.plan.perFunction('aws_lambda_function').get('apiReact');
       expect(fn?.after).toMatchObject({
         source_code_hash: stack.tf.packageHashes.get('apiReact'),

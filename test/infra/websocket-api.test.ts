@@ -11,6 +11,7 @@ import {
   expectDefaultRouteSettings,
   expectJsonAccessLogs,
   expectProxiedRoutes,
+  get,
   queueSenders,
   queueWorkers,
 } from './support/resources.js';
@@ -100,9 +101,22 @@ terraformSuite('the WebSocket API (module.api)', () => {
   });
 
   inExistingProdStack((existing, prefix, { region, executionArn }) => {
-    it("lets API Gateway invoke each function from its own route of this stage only, and the authorizer as this API's authorizer", () => {
-      for (const [key, permission] of existing.plan.byKey('aws_lambda_permission', WS, 'route')) {
-        expect(permission.after['source_arn']).toBe(`${executionArn}/prod/${key}`);
+    it("lets API Gateway invoke each function from this stage only (from its own route when it has one), and the authorizer as this API's authorizer", () => {
+      const permissions = existing.plan.byKey('aws_lambda_permission', WS, 'function');
+      const routesOf = new Map<string, string[]>();
+      for (const [key, target] of Object.entries(existing.tf.routeTable.routes)) {
+        routesOf.set(target, [...(routesOf.get(target) ?? []), key]);
+      }
+      // One permission per function, however many routes it serves: message serves all but two.
+      expect(permissions.size).toBe(routesOf.size);
+      expect(permissions.size).toBeLessThan(Object.keys(existing.tf.routeTable.routes).length);
+      for (const [target, keys] of routesOf) {
+        const permission = get(permissions, `${prefix}-${target}`);
+        expect([target, permission.after['statement_id'], permission.after['source_arn']]).toEqual([
+          target,
+          'WebSocketApi',
+          keys.length === 1 ? `${executionArn}/prod/${keys[0]}` : `${executionArn}/prod/*`,
+        ]);
       }
       expect(
         existing.plan.resource('module.api.aws_lambda_permission.authorizer[0]').after['source_arn'],
@@ -114,12 +128,12 @@ terraformSuite('the WebSocket API (module.api)', () => {
         const target = existing.tf.routeTable.routes[key];
         expect(integration.after['integration_uri']).toBe(
           `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/` +
-            `arn:aws:lambda:${region}:${FAKE_ACCOUNT}:function:${prefix}-${target}/invocations`,
+            `arn:aws:lambda:${region}:${FAKE_ACCOUNT}:function:${prefix}-${target}:live/invocations`,
         );
       }
       expect(
         existing.plan.resource('module.api.aws_apigatewayv2_authorizer.this[0]').after['authorizer_uri'],
-      ).toContain(`:function:${prefix}-${existing.tf.routeTable.authorizer.function}/invocations`);
+      ).toContain(`:function:${prefix}-${existing.tf.routeTable.authorizer.function}:live/invocations`);
     });
 
     it("sends the stage's access logs to its own log group, and names the execution log group after the API", () => {
@@ -166,8 +180,9 @@ terraformSuite('the WebSocket API (module.api)', () => {
       expect(stack.plan.byKey('aws_apigatewayv2_route', WS).get('react')?.after['route_key']).toBe('react');
       expect(stack.plan.byKey('aws_apigatewayv2_integration', WS).has('react')).toBe(true);
       expect(
-        stack.plan.byKey('aws_lambda_permission', WS, 'route').get('react')?.after['function_name'],
-      ).toBe(`${prefix}-react`);
+        stack.plan.byKey('aws_lambda_permission', WS, 'function').get(`${prefix}-react`)?.after['source_arn'],
+      ).toBeUndefined(); // unknown until the API exists
+      expect(stack.plan.byKey('aws_lambda_permission', WS, 'function').has(`${prefix}-react`)).toBe(true);
       expect(stack.plan.perFunction('aws_lambda_function').get('react')?.after['source_code_hash']).toBe(
         stack.tf.packageHashes.get('react'),
       );

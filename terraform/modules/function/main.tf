@@ -167,6 +167,9 @@ resource "aws_lambda_function" "this" {
   architectures    = [var.architecture]
   memory_size      = var.memory_mb
   timeout          = var.timeout_seconds
+  # Every change of code or configuration is a new numbered version; callers reach the function only
+  # through the live alias, which a rollback points at an earlier version without a rebuild.
+  publish = true
 
   dynamic "environment" {
     for_each = length(var.environment) == 0 ? [] : [var.environment]
@@ -194,6 +197,15 @@ resource "aws_lambda_function" "this" {
   depends_on = [aws_iam_role_policy.this]
 }
 
+# What API Gateway and the event source mappings invoke. Each apply points it at the version it
+# published; `make rollback` points it back (docs/deploy.md, "Roll back").
+resource "aws_lambda_alias" "live" {
+  name             = var.alias_name
+  description      = "The version callers are given: the newest deployed, or an earlier one after a rollback"
+  function_name    = aws_lambda_function.this.function_name
+  function_version = aws_lambda_function.this.version
+}
+
 ################################################################################
 # Queues that invoke the function
 ################################################################################
@@ -202,7 +214,7 @@ resource "aws_lambda_event_source_mapping" "this" {
   for_each = var.event_source_queues
 
   event_source_arn = each.value.arn
-  function_name    = aws_lambda_function.this.arn
+  function_name    = aws_lambda_alias.live.arn
   enabled          = true
 
   batch_size = each.value.batch_size

@@ -24,6 +24,17 @@ variable "package_file" {
   }
 }
 
+variable "alias_name" {
+  description = "Name of the alias every caller invokes (API Gateway, event source mappings), moved to each new version on apply."
+  type        = string
+  default     = "live"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_-]{0,127}$", var.alias_name))
+    error_message = "alias_name is a letter, then up to 127 letters, digits, \"-\" or \"_\" (not a version number)."
+  }
+}
+
 variable "handler" {
   description = "Module and export Lambda calls; the bundles hold index.mjs exporting `handler`."
   type        = string

@@ -1,7 +1,7 @@
 # The backend HTTP API: one route per entry of the route table's httpRoutes, each signed with SigV4
-# (AWS_IAM authorization, no route is open), a Lambda proxy integration with payload format 2.0 and
-# an invoke permission scoped to its own route; the $default stage deploys itself on every change,
-# throttles every route and writes JSON access logs.
+# (AWS_IAM authorization, no route is open) and a Lambda proxy integration with payload format 2.0 to
+# its function's live alias, and one invoke permission per function; the $default stage deploys itself
+# on every change, throttles every route and writes JSON access logs.
 
 locals {
   # "POST /rooms/{room}/messages" -> method "POST", path "/rooms/{room}/messages". In execute-api ARNs
@@ -10,13 +10,20 @@ locals {
   path_of    = { for key in keys(var.routes) : key => trimprefix(key, "${local.method_of[key]} ") }
   arn_method = { for key, method in local.method_of : key => method == "ANY" ? "*" : method }
 
-  # Lambda statement ids allow letters, digits, "-" and "_".
-  statement_id = { for key in keys(var.routes) : key => "BackendApi_${replace(key, "/[^A-Za-z0-9_-]/", "_")}" }
-
   # API Gateway sends the route's own method and path template as the source of each invocation.
   source_arn = {
     for key in keys(var.routes) :
     key => "${aws_apigatewayv2_api.this.execution_arn}/*/${local.arn_method[key]}${local.path_of[key]}"
+  }
+
+  # One invoke permission per function, so that its resource policy stays small (20 KB at most): scoped
+  # to its route's method and path when it serves one, to any route of this API when it serves several.
+  routes_of    = { for key, route in var.routes : route.function_name => key... }
+  qualifier_of = { for key, route in var.routes : route.function_name => route.qualifier... }
+  permission_source_arn = {
+    for function_name, keys in local.routes_of : function_name => (
+      length(keys) == 1 ? local.source_arn[keys[0]] : "${aws_apigatewayv2_api.this.execution_arn}/*/*"
+    )
   }
 
   # What a caller's policy names for execute-api:Invoke: the request's own path, so parameters are "*".
@@ -73,6 +80,11 @@ resource "aws_apigatewayv2_integration" "this" {
   integration_uri        = each.value.invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = var.integration_timeout_milliseconds
+
+  # The route is moved to a replacement before the old integration goes: no moment without a target.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_apigatewayv2_route" "this" {
@@ -87,15 +99,16 @@ resource "aws_apigatewayv2_route" "this" {
   authorization_type = "AWS_IAM"
 }
 
-# Each route may invoke its own function, from this API only.
-resource "aws_lambda_permission" "route" {
-  for_each = var.routes
+# Each function's alias may be invoked from this API only (and from its one route, if one).
+resource "aws_lambda_permission" "function" {
+  for_each = local.permission_source_arn
 
-  statement_id  = local.statement_id[each.key]
+  statement_id  = "BackendApi"
   action        = "lambda:InvokeFunction"
-  function_name = each.value.function_name
+  function_name = each.key
+  qualifier     = distinct(local.qualifier_of[each.key])[0]
   principal     = "apigateway.amazonaws.com"
-  source_arn    = local.source_arn[each.key]
+  source_arn    = each.value
 }
 
 ################################################################################

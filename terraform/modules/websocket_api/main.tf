@@ -1,5 +1,5 @@
-# The WebSocket API: one route and one Lambda proxy integration per entry of the route table, the
-# $connect REQUEST authorizer, an explicit deployment that follows every route change, and the stage
+# The WebSocket API: one route and one Lambda proxy integration (to the function's live alias) per entry
+# of the route table, one invoke permission per function, the $connect REQUEST authorizer, an explicit deployment that follows every route change, and the stage
 # with throttling and JSON access logs.
 
 # Read from the provider's configuration; neither makes an AWS call.
@@ -9,8 +9,18 @@ data "aws_region" "current" {}
 locals {
   authorized = var.authorizer != null
 
-  # Lambda permission statement ids allow letters, digits, "-" and "_": "$connect" becomes "_connect".
-  statement_suffix = { for key in keys(var.routes) : key => replace(key, "/[^A-Za-z0-9_-]/", "_") }
+  # Function -> the route keys it serves, and the alias they invoke.
+  routes_of    = { for key, route in var.routes : route.function_name => key... }
+  qualifier_of = { for key, route in var.routes : route.function_name => route.qualifier... }
+
+  # One invoke permission per function, so that its resource policy stays small (20 KB at most) however
+  # many routes it serves: scoped to its route when it serves one, to this stage when it serves several.
+  permission_source_arn = {
+    for function_name, keys in local.routes_of : function_name => (
+      length(keys) == 1 ? "${aws_apigatewayv2_api.this.execution_arn}/${var.stage_name}/${keys[0]}" :
+      "${aws_apigatewayv2_api.this.execution_arn}/${var.stage_name}/*"
+    )
+  }
 
   access_log_format = jsonencode({
     requestId          = "$context.requestId"
@@ -67,6 +77,7 @@ resource "aws_lambda_permission" "authorizer" {
   statement_id  = "ApiGatewayAuthorizer"
   action        = "lambda:InvokeFunction"
   function_name = var.authorizer.function_name
+  qualifier     = var.authorizer.qualifier
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/authorizers/${aws_apigatewayv2_authorizer.this[0].id}"
 }
@@ -83,6 +94,11 @@ resource "aws_apigatewayv2_integration" "this" {
   integration_type   = "AWS_PROXY"
   integration_method = "POST"
   integration_uri    = each.value.invoke_arn
+
+  # The route is moved to a replacement before the old integration goes: no moment without a target.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_apigatewayv2_route" "this" {
@@ -97,15 +113,16 @@ resource "aws_apigatewayv2_route" "this" {
   authorizer_id      = local.authorized && each.key == "$connect" ? aws_apigatewayv2_authorizer.this[0].id : null
 }
 
-# Each route may invoke its function, from this stage only.
-resource "aws_lambda_permission" "route" {
-  for_each = var.routes
+# Each function's alias may be invoked from this API and stage only (and from its one route, if one).
+resource "aws_lambda_permission" "function" {
+  for_each = local.permission_source_arn
 
-  statement_id  = "ApiGatewayRoute${local.statement_suffix[each.key]}"
+  statement_id  = "WebSocketApi"
   action        = "lambda:InvokeFunction"
-  function_name = each.value.function_name
+  function_name = each.key
+  qualifier     = distinct(local.qualifier_of[each.key])[0]
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/${var.stage_name}/${each.key}"
+  source_arn    = each.value
 }
 
 ################################################################################

@@ -26,9 +26,10 @@ variable "route_selection_expression" {
 }
 
 variable "routes" {
-  description = "Route key -> the Lambda function serving it. Each route gets an AWS_PROXY integration and an invoke permission."
+  description = "Route key -> the Lambda function serving it: its name, the alias callers invoke (qualifier) and that alias's invoke ARN. Each route gets an AWS_PROXY integration; each function one invoke permission."
   type = map(object({
     function_name = string
+    qualifier     = string
     invoke_arn    = string
   }))
 
@@ -50,6 +51,7 @@ variable "authorizer" {
   description = "Lambda REQUEST authorizer for $connect, or null to accept connections without one (anonymous mode)."
   type = object({
     function_name    = string
+    qualifier        = string
     invoke_arn       = string
     identity_sources = list(string)
   })

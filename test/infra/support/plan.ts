@@ -149,13 +149,19 @@ export const FAKE_HTTP_API_ID = 'h6i7j8k9l0';
 export const FAKE_AUTHORIZER_ID = 'auth01';
 
 /**
- * The state of a stack whose APIs, authorizer, table, queues, roles, log groups and functions (and the
+ * The state of a stack whose APIs, authorizer, table, queues, roles, log groups, functions and their
+ * aliases (and the
  * backend API's $default stage, so that its URL is known) already exist, built from a plan that creates
  * them, with the identifiers AWS would have assigned. Planning again on top of it (with -refresh=false,
  * so no AWS call) gives every ARN a known value, so that IAM policies, invoke permissions and queue URLs
- * can be read in full instead of as "known after apply".
+ * can be read in full instead of as "known after apply". Resources of `alsoExisting` types are in the
+ * state too, as planned, with made-up ids (so that a plan can replace them).
  */
-export function existingStackState(plan: PlanView, region: string): unknown {
+export function existingStackState(
+  plan: PlanView,
+  region: string,
+  alsoExisting: readonly string[] = [],
+): unknown {
   const attributesOf = (type: string, values: Values): Values | undefined => {
     const name = typeof values['name'] === 'string' ? values['name'] : undefined;
     switch (type) {
@@ -206,6 +212,7 @@ export function existingStackState(plan: PlanView, region: string): unknown {
       }
       case 'aws_iam_role':
         return name ? { ...values, id: name, arn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${name}` } : undefined;
+      // Each function has published its first version, which its alias points at.
       case 'aws_lambda_function': {
         const functionName = String(values['function_name']);
         const arn = `arn:aws:lambda:${region}:${FAKE_ACCOUNT}:function:${functionName}`;
@@ -213,8 +220,20 @@ export function existingStackState(plan: PlanView, region: string): unknown {
           ...values,
           id: functionName,
           arn,
+          version: '1',
+          qualified_arn: `${arn}:1`,
           invoke_arn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
           role: `arn:aws:iam::${FAKE_ACCOUNT}:role/${functionName}-${region}`,
+        };
+      }
+      case 'aws_lambda_alias': {
+        const arn = `arn:aws:lambda:${region}:${FAKE_ACCOUNT}:function:${String(values['function_name'])}:${name}`;
+        return {
+          ...values,
+          id: arn,
+          arn,
+          function_version: '1',
+          invoke_arn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
         };
       }
       default:
@@ -224,7 +243,12 @@ export function existingStackState(plan: PlanView, region: string): unknown {
 
   const groups = new Map<string, Values & { instances: Values[] }>();
   for (const { module, resource } of plan.plannedResources()) {
-    const attributes = attributesOf(resource.type, resource.values ?? {});
+    const attributes = alsoExisting.includes(resource.type)
+      ? {
+          ...resource.values,
+          id: `${resource.name}-${String(resource.index ?? 0)}`.replace(/[^A-Za-z0-9-]/g, ''),
+        }
+      : attributesOf(resource.type, resource.values ?? {});
     if (!attributes) continue;
     const key = `${module ?? ''}|${resource.type}|${resource.name}`;
     const group = groups.get(key) ?? {

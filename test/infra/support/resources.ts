@@ -102,9 +102,10 @@ export const tableDefinition = JSON.parse(
 };
 
 /**
- * Every route of `routes` (route key -> function) in `module` has its route, a Lambda proxy integration
- * (with `integration` on top) and a permission for API Gateway to invoke `<prefix>-<function>`.
- * Returns the planned routes by key, for the checks that differ between the APIs.
+ * Every route of `routes` (route key -> function) in `module` has its route and a Lambda proxy
+ * integration (with `integration` on top), and every function serving them one permission for API
+ * Gateway to invoke the live alias of `<prefix>-<function>`. Returns the planned routes by key, for the
+ * checks that differ between the APIs.
  */
 export function expectProxiedRoutes(
   plan: PlanView,
@@ -116,11 +117,13 @@ export function expectProxiedRoutes(
   const routeKeys = Object.keys(routes).sort();
   const planned = plan.byKey('aws_apigatewayv2_route', module);
   const integrations = plan.byKey('aws_apigatewayv2_integration', module);
-  const permissions = plan.byKey('aws_lambda_permission', module, 'route');
+  const permissions = plan.byKey('aws_lambda_permission', module, 'function');
 
   expect([...planned.keys()].sort()).toEqual(routeKeys);
   expect([...integrations.keys()].sort()).toEqual(routeKeys);
-  expect([...permissions.keys()].sort()).toEqual(routeKeys);
+  expect([...permissions.keys()].sort()).toEqual(
+    [...new Set(Object.values(routes))].map((target) => `${prefix}-${target}`).sort(),
+  );
   for (const [key, target] of Object.entries(routes)) {
     expect(get(planned, key).after['route_key']).toBe(key);
     expect(get(planned, key).unknown['target']).toBe(true);
@@ -129,10 +132,11 @@ export function expectProxiedRoutes(
       integration_method: 'POST',
       ...integration,
     });
-    expect(get(permissions, key).after).toMatchObject({
+    expect(get(permissions, `${prefix}-${target}`).after).toMatchObject({
       action: 'lambda:InvokeFunction',
       principal: 'apigateway.amazonaws.com',
       function_name: `${prefix}-${target}`,
+      qualifier: 'live',
     });
   }
   return planned;
