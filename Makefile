@@ -86,7 +86,8 @@ tf-check:
 tf-fmt: ## Format the Terraform files in place
 	$(TERRAFORM) fmt -recursive $(TF_DIR)
 
-plan: build tf-check ## Terraform fmt check, init, validate and plan (TF_VARS=..., TF_BACKEND_CONFIG=... or TF_STATE=local)
+# PREBUILT=1: the bundles are built already (CI builds them before it is given AWS credentials).
+plan: $(if $(PREBUILT),,build) tf-check ## Terraform fmt check, init, validate and plan (TF_VARS=..., TF_BACKEND_CONFIG=... or TF_STATE=local)
 	$(TERRAFORM) fmt -check -recursive $(TF_DIR)
 	@bash scripts/require-aws-credentials.sh plan
 	$(tf_init)
