@@ -44,6 +44,8 @@ export interface DevStackOptions {
   /** Variables for the handlers beyond the stack's own (chat settings such as LOBBY_ROOM). */
   readonly env?: Readonly<Record<string, string>>;
   readonly extraRoutes?: WebServerOptions['extraRoutes'];
+  /** Wraps every function of the route table once loaded (tests record what each function calls). */
+  readonly wrapFunction?: (name: string, handler: LambdaHandler) => LambdaHandler;
   /** The fan-out queue and its worker mapping; defaults from the route table's `queues.fanout`. */
   readonly fanOutQueue?: Partial<LocalQueueSettings> & {
     readonly batchSize?: number;
@@ -86,6 +88,14 @@ async function loadFunctions(): Promise<Record<string, LambdaHandler>> {
   return loaded;
 }
 
+function wrapEach(
+  functions: Record<string, LambdaHandler>,
+  wrap: DevStackOptions['wrapFunction'],
+): Record<string, LambdaHandler> {
+  if (wrap === undefined) return functions;
+  return Object.fromEntries(Object.entries(functions).map(([name, handler]) => [name, wrap(name, handler)]));
+}
+
 export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const tableName = options.tableName ?? 'roomcast-local';
   const anonymous = options.anonymous ?? false;
@@ -116,7 +126,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         extra: options.env,
       }),
     );
-    const functions = await loadFunctions();
+    const functions = wrapEach(await loadFunctions(), options.wrapFunction);
     // A stack started again in the same process (tests, restarts) must not keep the last one's wiring.
     // Imported here, after the environment is set, so Powertools reads this stack's settings.
     const { resetAppContainer } = await import('../handlers/composition-root.js');
