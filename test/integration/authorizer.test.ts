@@ -47,9 +47,13 @@ describe('the $connect authorizer', () => {
     });
   });
 
-  it('accepts the token from an Authorization: Bearer header', async () => {
-    const result = await invoke(undefined, { authorization: `Bearer ${keys.sign({ sub: 'u-h' })}` });
-    expect(result.context).toEqual({ userId: 'u-h', name: 'u-h' });
+  it('reads the token from the query string only, as the identity source lets only it through', async () => {
+    const token = keys.sign({ sub: 'u-h' });
+    await expect(invoke(undefined, { authorization: `Bearer ${token}` })).rejects.toThrow('Unauthorized');
+    expect((await invoke({ token }, { authorization: 'Bearer not-a-token' })).context).toEqual({
+      userId: 'u-h',
+      name: 'u-h',
+    });
   });
 
   it('refuses a missing token with Unauthorized (401)', async () => {

@@ -1,6 +1,7 @@
 // Lambda entry for the `$connect` REQUEST authorizer: verifies the JWT from `?token=` (browsers cannot
-// set headers on a WebSocket) or an `Authorization: Bearer` header, and hands the identity to every
-// later event of the connection as context. API Gateway answers 401 when this throws "Unauthorized"
+// set headers on a WebSocket, and the API's identity source is that parameter: API Gateway refuses a
+// handshake without it before this runs), and hands the identity to every later event of the connection
+// as context. API Gateway answers 401 when this throws "Unauthorized"
 // and 403 on a Deny policy; the client never learns why, the log does.
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -26,12 +27,7 @@ export function resetTokenVerifier(): void {
 
 export function tokenOf(event: AuthorizerEvent): string | undefined {
   const query = event.queryStringParameters?.['token'];
-  if (query !== undefined && query.trim() !== '') return query.trim();
-  const header = Object.entries(event.headers ?? {}).find(
-    ([name]) => name.toLowerCase() === 'authorization',
-  )?.[1];
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return bearer?.[1];
+  return query !== undefined && query.trim() !== '' ? query.trim() : undefined;
 }
 
 function policy(effect: 'Allow' | 'Deny', methodArn: string): AuthorizerResult['policyDocument'] {
