@@ -36,21 +36,14 @@ export interface JoinRoomDeps {
 export class JoinRoom {
   constructor(private readonly deps: JoinRoomDeps) {}
 
-  async execute(
-    caller: Caller,
-    action: JoinAction,
-    admitted: Promise<void> = Promise.resolve(),
-  ): Promise<JoinedEvent> {
+  async execute(caller: Caller, action: JoinAction): Promise<JoinedEvent> {
     const { room } = action;
     const { policy } = this.deps;
-    // Both reads at once, and with the rate limits (`admitted`): the cap costs no extra round trip.
-    const reads = Promise.all([
+    // Both reads at once: the cap costs no extra round trip.
+    const [alreadyMember, rooms] = await Promise.all([
       this.deps.memberships.isMember(room, caller.connectionId),
       this.deps.memberships.roomsOf(caller.connectionId),
     ]);
-    reads.catch(() => undefined);
-    await admitted;
-    const [alreadyMember, rooms] = await reads;
     if (!alreadyMember) {
       const others = rooms.filter((joined) => joined !== room).length;
       if (others >= policy.maxRoomsPerConnection) {
@@ -71,20 +64,8 @@ export class JoinRoom {
       joinedAt: this.deps.clock.now(),
       expiresAt: caller.connectedAt + policy.connectionTtlMs,
     });
-    // Once the membership is written (so the snapshot holds the caller and no message falls between the
-    // missed ones and the live ones), the announcement, the snapshot and the missed messages go at once.
-    const announced = alreadyMember
-      ? Promise.resolve(undefined)
-      : this.deps.announcer.joined(room, caller.identity, caller.connectionId);
-    announced.catch(() => undefined);
-    const missedPage =
-      action.since === undefined
-        ? undefined
-        : this.deps.messages.read(roomConversation(room), {
-            after: action.since,
-            limit: policy.historyLimitMax,
-          });
-    missedPage?.catch(() => undefined);
+    if (!alreadyMember) await this.deps.announcer.joined(room, caller.identity, caller.connectionId);
+
     const snapshot = await presenceSnapshot(this.deps.memberships, room, {
       maxUsers: policy.presenceMaxUsers,
       pageSize: policy.membersPageSize,
@@ -96,8 +77,11 @@ export class JoinRoom {
       requestId: action.requestId,
     };
     let joined = base;
-    if (missedPage !== undefined) {
-      const page = await missedPage;
+    if (action.since !== undefined) {
+      const page = await this.deps.messages.read(roomConversation(room), {
+        after: action.since,
+        limit: policy.historyLimitMax,
+      });
       const fitted = fitMessages(page.messages, policy.maxPayloadBytes, (missed) => ({
         ...base,
         missed: missed.filter(isRoomMessage),
@@ -109,7 +93,7 @@ export class JoinRoom {
         hasMore: page.hasMore || fitted.dropped,
       };
     }
-    await Promise.all([reply(this.deps, caller, joined), announced]);
+    await reply(this.deps, caller, joined);
     return joined;
   }
 }

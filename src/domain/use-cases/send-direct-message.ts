@@ -15,29 +15,13 @@ export interface SendDirectMessageDeps extends SendMessageDeps {
   readonly connections: ConnectionRegistryPort;
 }
 
-/**
- * A recipient who is offline still gets the message: it waits in the conversation's history. Three round
- * trips before the first delivery, as for a room: the rate limits (`admitted`) and both users' connections
- * are read together; the sequence number and the write follow; the ack goes out with the deliveries.
- */
+/** A recipient who is offline still gets the message: it waits in the conversation's history. */
 export class SendDirectMessage {
   constructor(private readonly deps: SendDirectMessageDeps) {}
 
-  async execute(
-    caller: Caller,
-    action: SendDirectAction,
-    admitted: Promise<void> = Promise.resolve(),
-  ): Promise<SendResult> {
+  async execute(caller: Caller, action: SendDirectAction): Promise<SendResult> {
     const { policy } = this.deps;
     const me = caller.identity.userId;
-    const recipients = Promise.all([
-      this.deps.connections.connectionsOfUser(action.to),
-      action.to === me ? Promise.resolve([]) : this.deps.connections.connectionsOfUser(me),
-    ]);
-    // Awaited below unless the frame is refused first; then its outcome no longer matters.
-    recipients.catch(() => undefined);
-
-    await admitted;
     checkTextLength(action.text, policy);
     const draft = draftMessage(this.deps, {
       conversation: directConversation(me, action.to),
@@ -49,18 +33,17 @@ export class SendDirectMessage {
 
     const { message, duplicate } = await this.deps.messages.append(draft);
     const ack = messageAck({ message, duplicate }, { to: action.to }, action);
-    if (duplicate) {
-      await reply(this.deps, caller, ack);
-      return { message, duplicate };
-    }
-    const [theirs, mine] = await recipients;
-    const others = [...theirs, ...mine]
+    await reply(this.deps, caller, ack);
+    if (duplicate) return { message, duplicate };
+
+    const [theirs, mine] = await Promise.all([
+      this.deps.connections.connectionsOfUser(action.to),
+      action.to === me ? Promise.resolve([]) : this.deps.connections.connectionsOfUser(me),
+    ]);
+    const recipients = [...theirs, ...mine]
       .map((connection) => connection.connectionId)
       .filter((id) => id !== caller.connectionId);
-    const [fanOut] = await Promise.all([
-      this.deps.fanOut.toConnections(others, toMessageEvent(message)),
-      reply(this.deps, caller, ack),
-    ]);
+    const fanOut = await this.deps.fanOut.toConnections(recipients, toMessageEvent(message));
     return { message, duplicate, fanOut };
   }
 }

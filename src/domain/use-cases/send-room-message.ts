@@ -15,7 +15,7 @@ import type { SendMessageAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
 import { toMessageEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
-import { notAMember } from './members-only.js';
+import { requireMember } from './members-only.js';
 import { checkTextLength, draftMessage, messageAck } from './message-rules.js';
 import { reply } from './replies.js';
 
@@ -44,30 +44,14 @@ export interface SendResult {
   readonly fanOut?: FanOutReport;
 }
 
-/**
- * Three round trips before the first member delivery: the reads that depend on nothing (the rate limits,
- * already under way in `admitted`, the membership check and the room's first members) start together;
- * the sequence number and the message write follow; the ack goes out together with the first deliveries.
- * A refused frame (rate limited, too large, not a member) never draws a sequence number, stores nothing
- * and delivers nothing, and is refused in that order of checks.
- */
+/** The ack goes out before any delivery, so the sender's latency does not grow with the room. */
 export class SendRoomMessage {
   constructor(private readonly deps: SendRoomMessageDeps) {}
 
-  async execute(
-    caller: Caller,
-    action: SendMessageAction,
-    admitted: Promise<void> = Promise.resolve(),
-  ): Promise<SendResult> {
+  async execute(caller: Caller, action: SendMessageAction): Promise<SendResult> {
     const { policy } = this.deps;
     const room = action.room ?? policy.lobbyRoom;
-    const member = room === null ? undefined : this.deps.memberships.isMember(room, caller.connectionId);
-    // Awaited below unless an earlier check refuses the frame; then its outcome no longer matters.
-    member?.catch(() => undefined);
-    const prepared = room === null ? undefined : this.deps.fanOut.prepare?.(room);
-
-    await admitted;
-    if (room === null || member === undefined) {
+    if (room === null) {
       throw new ChatError('invalid_room', '"room" is required: this service has no lobby', { field: 'room' });
     }
     checkTextLength(action.text, policy);
@@ -77,8 +61,10 @@ export class SendRoomMessage {
       text: action.text,
       clientMsgId: action.clientMsgId,
     });
-    if (!(await member)) throw notAMember(room, 'before sending to it');
+    await requireMember(this.deps.memberships, room, caller, 'before sending to it');
 
+    // Whether this room is fanned out inline or by workers is read while the message is stored.
+    this.deps.fanOut.warm?.(room);
     const { message, duplicate } = await this.deps.messages.append(draft);
     const ack = messageAck({ message, duplicate }, { room }, action);
     const sendAck = (): Promise<void> => reply(this.deps, caller, ack);
@@ -89,14 +75,9 @@ export class SendRoomMessage {
 
     // Everyone in the room gets the message, the sending connection too (after its ack), so every
     // client sees the room in one order, as in the classic walkthrough where the sender sees its line.
-    // The ack goes out once the fan-out is accepted: with the first deliveries inline, after the shard
-    // jobs are enqueued for a large room (if they cannot be, the sender gets `unavailable` instead; the
-    // message is stored).
-    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message), {
-      onAccepted: sendAck,
-      origin: caller.connectionId,
-      ...(prepared === undefined ? {} : { prepared }),
-    });
+    // The ack goes out once the fan-out is accepted: at once inline, after the shard jobs are enqueued
+    // for a large room (if they cannot be, the sender gets `unavailable` instead; the message is stored).
+    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message), { onAccepted: sendAck });
     return { message, duplicate, fanOut };
   }
 }

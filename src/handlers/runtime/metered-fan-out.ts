@@ -7,7 +7,6 @@ import type {
   FanOutOptions,
   FanOutPort,
   FanOutReport,
-  PreparedRoom,
   RoomName,
   ServerEvent,
 } from '../../domain/index.js';
@@ -22,8 +21,8 @@ export class MeteredFanOut implements FanOutPort {
     return this.publish(await this.inner.toRoom(room, event, options));
   }
 
-  prepare(room: RoomName): PreparedRoom {
-    return this.inner.prepare?.(room) ?? { room };
+  warm(room: RoomName): void {
+    this.inner.warm?.(room);
   }
 
   async toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport> {

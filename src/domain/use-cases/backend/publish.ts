@@ -41,32 +41,22 @@ export type PublishResult = SendResult;
 export class Publish {
   constructor(private readonly deps: PublishDeps) {}
 
-  /**
-   * Into a room that exists (has members or history). The room's existence and its first members are
-   * read at once, then the number and the write, then the deliveries: three round trips.
-   */
+  /** Into a room that exists (has members or history). */
   async toRoom(room: RoomName, input: PublishInput): Promise<PublishResult> {
     const draft = this.draft(input, { kind: 'room', room });
-    const prepared = this.deps.fanOut.prepare?.(room);
-    await requireKnownRoom(this.deps, room, prepared?.firstPage);
+    await requireKnownRoom(this.deps, room);
     const { message, duplicate } = await this.deps.messages.append(draft);
     if (duplicate) return { message, duplicate };
-    const fanOut = await this.deps.fanOut.toRoom(
-      room,
-      toMessageEvent(message),
-      prepared === undefined ? {} : { prepared },
-    );
+    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message));
     return { message, duplicate, fanOut };
   }
 
-  /** To every connection of a user, kept in their conversation with `system`; they are read meanwhile. */
+  /** To every connection of a user, kept in their conversation with `system`. */
   async toUser(userId: UserId, input: PublishInput): Promise<PublishResult> {
     const draft = this.draft(input, { kind: 'user', userId });
-    const connections = this.deps.connections.connectionsOfUser(userId);
-    connections.catch(() => undefined);
     const { message, duplicate } = await this.deps.messages.append(draft);
     if (duplicate) return { message, duplicate };
-    const recipients = (await connections).map((c) => c.connectionId);
+    const recipients = (await this.deps.connections.connectionsOfUser(userId)).map((c) => c.connectionId);
     const fanOut = await this.deps.fanOut.toConnections(recipients, toMessageEvent(message));
     return { message, duplicate, fanOut };
   }
