@@ -157,7 +157,7 @@ async function standIn(handler: RequestListener, pool: { maxSockets: number; req
 }
 
 describe('what each @connections call carries', () => {
-  it('is signed, and leaves out the user agent, trace and SDK retry headers the trimmed stack drops, on every call', async () => {
+  it('is signed, and leaves out the trace and SDK retry headers the trimmed stack drops, on every call', async () => {
     const seen: { method?: string; headers: Record<string, unknown> }[] = [];
     const recorder = await standIn(
       (request, response) => {
@@ -191,19 +191,49 @@ describe('what each @connections call carries', () => {
       'content-length',
       'content-type',
       'host',
+      'user-agent',
       'x-amz-content-sha256',
       'x-amz-date',
+      'x-amz-user-agent',
     ]);
     for (const { headers } of seen) {
       expect(String(headers['authorization'])).toMatch(
         /^AWS4-HMAC-SHA256 Credential=.+\/execute-api\/aws4_request/,
       );
       expect(headers['x-amz-date']).toBeDefined();
-      expect(headers['x-amz-user-agent']).toBeUndefined();
       expect(headers['x-amzn-trace-id']).toBeUndefined();
       expect(headers['amz-sdk-invocation-id']).toBeUndefined();
       expect(headers['amz-sdk-request']).toBeUndefined();
     }
+  });
+});
+
+describe('the trimmed client with middleware of its own', () => {
+  it('still takes middleware placed after the user agent middleware, as Powertools places its own', async () => {
+    const recorder = await standIn(
+      (request, response) => {
+        request.resume();
+        request.on('end', () => response.writeHead(200, { 'content-length': '0' }).end());
+      },
+      { maxSockets: 2, requestTimeoutMs: 2_000 },
+    );
+    let passedThrough = 0;
+    try {
+      // What the tracer does with SDK_TRACING=on, before the client's first call.
+      recorder.client.middlewareStack.addRelativeTo(
+        (next) => (args) => {
+          passedThrough += 1;
+          return next(args);
+        },
+        { relation: 'after', toMiddleware: 'getUserAgentMiddleware', name: 'tracerUserAgent' },
+      );
+      const n = new ManagementApiNotifier({ client: recorder.client });
+      expect(await n.deliver('Traced00000001=', event)).toBe('delivered');
+      expect(await n.deliver('Traced00000001=', event)).toBe('delivered');
+    } finally {
+      recorder.stop();
+    }
+    expect(passedThrough).toBe(2);
   });
 });
 

@@ -16,16 +16,12 @@ export interface ManagementClientPoolConfig {
 }
 
 /**
- * Middleware the SDK adds that these calls do without. The user agent is telemetry for AWS; recursion
- * detection passes the Lambda trace id on for loops through other Lambda-invoking services, and
- * @connections invokes nothing; the logger middleware logs nothing without a logger. Each costs work on
- * every call (benchmark 9 measures it).
+ * Middleware the SDK adds that these calls do without: recursion detection passes the Lambda trace id on
+ * for loops through other Lambda-invoking services, and @connections invokes nothing; the logger
+ * middleware logs nothing without a logger. The user agent stays, although AWS only uses it for its own
+ * telemetry: Powertools places its middleware relative to it, and the stack cannot be resolved without it.
  */
-export const UNNEEDED_MIDDLEWARE = [
-  'getUserAgentMiddleware',
-  'recursionDetectionMiddleware',
-  'loggerMiddleware',
-] as const;
+export const UNNEEDED_MIDDLEWARE = ['recursionDetectionMiddleware', 'loggerMiddleware'] as const;
 
 export class ManagementClientPool {
   private readonly clients = new Map<string, ApiGatewayManagementApiClient>();
