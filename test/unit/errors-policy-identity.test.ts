@@ -83,4 +83,17 @@ describe('utf8Length', () => {
   it.each(['', 'ascii', 'é', '€', '😀', 'a\uD800b', 'mixed é€😀 text'])('matches Node for %j', (text) => {
     expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
   });
+
+  // Each range's edges (1, 2 and 3 bytes; high and low surrogates, paired or lone), each followed by
+  // nothing, ASCII, a surrogate of either kind or the first code unit past them.
+  const edges = [0x00, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xffff];
+  const followers = ['', 'a', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uE000'];
+  it('matches Node at the edge of every encoding range, whatever follows', () => {
+    for (const unit of edges) {
+      for (const follower of followers) {
+        const text = String.fromCharCode(unit) + follower;
+        expect([text, utf8Length(text)]).toEqual([text, Buffer.byteLength(text, 'utf8')]);
+      }
+    }
+  });
 });
