@@ -237,6 +237,49 @@ describe('refusals remembered in the container', () => {
     expect([memory.retryAfterMs(bucket('c')), memory.retryAfterMs(bucket('e'))]).toEqual([800, 1_000]);
   });
 
+  it('forgets a refusal the moment it lapses, and keeps none without a wait', () => {
+    const clock = new ManualClock(0);
+    const memory = new RefusalMemory(clock);
+    const bucket = (id: string): RateBucket => ({ scope: 'connection', connectionId: id });
+    memory.remember(bucket('zero'), 0);
+    memory.remember(bucket('negative'), -5);
+    expect(memory.size).toBe(0);
+    memory.remember(bucket('a'), 100);
+    memory.remember(bucket('b'), 100);
+    clock.advance(100);
+    expect(memory.retryAfterMs(bucket('a'))).toBe(0);
+    expect(memory.size).toBe(1);
+    clock.advance(50);
+    expect(memory.retryAfterMs(bucket('b'))).toBe(0);
+    expect(memory.size).toBe(0);
+  });
+
+  it('drops a lapsed bucket before the oldest live one, and sweeps only when full', () => {
+    const clock = new ManualClock(0);
+    const memory = new RefusalMemory(clock, 2);
+    const bucket = (id: string): RateBucket => ({ scope: 'connection', connectionId: id });
+    memory.remember(bucket('oldest'), 1_000);
+    clock.advance(100);
+    memory.remember(bucket('lapsing'), 100);
+    clock.advance(200);
+    memory.remember(bucket('new'), 1_000);
+    expect(memory.retryAfterMs(bucket('oldest'))).toBe(700);
+    expect(memory.retryAfterMs(bucket('new'))).toBe(1_000);
+    // Below the bound a lapsed bucket stays until asked about: a sweep is a pass over every bucket.
+    const roomy = new RefusalMemory(clock, 10);
+    roomy.remember(bucket('x'), 100);
+    clock.advance(200);
+    roomy.remember(bucket('y'), 100);
+    expect(roomy.size).toBe(2);
+  });
+
+  it('forgets a bucket on request', () => {
+    const memory = new RefusalMemory(new ManualClock(0));
+    memory.remember({ scope: 'user', userId: 'x' }, 500);
+    memory.forget({ scope: 'user', userId: 'x' });
+    expect(memory.retryAfterMs({ scope: 'user', userId: 'x' })).toBe(0);
+  });
+
   it('tells a user bucket from a connection bucket of the same id', () => {
     const memory = new RefusalMemory(new ManualClock(0));
     memory.remember({ scope: 'user', userId: 'x' }, 500);
