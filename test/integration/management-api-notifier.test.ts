@@ -2,6 +2,8 @@
 // real AWS SDK client against the local management API on loopback.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { InitializeHandler, InitializeHandlerArguments } from '@smithy/types';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -220,13 +222,18 @@ describe('the trimmed client with middleware of its own', () => {
     let passedThrough = 0;
     try {
       // What the tracer does with SDK_TRACING=on, before the client's first call.
-      recorder.client.middlewareStack.addRelativeTo(
-        (next) => (args) => {
+      const stack = recorder.client.middlewareStack;
+      const countCalls =
+        (next: InitializeHandler<ServiceInputTypes, ServiceOutputTypes>) =>
+        (args: InitializeHandlerArguments<ServiceInputTypes>) => {
           passedThrough += 1;
           return next(args);
-        },
-        { relation: 'after', toMiddleware: 'getUserAgentMiddleware', name: 'tracerUserAgent' },
-      );
+        };
+      stack.addRelativeTo(countCalls, {
+        relation: 'after',
+        toMiddleware: 'getUserAgentMiddleware',
+        name: 'tracerUserAgent',
+      });
       const n = new ManagementApiNotifier({ client: recorder.client });
       expect(await n.deliver('Traced00000001=', event)).toBe('delivered');
       expect(await n.deliver('Traced00000001=', event)).toBe('delivered');
