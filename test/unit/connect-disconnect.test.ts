@@ -230,3 +230,55 @@ describe('disconnect', () => {
     expect(h.connections.stored()).toEqual([]);
   });
 });
+
+describe('ConnectionJanitor', () => {
+  function janitorAt(now: number) {
+    const clock = new ManualClock(now);
+    const connections = new InMemoryConnectionRegistry(clock);
+    const memberships = new InMemoryRoomMembership(clock);
+    const janitor = new ConnectionJanitor({ connections, memberships, clock, graceMs: 1_000 });
+    return { clock, connections, memberships, janitor };
+  }
+  const record = {
+    connectionId: 'c-1',
+    userId: 'ada',
+    displayName: 'Ada',
+    connectedAt: 0,
+    expiresAt: 99_999,
+  };
+
+  it('says whether it purged a gone connection: not within the handshake grace, then yes', async () => {
+    const { clock, connections, janitor } = janitorAt(999);
+    await connections.register(record);
+    expect(await janitor.purgeGone('c-1')).toBe(false);
+    expect(await connections.find('c-1')).toBeDefined();
+    clock.advance(1);
+    expect(await janitor.purgeGone('c-1')).toBe(true);
+    expect(await connections.find('c-1')).toBeUndefined();
+    // A connection with no record left is purged too: its memberships may remain.
+    expect(await janitor.purgeGone('c-unknown')).toBe(true);
+  });
+
+  it('returns only the memberships it removed, not rooms another purge emptied first', async () => {
+    const { connections, memberships, janitor } = janitorAt(5_000);
+    await connections.register(record);
+    const membership = {
+      connectionId: 'c-1',
+      userId: 'ada',
+      displayName: 'Ada',
+      joinedAt: 0,
+      expiresAt: 99_999,
+    };
+    await memberships.add({ ...membership, room: 'kept' });
+    await memberships.add({ ...membership, room: 'raced' });
+    // Another purge removes one membership between the room listing and its removal.
+    const roomsOf = memberships.roomsOf.bind(memberships);
+    memberships.roomsOf = async (connectionId) => {
+      const rooms = await roomsOf(connectionId);
+      await memberships.remove('raced', connectionId);
+      return rooms;
+    };
+    const removed = await janitor.purge('c-1');
+    expect(removed.map((m) => m.room)).toEqual(['kept']);
+  });
+});
