@@ -37,6 +37,7 @@ describe('admission', () => {
 
     const refused = await refusal(h.chat.admission.admit(alice));
     expect(refused?.code).toBe('rate_limited');
+    expect(refused?.message).toMatch(/slow down/);
     expect(refused?.details).toEqual({ retryAfterMs: 500 });
 
     h.clock.advance(500);
@@ -50,6 +51,33 @@ describe('admission', () => {
     await h.chat.admission.admit(flood);
     expect((await refusal(h.chat.admission.admit(flood)))?.code).toBe('rate_limited');
     expect(await refusal(h.chat.admission.admit(calm))).toBeUndefined();
+  });
+
+  it('refuses a connection known to be empty from memory, without asking the store again', async () => {
+    const h = chatHarness({ rateLimit: { burst: 1, perSecond: 1 }, userRateLimit: null });
+    const flood = await h.connect('flood', 'c-flood');
+    await h.chat.admission.admit(flood);
+    expect((await refusal(h.chat.admission.admit(flood)))?.code).toBe('rate_limited');
+    const asked = h.rateLimiter.takes.length;
+    expect((await refusal(h.chat.admission.admit(flood)))?.details).toEqual({ retryAfterMs: 1_000 });
+    expect(h.rateLimiter.takes).toHaveLength(asked);
+  });
+
+  it('keeps the buckets for as long as the connection lives', async () => {
+    const expiries: number[] = [];
+    const admission = new Admission({
+      rateLimiter: {
+        take: async (_bucket, _limit, expiresAt) => {
+          expiries.push(expiresAt);
+          return { allowed: true, retryAfterMs: 0 };
+        },
+        forget: async () => undefined,
+      },
+      clock: new ManualClock(5_000),
+      policy: chatPolicy({ connectionTtlMs: 60_000 }),
+    });
+    await admission.admit(callerOf('ada', 'c-ada', 2_000));
+    expect(expiries).toEqual([62_000, 62_000]);
   });
 
   it('admits everything when both limits are off', async () => {
