@@ -33,6 +33,17 @@ describe('decodeFrame', () => {
     },
   );
 
+  it('tells an empty frame from one that is not JSON', () => {
+    for (const raw of ['', '   ', undefined, null]) {
+      expect(errorOf(() => decodeFrame(raw)).message).toBe(
+        'The frame is empty; send a JSON object with an "action" field',
+      );
+    }
+    for (const raw of ['{', 'hello']) {
+      expect(errorOf(() => decodeFrame(raw)).message).toBe('The frame is not valid JSON');
+    }
+  });
+
   it('refuses a missing body as invalid_json', () => {
     expect(codeOf(() => decodeFrame(undefined))).toBe('invalid_json');
     expect(codeOf(() => decodeFrame(null))).toBe('invalid_json');
@@ -199,6 +210,10 @@ describe('parseClientAction', () => {
   ])('refuses %s, naming the field in details.field', (_label, body, code, field) => {
     const error = errorOf(() => parseClientAction(body));
     expect([error.code, error.details]).toEqual([code, { field }]);
+    // The message names the field and ends on what it must be, not on a dangling "must be".
+    expect(error.message).toContain(`"${field}"`);
+    expect(error.message).toMatch(/\S$/);
+    expect(error.message).not.toMatch(/(must be|:)$/);
   });
 
   it('keeps a well-formed requestId on the action and can peek it from a bad frame', () => {
