@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   ChatError,
   chatPolicy,
+  type ChatPolicy,
   DEFAULT_CHAT_POLICY,
   ERROR_CODES,
   ERROR_STATUS,
@@ -57,6 +58,39 @@ describe('chatPolicy', () => {
     { maxFrameBytes: 200_000 },
   ])('refuses %j', (overrides) => {
     expect(() => chatPolicy(overrides)).toThrow(RangeError);
+  });
+
+  it.each<[Partial<ChatPolicy>, string]>([
+    [{ fanOutConcurrency: 0 }, 'fanOutConcurrency must be a positive integer, got 0'],
+    [{ handshakeGraceMs: -1 }, 'handshakeGraceMs must be a non-negative integer'],
+    [{ roomShapeCacheMs: 1.5 }, 'roomShapeCacheMs must be a non-negative integer'],
+    [
+      { rateLimit: { burst: 0, perSecond: 1 } },
+      'rateLimit needs a positive integer burst and a positive perSecond',
+    ],
+    [
+      {
+        rateLimit: { burst: 5, perSecond: 1 },
+        userRateLimit: { burst: 5, perSecond: Number.POSITIVE_INFINITY },
+      },
+      'userRateLimit needs a positive integer burst and a positive perSecond',
+    ],
+    [
+      { rateLimit: { burst: 5, perSecond: 2 }, userRateLimit: { burst: 10, perSecond: 1 } },
+      'userRateLimit must be at least rateLimit (burst and perSecond)',
+    ],
+    [
+      { historyLimitDefault: 200, historyLimitMax: 100 },
+      'historyLimitDefault must not exceed historyLimitMax',
+    ],
+    [{ maxFrameBytes: 200_000 }, 'maxFrameBytes must not exceed maxPayloadBytes'],
+  ])('says what is wrong with %j', (overrides, message) => {
+    expect(() => chatPolicy(overrides)).toThrow(new RangeError(message));
+  });
+
+  it('accepts either rate limit switched off', () => {
+    expect(chatPolicy({ rateLimit: null }).rateLimit).toBeNull();
+    expect(chatPolicy({ userRateLimit: null }).userRateLimit).toBeNull();
   });
 });
 
