@@ -11,7 +11,7 @@ import {
   toIdentity,
   type IdGeneratorPort,
 } from '../../src/domain/index.js';
-import { backendSender } from '../../src/domain/use-cases/backend/backend-sender.js';
+import { backendSender, backendText } from '../../src/domain/use-cases/backend/backend-sender.js';
 
 const ids = (value: string): IdGeneratorPort => ({ newId: () => value });
 const nameOf = (raw: unknown) => toIdentity('user-1', raw).displayName;
@@ -128,5 +128,32 @@ describe('the backend sender', () => {
   it('measures the cap after cleaning, and refuses what is still too long', () => {
     expect(backendSender(`${'b'.repeat(64)}\u200B`).displayName).toBe('b'.repeat(64));
     expect(() => backendSender('b'.repeat(65))).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+  });
+
+  it('speaks as "system" when no name is given, and refuses a name that is not text, naming the field', () => {
+    expect(backendSender(undefined)).toEqual({ userId: 'system', displayName: 'system' });
+    expect(() => backendSender(42)).toThrow(
+      expect.objectContaining({ message: '"from" must be 1-64 characters', details: { field: 'from' } }),
+    );
+  });
+});
+
+describe('the text a backend sends', () => {
+  it('must be a string with something in it, and the refusal names the field', () => {
+    expect(backendText(' hi ')).toBe(' hi ');
+    expect(() => backendText(7)).toThrow(
+      expect.objectContaining({
+        code: 'invalid_request',
+        message: '"text" must be a string',
+        details: { field: 'text' },
+      }),
+    );
+    expect(() => backendText(' \n ')).toThrow(
+      expect.objectContaining({
+        code: 'invalid_request',
+        message: '"text" must be non-empty',
+        details: { field: 'text' },
+      }),
+    );
   });
 });
