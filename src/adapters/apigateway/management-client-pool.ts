@@ -18,10 +18,20 @@ export interface ManagementClientPoolConfig {
 /**
  * Middleware the SDK adds that these calls do without: recursion detection passes the Lambda trace id on
  * for loops through other Lambda-invoking services, and @connections invokes nothing; the logger
- * middleware logs nothing without a logger. The user agent stays, although AWS only uses it for its own
- * telemetry: Powertools places its middleware relative to it, and the stack cannot be resolved without it.
+ * middleware logs nothing without a logger.
  */
 export const UNNEEDED_MIDDLEWARE = ['recursionDetectionMiddleware', 'loggerMiddleware'] as const;
+
+/**
+ * Middleware that only costs here but that other middleware is placed next to by name, so a pass-through
+ * takes its place: with one attempt the SDK's retry middleware only spends a token, a uuid and two headers
+ * per call (the notifier retries), and the signing middleware goes after it; the user agent is telemetry
+ * for AWS, built anew for every call, and Powertools places its own middleware after it.
+ */
+export const PASSED_THROUGH_MIDDLEWARE = [
+  { name: 'retryMiddleware', step: 'finalizeRequest' },
+  { name: 'getUserAgentMiddleware', step: 'build' },
+] as const;
 
 export class ManagementClientPool {
   private readonly clients = new Map<string, ApiGatewayManagementApiClient>();
@@ -53,10 +63,12 @@ export class ManagementClientPool {
         cacheMiddleware: true,
       });
       for (const name of UNNEEDED_MIDDLEWARE) client.middlewareStack.remove(name);
-      // With one attempt the SDK's retry middleware only costs (a token, a uuid and two headers per call);
-      // the signing middleware is placed after it by name, so a pass-through takes its place.
-      client.middlewareStack.remove('retryMiddleware');
-      client.middlewareStack.add((next) => next, { step: 'finalizeRequest', name: 'retryMiddleware' });
+      for (const { name, step } of PASSED_THROUGH_MIDDLEWARE) {
+        client.middlewareStack.remove(name);
+        // One call per step: the stack's overloads take one literal step each.
+        if (step === 'build') client.middlewareStack.add((next) => next, { step, name });
+        else client.middlewareStack.add((next) => next, { step, name });
+      }
       this.clients.set(key, client);
     }
     return client;
