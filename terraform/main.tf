@@ -63,8 +63,10 @@ locals {
     )
   }
 
+  # The service carries the environment: stacks of one account share the namespace, and an alarm on one
+  # stack's metrics must not fire for another's.
   powertools_environment = {
-    POWERTOOLS_SERVICE_NAME      = var.name
+    POWERTOOLS_SERVICE_NAME      = local.name_prefix
     POWERTOOLS_METRICS_NAMESPACE = var.name
     POWERTOOLS_LOG_LEVEL         = var.log_level
     SDK_TRACING                  = var.sdk_tracing ? "on" : "off"

@@ -337,7 +337,8 @@ export const TELEMETRY_SETTINGS = {
     functions: 'all',
     parse: nonEmpty,
     default: 'roomcast',
-    meaning: 'the `service` of every log line, metric and trace (Terraform: the stack `name`)',
+    meaning:
+      'the `service` of every log line, metric and trace (Terraform: `{name}-{environment}`, so stacks sharing an account keep their metrics apart)',
   }),
   metricsNamespace: withDefault({
     variable: 'POWERTOOLS_METRICS_NAMESPACE',

@@ -49,7 +49,7 @@ terraformSuite('the functions (module.functions)', () => {
       const senders = queueSenders(stack.tf.routeTable);
       const workers = queueWorkers(stack.tf.routeTable);
       const powertools = {
-        POWERTOOLS_SERVICE_NAME: 'roomcast',
+        POWERTOOLS_SERVICE_NAME: prefix,
         POWERTOOLS_METRICS_NAMESPACE: 'roomcast',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         SDK_TRACING: 'off',

@@ -8,7 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAKE_API_ID, FAKE_HTTP_API_ID, type Planned } from './support/plan.js';
 import { get } from './support/resources.js';
-import { inExistingProdStack, inExistingProdStackWithOptions, OPTIONS } from './support/stacks.js';
+import {
+  inExistingProdStack,
+  inExistingProdStackWithOptions,
+  OPTIONS,
+  PROD_PREFIX,
+} from './support/stacks.js';
 import { terraformSuite } from './support/suite.js';
 import { REPOSITORY_ROOT } from './support/workspace.js';
 
@@ -167,14 +172,14 @@ terraformSuite('alarms and the dashboard (module.monitoring)', () => {
           alarm.after['metric_name'],
           PUBLISHED_METRICS.has(String(alarm.after['metric_name'])),
         ]).toEqual([alarm.after['metric_name'], true]);
-        expect(alarm.after['dimensions']).toEqual({ service: 'roomcast' });
+        expect(alarm.after['dimensions']).toEqual({ service: PROD_PREFIX });
       }
       // The namespace and service the functions are configured with.
       const message = get(existing.plan.perFunction('aws_lambda_function'), 'message');
       const environment = (message.after['environment'] as { variables: Record<string, string> }[])[0]
         ?.variables;
       expect(environment?.['POWERTOOLS_METRICS_NAMESPACE']).toBe('roomcast');
-      expect(environment?.['POWERTOOLS_SERVICE_NAME']).toBe('roomcast');
+      expect(environment?.['POWERTOOLS_SERVICE_NAME']).toBe(PROD_PREFIX);
     });
 
     it("alarms on the fan-out queue's dead letters and on the age of its oldest job", () => {

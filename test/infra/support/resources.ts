@@ -71,15 +71,18 @@ export const queueSenders = (table: RouteTableJson): Set<string> =>
 export const queueWorkers = (table: RouteTableJson): Set<string> =>
   new Set(Object.values(table.queues).map((queue) => queue.function));
 
-/** The environment every chat function gets from the variables of examples/prod.tfvars. */
-export function chatEnvironment(plan: PlanView, tableName: string): Record<string, string> {
+/**
+ * The environment every chat function gets from the variables of examples/prod.tfvars; `prefix` is the
+ * stack's name and environment, which name its table and its service.
+ */
+export function chatEnvironment(plan: PlanView, prefix: string): Record<string, string> {
   return {
-    POWERTOOLS_SERVICE_NAME: 'roomcast',
+    POWERTOOLS_SERVICE_NAME: prefix,
     POWERTOOLS_METRICS_NAMESPACE: 'roomcast',
     POWERTOOLS_LOG_LEVEL: String(plan.variable('log_level')),
     SDK_TRACING: 'off',
     NODE_OPTIONS: '--enable-source-maps',
-    TABLE_NAME: tableName,
+    TABLE_NAME: prefix,
     AUTH_MODE: String(plan.variable('auth_mode')),
     LOBBY_ROOM: String(plan.variable('lobby_room')),
     FAN_OUT_CONCURRENCY: String(plan.variable('fan_out_concurrency')),
