@@ -74,6 +74,11 @@ export class ListedRoom implements RoomMembershipPort, ConnectionRegistryPort {
   // Writes are not part of a fan-out; a gone recipient's purge is the only caller, and none is gone here.
   async add(): Promise<void> {}
 
+  /** The listed members are fixed: a status change is not theirs to record. */
+  async setStatus(): Promise<boolean> {
+    return false;
+  }
+
   async remove(): Promise<undefined> {
     return undefined;
   }

@@ -21,7 +21,16 @@ import type {
   RoomcastClientOptions,
   SendOptions,
 } from './options.js';
-import type { AckEvent, HistoryEvent, Identity, PongEvent, PresenceEntry, ReplyOf } from './protocol.js';
+import type {
+  AckEvent,
+  HistoryEvent,
+  Identity,
+  PongEvent,
+  PresenceEntry,
+  ReplyOf,
+  StatusEvent,
+  StatusName,
+} from './protocol.js';
 import { Requests, type RequestBody } from './requests.js';
 import { readFrame, toServerEvent } from './server-frames.js';
 import type { RoomSnapshot } from './tracks.js';
@@ -175,6 +184,19 @@ export class RoomcastClient {
     this.connection.write(link, JSON.stringify({ action: 'typing', room, isTyping }));
   }
 
+  /** Sends an ephemeral reaction to a room (never stored). Fire and forget: dropped while disconnected. */
+  roomReaction(room: string, reaction: string): void {
+    const link = this.connection.live;
+    if (link === undefined) return;
+    if (this.conversations.room(room) !== undefined && !link.joined.has(room)) return;
+    this.connection.write(link, JSON.stringify({ action: 'roomReaction', room, reaction }));
+  }
+
+  /** Sets this user's status, shown in every room's presence and kept across their connections. */
+  setStatus(status: StatusName, text?: string): Promise<StatusEvent> {
+    return this.enqueue({ action: 'setStatus', status, ...(text === undefined ? {} : { text }) });
+  }
+
   /** Asks for a room's member list (and updates `members(room)`). */
   async presence(room: string): Promise<RoomSnapshot> {
     const reply = await this.enqueue({ action: 'presence', room }, { gateRoom: room });
@@ -239,7 +261,12 @@ export class RoomcastClient {
         this.conversations.memberChanged(event);
         this.events.emit(event.type, event);
         return;
+      case 'status_changed':
+        this.conversations.statusChanged(event);
+        this.events.emit(event.type, event);
+        return;
       case 'typing':
+      case 'room_reaction':
       case 'error':
         this.events.emit(event.type, event);
         return;

@@ -15,6 +15,7 @@ import type {
   MemberLeftEvent,
   PresenceEntry,
   RoomMessageEvent,
+  StatusChangedEvent,
 } from './protocol.js';
 import type { SequenceCursor } from './sequence-cursor.js';
 import { DirectTrack, RoomTrack, type AnyTrack, type RoomSnapshot, type TrackSettings } from './tracks.js';
@@ -148,6 +149,13 @@ export class ConversationSync {
     if (track === undefined) return;
     if (event.type === 'member_joined') track.addMember(event.user);
     else track.removeMember(event.user);
+    this.deps.events.emit('presence', track.snapshot());
+  }
+
+  statusChanged(event: StatusChangedEvent): void {
+    const track = this.rooms.get(event.room);
+    if (track === undefined) return;
+    track.setStatus(event);
     this.deps.events.emit('presence', track.snapshot());
   }
 

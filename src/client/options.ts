@@ -8,6 +8,8 @@ import type {
   MemberJoinedEvent,
   MemberLeftEvent,
   RoomMessageEvent,
+  RoomReactionEvent,
+  StatusChangedEvent,
   TypingEvent,
   WhoAmIEvent,
 } from './protocol.js';
@@ -57,6 +59,10 @@ export interface ClientEvents {
   member_joined: MemberJoinedEvent;
   member_left: MemberLeftEvent;
   typing: TypingEvent;
+  /** Someone reacted to a joined room (never this connection: it shows its own at once). */
+  room_reaction: RoomReactionEvent;
+  /** A member of a joined room set a new status; `presence` follows with the updated entry. */
+  status_changed: StatusChangedEvent;
   /** Error frames that answer no request of this client (for example `invalid_json`). */
   error: ErrorEvent;
   /** Every frame received, as parsed JSON: for events this SDK does not model. */

@@ -11,6 +11,7 @@ import type {
   PongEvent,
   PresenceEvent,
   RoomMessageEvent,
+  StatusEvent,
   WhoAmIEvent,
 } from '../domain/protocol/server-events.js';
 
@@ -27,12 +28,16 @@ export type {
   PresenceEntry,
   PresenceEvent,
   RoomMessageEvent,
+  RoomReactionEvent,
   ServerEvent,
+  StatusChangedEvent,
+  StatusEvent,
   TypingEvent,
   WhoAmIEvent,
 } from '../domain/protocol/server-events.js';
 export type { ErrorCode, ErrorEvent } from '../domain/protocol/errors.js';
 export type { Identity } from '../domain/model/identity.js';
+export type { StatusName } from '../domain/model/user-status.js';
 
 interface Correlated {
   readonly requestId?: string;
@@ -76,6 +81,16 @@ export interface TypingFrame extends Correlated {
   readonly room: string;
   readonly isTyping: boolean;
 }
+export interface RoomReactionFrame extends Correlated {
+  readonly action: 'roomReaction';
+  readonly room: string;
+  readonly reaction: string;
+}
+export interface SetStatusFrame extends Correlated {
+  readonly action: 'setStatus';
+  readonly status: 'available' | 'away' | 'busy';
+  readonly text?: string;
+}
 export interface PingFrame extends Correlated {
   readonly action: 'ping';
 }
@@ -91,10 +106,12 @@ export type ClientFrame =
   | HistoryFrame
   | PresenceFrame
   | TypingFrame
+  | RoomReactionFrame
+  | SetStatusFrame
   | PingFrame
   | WhoAmIFrame;
 
-/** Which reply each action expects; `typing` has none on success. */
+/** Which reply each action expects; `typing` and `roomReaction` have none on success. */
 export interface ReplyOf {
   join: JoinedEvent;
   leave: LeftEvent;
@@ -102,6 +119,7 @@ export interface ReplyOf {
   sendDirect: AckEvent;
   history: HistoryEvent;
   presence: PresenceEvent;
+  setStatus: StatusEvent;
   ping: PongEvent;
   whoami: WhoAmIEvent;
 }
@@ -120,6 +138,8 @@ const ACTION_NAMES: { readonly [A in ClientFrame['action']]: true } = {
   history: true,
   presence: true,
   typing: true,
+  roomReaction: true,
+  setStatus: true,
   ping: true,
   whoami: true,
 };

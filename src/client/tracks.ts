@@ -3,7 +3,13 @@
 
 import { Timer, type Clock } from './clock.js';
 import type { HistoryTarget } from './options.js';
-import type { DirectMessageEvent, Identity, PresenceEntry, RoomMessageEvent } from './protocol.js';
+import type {
+  DirectMessageEvent,
+  Identity,
+  PresenceEntry,
+  RoomMessageEvent,
+  StatusChangedEvent,
+} from './protocol.js';
 import { SequenceCursor, type Source } from './sequence-cursor.js';
 
 export interface RoomSnapshot {
@@ -81,7 +87,20 @@ export class RoomTrack extends Track<RoomMessageEvent> {
   /** Applies a member_joined broadcast: one entry per user, as in the service's snapshots. */
   addMember(user: Identity): void {
     if (this.members.some((member) => member.userId === user.userId)) return;
-    this.members = sortMembers([...this.members, { ...user, connections: 1 }]);
+    this.members = sortMembers([...this.members, { ...user, connections: 1, status: 'available' }]);
+  }
+
+  /** Applies a status_changed broadcast to the member's entry (when the snapshot lists them). */
+  setStatus(event: StatusChangedEvent): void {
+    this.members = this.members.map((member) => {
+      if (member.userId !== event.user.userId) return member;
+      const { statusText: _dropped, ...rest } = member;
+      return {
+        ...rest,
+        status: event.status,
+        ...(event.statusText === undefined ? {} : { statusText: event.statusText }),
+      };
+    });
   }
 
   removeMember(user: Identity): void {

@@ -17,6 +17,7 @@ import type { MessageLogPort } from './ports/message-log.port.js';
 import type { NotifierPort } from './ports/notifier.port.js';
 import type { RateLimiterPort } from './ports/rate-limiter.port.js';
 import type { RoomMembershipPort } from './ports/room-membership.port.js';
+import type { UserStatusPort } from './ports/user-status.port.js';
 import type { ClientAction } from './protocol/client-actions.js';
 import { RefusalMemory } from './refusal-memory.js';
 import type { Caller } from './use-cases/caller.js';
@@ -29,6 +30,8 @@ import { MembershipAnnouncer } from './use-cases/membership-announcer.js';
 import { Ping } from './use-cases/ping.js';
 import { ReadHistory } from './use-cases/read-history.js';
 import { RoomPresence } from './use-cases/room-presence.js';
+import { RoomReaction } from './use-cases/room-reaction.js';
+import { SetStatus } from './use-cases/set-status.js';
 import { SendDirectMessage } from './use-cases/send-direct-message.js';
 import { SendRoomMessage } from './use-cases/send-room-message.js';
 import { Typing } from './use-cases/typing.js';
@@ -49,6 +52,8 @@ export interface ChatPorts {
   readonly rateLimiter?: RateLimiterPort;
   /** With one, large rooms and broadcasts are handed to queue-fed workers; without, all runs inline. */
   readonly fanOutQueue?: FanOutQueuePort;
+  /** Keeps each user's status across connections; without one, a status lasts as long as the memberships. */
+  readonly userStatus?: UserStatusPort;
 }
 
 export interface Chat {
@@ -67,6 +72,8 @@ export interface Chat {
   readonly history: ReadHistory;
   readonly presence: RoomPresence;
   readonly typing: Typing;
+  readonly roomReaction: RoomReaction;
+  readonly setStatus: SetStatus;
   readonly ping: Ping;
   readonly whoami: WhoAmI;
   /** What backends may do, through the HTTP API and the CLI. */
@@ -133,6 +140,8 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     history: new ReadHistory(deps),
     presence: new RoomPresence(deps),
     typing: new Typing(deps),
+    roomReaction: new RoomReaction(deps),
+    setStatus: new SetStatus(deps),
     ping: new Ping(deps),
     whoami: new WhoAmI(deps),
     backend: { publish: new Publish(deps), rooms: new RoomQueries(deps), kick: new Kick(deps) },
@@ -156,6 +165,10 @@ export function dispatch(chat: Chat, caller: Caller, action: ClientAction): Prom
       return chat.presence.execute(caller, action);
     case 'typing':
       return chat.typing.execute(caller, action);
+    case 'roomReaction':
+      return chat.roomReaction.execute(caller, action);
+    case 'setStatus':
+      return chat.setStatus.execute(caller, action);
     case 'ping':
       return chat.ping.execute(caller, action);
     case 'whoami':

@@ -9,6 +9,7 @@ import {
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
   DynamoDbRateLimiter,
+  DynamoDbUserStatus,
   DynamoDbRoomMembership,
 } from '../adapters/dynamodb/index.js';
 import { PowertoolsLogger } from '../adapters/powertools/powertools-logger.js';
@@ -89,6 +90,13 @@ export function createContainer(config: ChatConfig): Container {
       [...onTable],
     );
 
+  container
+    .bind(TOKENS.userStatus)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbUserStatus(table(client, clock)),
+      [...onTable],
+    );
+
   container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
     const queueUrl = config.fanOutQueueUrl;
     if (queueUrl === undefined) return undefined;
@@ -144,6 +152,7 @@ export function createContainer(config: ChatConfig): Container {
       ids: context.get(TOKENS.ids),
       logger: context.get(TOKENS.logger),
       rateLimiter: context.get(TOKENS.rateLimiter),
+      userStatus: context.get(TOKENS.userStatus),
     };
     const fanOutQueue = context.get(TOKENS.fanOutQueue);
     const notifierFor = context.get(TOKENS.notifierFor);

@@ -14,6 +14,7 @@ import type {
   NotifierPort,
   RateLimiterPort,
   RoomMembershipPort,
+  UserStatusPort,
 } from '../domain/index.js';
 import type { ChatConfig } from './config.js';
 
@@ -28,6 +29,7 @@ export const TOKENS = {
   memberships: Symbol('RoomMembershipPort') as ServiceIdentifier<RoomMembershipPort>,
   messages: Symbol('MessageLogPort') as ServiceIdentifier<MessageLogPort>,
   rateLimiter: Symbol('RateLimiterPort') as ServiceIdentifier<RateLimiterPort>,
+  userStatus: Symbol('UserStatusPort') as ServiceIdentifier<UserStatusPort>,
   /** Present when FAN_OUT_QUEUE_URL is set. */
   fanOutQueue: Symbol('FanOutQueuePort') as ServiceIdentifier<FanOutQueuePort | undefined>,
   /** endpoint -> notifier for that stage's @connections API */

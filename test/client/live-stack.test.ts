@@ -227,4 +227,25 @@ describe('the client SDK on the local stack', () => {
     );
     fay.client.close();
   });
+  it('shows a user’s status and room reactions to the others in the room', async () => {
+    const hal = app('hal');
+    const ivy = app('ivy');
+    await Promise.all([hal.client.joinRoom('lounge'), ivy.client.joinRoom('lounge')]);
+    const reactions: string[] = [];
+    ivy.client.on('room_reaction', ({ user, reaction }) => reactions.push(`${user.userId}:${reaction}`));
+    hal.client.on('room_reaction', ({ reaction }) => reactions.push(`self:${reaction}`));
+    const halIn = (client: RoomcastClient) => client.members('lounge').find((m) => m.userId === 'hal');
+
+    const reply = await hal.client.setStatus('busy', 'in a call');
+    expect(reply).toMatchObject({ type: 'status', status: 'busy', statusText: 'in a call' });
+    await waitFor(() => halIn(ivy.client)?.status === 'busy', 5_000, 'Hal busy at Ivy');
+    expect(halIn(ivy.client)).toMatchObject({ statusText: 'in a call' });
+
+    hal.client.roomReaction('lounge', '🎉');
+    await waitFor(() => reactions.length > 0, 5_000, 'the reaction at Ivy');
+    // A fresh snapshot reads the stored status, and the reaction reached Ivy only.
+    const snapshot = await ivy.client.presence('lounge');
+    expect(snapshot.members.find((m) => m.userId === 'hal')).toMatchObject({ status: 'busy' });
+    expect(reactions).toEqual(['hal:🎉']);
+  });
 });

@@ -6,6 +6,7 @@ import {
   DynamoDbMessageLog,
   DynamoDbRateLimiter,
   DynamoDbRoomMembership,
+  DynamoDbUserStatus,
 } from '../../src/adapters/dynamodb/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
@@ -13,6 +14,7 @@ import { connectionRegistryContract } from './connection-registry.contract.js';
 import { messageLogContract } from './message-log.contract.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
+import { userStatusContract } from './user-status.contract.js';
 
 let table: TestTable;
 
@@ -48,3 +50,5 @@ rateLimiterContract('DynamoDB', async () => {
   const { clock, adapter } = config();
   return { clock, limiter: new DynamoDbRateLimiter(adapter) };
 });
+
+userStatusContract('DynamoDB', async () => new DynamoDbUserStatus(config().adapter));

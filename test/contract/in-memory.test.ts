@@ -11,6 +11,8 @@ import { fanOutQueueContract } from './fan-out-queue.contract.js';
 import { messageLogContract } from './message-log.contract.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
+import { userStatusContract } from './user-status.contract.js';
+import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
 
 connectionRegistryContract('in-memory fake', async () => {
   const clock = new ManualClock();
@@ -41,3 +43,5 @@ fanOutQueueContract('in-memory fake', async () => {
     mendQueue: async () => queue.failAlways(false),
   };
 });
+
+userStatusContract('in-memory fake', async () => new InMemoryUserStatus());

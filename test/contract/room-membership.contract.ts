@@ -77,6 +77,35 @@ export function roomMembershipContract(
       expect((await allMembers(r, 10)).ids).toEqual([c('c1')]);
     });
 
+    it('stores a status on a live membership, read back with the members, and on nothing else', async () => {
+      const r = room();
+      await memberships.add(member(r, c('c1'), 'u1'));
+      await memberships.add(member(r, c('c2'), 'u2', 1_000));
+      const busy = { status: 'busy', text: 'in a call', changedAt: clock.now() } as const;
+
+      expect(await memberships.setStatus(r, c('c1'), busy)).toBe(true);
+      expect(await memberships.setStatus(r, c('never-joined'), busy)).toBe(false);
+      expect(await memberships.setStatus(room('other'), c('c1'), busy)).toBe(false);
+      clock.advance(1_000);
+      expect(await memberships.setStatus(r, c('c2'), busy)).toBe(false);
+
+      const { members } = await memberships.membersPage(r, { limit: 10 });
+      expect(members).toEqual([
+        {
+          ...member(r, c('c1'), 'u1'),
+          joinedAt: expect.any(Number),
+          expiresAt: expect.any(Number),
+          status: busy,
+        },
+      ]);
+      // A refresh of the membership (a second join) writes what the join carries.
+      await memberships.add({ ...member(r, c('c1'), 'u1'), status: { status: 'away' } });
+      expect((await memberships.membersPage(r, { limit: 10 })).members[0]?.status).toEqual({
+        status: 'away',
+      });
+      expect(await memberships.remove(r, c('c1'))).toMatchObject({ status: { status: 'away' } });
+    });
+
     it('is not a member of a room never joined', async () => {
       expect(await memberships.isMember(room(), c('c1'))).toBe(false);
     });

@@ -184,6 +184,12 @@ describe('IAM grants, proven by the calls the functions make', () => {
     await ask(a, { action: 'presence', room: 'iam-small' });
     a.send({ action: 'typing', room: 'iam-small' });
     await received(b, (f) => f['type'] === 'typing' && f['room'] === 'iam-small');
+    a.send({ action: 'roomReaction', room: 'iam-small', reaction: '👏' });
+    await received(b, (f) => f['type'] === 'room_reaction' && f['room'] === 'iam-small');
+    expect(await ask(a, { action: 'setStatus', status: 'away', text: 'iam' })).toMatchObject({
+      type: 'status',
+    });
+    await received(b, (f) => f['type'] === 'status_changed' && f['room'] === 'iam-small');
     await ask(a, { action: 'sendMessage', room: 'iam-small', text: 'small room', clientMsgId: 'iam-m1' });
     await received(b, (f) => f['type'] === 'message' && f['text'] === 'small room');
     await purged(ghostOfMessage);

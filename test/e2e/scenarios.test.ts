@@ -174,8 +174,8 @@ describe('the local stack, end to end', () => {
     for (const device of [ann1, ann2, ben1, ben2]) await ask(device, { action: 'join', room: 'pair' });
     let presence = await ask(ann1, { action: 'presence', room: 'pair' });
     expect(presence['members']).toEqual([
-      { userId: 'ann', displayName: 'Ann', connections: 2 },
-      { userId: 'ben', displayName: 'Ben', connections: 2 },
+      { userId: 'ann', displayName: 'Ann', connections: 2, status: 'available' },
+      { userId: 'ben', displayName: 'Ben', connections: 2, status: 'available' },
     ]);
     // $disconnect runs after the close, as in AWS: wait until presence reflects it.
     const benIn = async (connections: number) => {
@@ -190,7 +190,9 @@ describe('the local stack, end to end', () => {
     await ben2.close();
     await ann1.next((f) => f['type'] === 'member_left' && f['room'] === 'pair');
     presence = await ask(ann1, { action: 'presence', room: 'pair' });
-    expect(presence['members']).toEqual([{ userId: 'ann', displayName: 'Ann', connections: 2 }]);
+    expect(presence['members']).toEqual([
+      { userId: 'ann', displayName: 'Ann', connections: 2, status: 'available' },
+    ]);
 
     // Ben comes back on a new connection and catches up: the conversation, then the room since a sequence.
     await ask(ann1, { action: 'sendMessage', room: 'pair', text: 'one' });

@@ -18,6 +18,7 @@ import {
   type RoomName,
   type RoomShape,
   type UserId,
+  type UserStatus,
 } from '../../src/domain/index.js';
 
 /** Members are ordered by bucket, then user, then connection, as the DynamoDB keys order them. */
@@ -65,6 +66,14 @@ export class InMemoryRoomMembership implements RoomMembershipPort {
     members?.delete(connectionId);
     if (removed !== undefined && isCountedConnection(connectionId)) this.count(room, -MEMBER_COUNT_SAMPLE);
     return removed?.membership;
+  }
+
+  async setStatus(room: RoomName, connectionId: ConnectionId, status: UserStatus): Promise<boolean> {
+    const members = this.rooms.get(room);
+    const stored = members?.get(connectionId);
+    if (members === undefined || stored === undefined || !this.live(stored.membership)) return false;
+    members.set(connectionId, { ...stored, membership: { ...stored.membership, status } });
+    return true;
   }
 
   async isMember(room: RoomName, connectionId: ConnectionId): Promise<boolean> {

@@ -11,6 +11,7 @@ import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-regist
 import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
 import { InMemoryRateLimiter } from '../fakes/in-memory-rate-limiter.js';
 import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
+import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { RecordingNotifier } from '../fakes/recording-notifier.js';
@@ -25,9 +26,10 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
   const messages = new InMemoryMessageLog(clock);
   const notifier = new RecordingNotifier();
   const rateLimiter = new InMemoryRateLimiter(clock);
+  const userStatus = new InMemoryUserStatus();
   const policy = chatPolicy(overrides);
   const chat = createChat(
-    { connections, memberships, messages, notifier, clock, ids, logger, rateLimiter },
+    { connections, memberships, messages, notifier, clock, ids, logger, rateLimiter, userStatus },
     policy,
   );
 
@@ -48,6 +50,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
     messages,
     notifier,
     rateLimiter,
+    userStatus,
     policy,
     chat,
     connect,

@@ -93,6 +93,8 @@ describe('parseClientAction', () => {
       history: { room: 'general' },
       presence: { room: 'general' },
       typing: { room: 'general' },
+      roomReaction: { room: 'general', reaction: '👍' },
+      setStatus: { status: 'away' },
       ping: {},
       whoami: {},
     };

@@ -25,8 +25,8 @@ describe('join', () => {
       requestId: 'r1',
       truncated: false,
       members: [
-        { userId: 'alice', displayName: 'Alice', connections: 1 },
-        { userId: 'bob', displayName: 'Bob', connections: 2 },
+        { userId: 'alice', displayName: 'Alice', connections: 1, status: 'available' },
+        { userId: 'bob', displayName: 'Bob', connections: 2, status: 'available' },
       ],
     });
     expect(h.notifier.ofType('c-alice', 'joined')).toEqual([joined]);

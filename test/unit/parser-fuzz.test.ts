@@ -104,6 +104,14 @@ const validBodies: Record<ActionName, fc.Arbitrary<Record<string, unknown>>> = {
     .map(([target, bounds]) => ({ ...target, ...bounds })),
   presence: fc.record({ room: roomName }),
   typing: fc.record({ room: roomName, isTyping: fc.boolean() }, { requiredKeys: ['room'] }),
+  roomReaction: fc.record({ room: roomName, reaction: fc.constantFrom('👍', '🎉', 'clap', '👨‍👩‍👧') }),
+  setStatus: fc.record(
+    {
+      status: fc.constantFrom('available', 'away', 'busy'),
+      text: fc.string({ minLength: 1, maxLength: 20 }),
+    },
+    { requiredKeys: ['status'] },
+  ),
   ping: fc.constant({}),
   whoami: fc.constant({}),
 };

@@ -22,8 +22,8 @@ describe('presence', () => {
       requestId: 'p',
       truncated: false,
       members: [
-        { userId: 'alice', displayName: 'Alice', connections: 1 },
-        { userId: 'bob', displayName: 'Bob', connections: 2 },
+        { userId: 'alice', displayName: 'Alice', connections: 1, status: 'available' },
+        { userId: 'bob', displayName: 'Bob', connections: 2, status: 'available' },
       ],
     });
     expect(h.notifier.ofType('c-alice', 'presence')).toEqual([presence]);

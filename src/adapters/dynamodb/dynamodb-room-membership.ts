@@ -16,6 +16,8 @@ import {
   bucketsForWriting,
   bucketsOfUser,
   DEFAULT_CHAT_POLICY,
+  DEFAULT_STATUS,
+  isStatusName,
   growthGraceMs,
   grownBuckets,
   isCountedConnection,
@@ -29,6 +31,7 @@ import {
   type RoomName,
   type RoomShape,
   type UserId,
+  type UserStatus,
 } from '../../domain/index.js';
 import {
   checkPartition,
@@ -123,6 +126,28 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
     );
     if (isCountedConnection(connectionId)) await this.count(room, -MEMBER_COUNT_SAMPLE);
     return member === undefined ? undefined : toMembership(member);
+  }
+
+  async setStatus(room: RoomName, connectionId: ConnectionId, status: UserStatus): Promise<boolean> {
+    // The reference names the member item (user and bucket); the update only lands on a live member.
+    const ref = await this.reference(connectionId, room);
+    if (ref === undefined) return false;
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.tableName,
+          Key: keys.member(room, ref['userId'] as string, connectionId, bucketOfRef(ref)),
+          UpdateExpression: 'SET #status = :status',
+          ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':now': this.config.clock.now() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async isMember(room: RoomName, connectionId: ConnectionId): Promise<boolean> {
@@ -376,5 +401,15 @@ function toMembership(item: Record<string, unknown>): Membership {
     displayName: item['displayName'] as string,
     joinedAt: item['joinedAt'] as number,
     expiresAt: item['expiresAt'] as number,
+    ...(item['status'] === undefined ? {} : { status: toStatus(item['status']) }),
+  };
+}
+
+function toStatus(stored: unknown): UserStatus {
+  const { status, text, changedAt } = stored as Record<string, unknown>;
+  return {
+    status: isStatusName(status) ? status : DEFAULT_STATUS.status,
+    ...(typeof text === 'string' ? { text } : {}),
+    ...(typeof changedAt === 'number' ? { changedAt } : {}),
   };
 }

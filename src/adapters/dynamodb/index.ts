@@ -5,4 +5,5 @@ export * from './dynamodb-connection-registry.js';
 export * from './dynamodb-message-log.js';
 export * from './dynamodb-rate-limiter.js';
 export * from './dynamodb-room-membership.js';
+export * from './dynamodb-user-status.js';
 export * from './table-schema.js';

@@ -51,6 +51,8 @@ export const keys = {
    * the user index (gsi1pk), never a table partition, so it meets no other item.
    */
   userRate: (userId: UserId) => ({ pk: `USER#${userId}`, sk: 'RATE' }),
+  /** The status the user last set (available, away, busy, a text), shared by all their connections. */
+  userStatus: (userId: UserId) => ({ pk: `USER#${userId}`, sk: 'STATUS' }),
   membershipRefPrefix: 'ROOM#',
 
   conversationPartition: (conversationKey: string) => `CONV#${conversationKey}`,

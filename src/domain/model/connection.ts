@@ -2,6 +2,7 @@
 
 import type { Identity, UserId } from './identity.js';
 import type { RoomName } from './room.js';
+import type { UserStatus } from './user-status.js';
 
 export type ConnectionId = string;
 
@@ -23,6 +24,8 @@ export interface Membership {
   readonly displayName: string;
   readonly joinedAt: number;
   readonly expiresAt: number;
+  /** The user's status when the membership was written or last told of a change; absent means available. */
+  readonly status?: UserStatus;
 }
 
 export function membershipOf(connection: Connection, room: RoomName, joinedAt: number): Membership {

@@ -3,6 +3,7 @@
 import type { ConnectionId, Membership } from '../model/connection.js';
 import type { UserId } from '../model/identity.js';
 import type { RoomName } from '../model/room.js';
+import type { UserStatus } from '../model/user-status.js';
 import type { RoomShape } from '../fan-out/shard-plan.js';
 
 export interface MembersPage {
@@ -17,6 +18,12 @@ export interface RoomMembershipPort {
 
   /** Removes a membership and returns what was removed, or undefined when there was none. */
   remove(room: RoomName, connectionId: ConnectionId): Promise<Membership | undefined>;
+
+  /**
+   * Stores the user's new status on one membership, so presence reads it with the members. Resolves
+   * false when the connection is not (or no longer) in the room: nothing is written then.
+   */
+  setStatus(room: RoomName, connectionId: ConnectionId, status: UserStatus): Promise<boolean>;
 
   /** Whether the connection is an unexpired member of the room. */
   isMember(room: RoomName, connectionId: ConnectionId): Promise<boolean>;

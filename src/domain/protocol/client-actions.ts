@@ -3,11 +3,14 @@
 
 import type { UserId } from '../model/identity.js';
 import type { RoomName } from '../model/room.js';
+import { codePointLength } from '../model/identity.js';
+import { isStatusName, MAX_STATUS_TEXT, STATUS_NAMES, type StatusName } from '../model/user-status.js';
 import { ChatError } from './errors.js';
 import {
   invalidField,
   parseClientMsgIdField,
   parseHistoryBounds,
+  parseReactionField,
   parseRoomField,
   parseSequenceField,
   parseUserField,
@@ -21,6 +24,8 @@ export const ACTIONS = [
   'history',
   'presence',
   'typing',
+  'roomReaction',
+  'setStatus',
   'ping',
   'whoami',
 ] as const;
@@ -70,6 +75,17 @@ export interface TypingAction extends Correlated {
   readonly room: RoomName;
   readonly isTyping: boolean;
 }
+/** An ephemeral reaction to the room as a whole (applause, a heart): shown once, never stored. */
+export interface RoomReactionAction extends Correlated {
+  readonly action: 'roomReaction';
+  readonly room: RoomName;
+  readonly reaction: string;
+}
+export interface SetStatusAction extends Correlated {
+  readonly action: 'setStatus';
+  readonly status: StatusName;
+  readonly text?: string;
+}
 export interface PingAction extends Correlated {
   readonly action: 'ping';
 }
@@ -85,6 +101,8 @@ export type ClientAction =
   | HistoryAction
   | PresenceAction
   | TypingAction
+  | RoomReactionAction
+  | SetStatusAction
   | PingAction
   | WhoAmIAction;
 
@@ -173,6 +191,15 @@ function parseAction(name: ActionName, body: Body): ClientAction {
         throw invalidField('isTyping', 'a boolean');
       return { action: 'typing', room: requiredRoom(body), isTyping: isTyping ?? true, ...correlated };
     }
+    case 'roomReaction':
+      return {
+        action: 'roomReaction',
+        room: requiredRoom(body),
+        reaction: parseReactionField(own(body, 'reaction')),
+        ...correlated,
+      };
+    case 'setStatus':
+      return parseSetStatus(body, correlated);
     case 'ping':
       return { action: 'ping', ...correlated };
     case 'whoami':
@@ -195,6 +222,20 @@ function parseHistory(body: Body, correlated: Correlated): HistoryAction {
     limit: own(body, 'limit'),
   });
   return { action: 'history', target, ...bounds, ...correlated };
+}
+
+function parseSetStatus(body: Body, correlated: Correlated): SetStatusAction {
+  const status = own(body, 'status');
+  if (!isStatusName(status)) throw invalidField('status', `one of ${STATUS_NAMES.join(', ')}`);
+  const text = own(body, 'text');
+  if (text === undefined) return { action: 'setStatus', status, ...correlated };
+  const expected = `a string of at most ${MAX_STATUS_TEXT} characters`;
+  if (typeof text !== 'string' || hasLoneSurrogate(text) || codePointLength(text) > MAX_STATUS_TEXT) {
+    throw invalidField('text', expected);
+  }
+  // Blank text clears it, as a cleared field in a page would send it.
+  const trimmed = text.trim();
+  return { action: 'setStatus', status, ...(trimmed === '' ? {} : { text: trimmed }), ...correlated };
 }
 
 function isObject(value: unknown): value is Body {

@@ -4,6 +4,7 @@ import type { ConnectionId } from '../model/connection.js';
 import type { Identity, UserId } from '../model/identity.js';
 import type { RoomName } from '../model/room.js';
 import type { StoredMessage } from '../model/message.js';
+import type { StatusName } from '../model/user-status.js';
 import type { ErrorEvent } from './errors.js';
 
 export interface RoomMessageEvent {
@@ -44,6 +45,9 @@ export interface PresenceEntry {
   readonly userId: UserId;
   readonly displayName: string;
   readonly connections: number;
+  readonly status: StatusName;
+  /** The user's own words about their status, when they gave some. */
+  readonly statusText?: string;
 }
 
 export interface PresenceSnapshot {
@@ -93,6 +97,31 @@ export interface TypingEvent {
   readonly isTyping: boolean;
 }
 
+export interface RoomReactionEvent {
+  readonly type: 'room_reaction';
+  readonly room: RoomName;
+  readonly user: Identity;
+  readonly reaction: string;
+  readonly sentAt: number;
+}
+
+/** A member of the room set a new status (announced under the same large-room rule as joins). */
+export interface StatusChangedEvent {
+  readonly type: 'status_changed';
+  readonly room: RoomName;
+  readonly user: Identity;
+  readonly status: StatusName;
+  readonly statusText?: string;
+}
+
+/** The reply to `setStatus`: the status now shown for the caller. */
+export interface StatusEvent {
+  readonly type: 'status';
+  readonly requestId?: string;
+  readonly status: StatusName;
+  readonly statusText?: string;
+}
+
 export interface HistoryEvent {
   readonly type: 'history';
   readonly requestId?: string;
@@ -137,6 +166,9 @@ export type ServerEvent =
   | MemberJoinedEvent
   | MemberLeftEvent
   | TypingEvent
+  | RoomReactionEvent
+  | StatusChangedEvent
+  | StatusEvent
   | HistoryEvent
   | PongEvent
   | WhoAmIEvent

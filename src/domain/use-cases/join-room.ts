@@ -8,6 +8,7 @@ import type { LoggerPort } from '../ports/logger.port.js';
 import type { MessageLogPort } from '../ports/message-log.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { UserStatusPort } from '../ports/user-status.port.js';
 import type { JoinAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
 import { isRoomMessage, type JoinedEvent } from '../protocol/server-events.js';
@@ -19,6 +20,8 @@ import { fitMessages, reply } from './replies.js';
 export interface JoinRoomDeps {
   readonly memberships: RoomMembershipPort;
   readonly messages: MessageLogPort;
+  /** Without one, every member shows as available. */
+  readonly userStatus?: UserStatusPort;
   readonly announcer: MembershipAnnouncer;
   readonly notifier: NotifierPort;
   readonly logger: LoggerPort;
@@ -39,10 +42,11 @@ export class JoinRoom {
   async execute(caller: Caller, action: JoinAction): Promise<JoinedEvent> {
     const { room } = action;
     const { policy } = this.deps;
-    // Both reads at once: the cap costs no extra round trip.
-    const [alreadyMember, rooms] = await Promise.all([
+    // The reads at once: neither the cap nor the status costs an extra round trip.
+    const [alreadyMember, rooms, status] = await Promise.all([
       this.deps.memberships.isMember(room, caller.connectionId),
       this.deps.memberships.roomsOf(caller.connectionId),
+      this.deps.userStatus?.get(caller.identity.userId),
     ]);
     if (!alreadyMember) {
       const others = rooms.filter((joined) => joined !== room).length;
@@ -63,6 +67,7 @@ export class JoinRoom {
       displayName: caller.identity.displayName,
       joinedAt: this.deps.clock.now(),
       expiresAt: caller.connectedAt + policy.connectionTtlMs,
+      ...(status === undefined ? {} : { status }),
     });
     if (!alreadyMember) await this.deps.announcer.joined(room, caller.identity, caller.connectionId);
 

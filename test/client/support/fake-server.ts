@@ -298,7 +298,7 @@ export class FakeServer {
     for (const socket of this.members(room)) {
       const user = socket.identity as Identity;
       const entry = byUser.get(user.userId);
-      byUser.set(user.userId, { ...user, connections: (entry?.connections ?? 0) + 1 });
+      byUser.set(user.userId, { ...user, connections: (entry?.connections ?? 0) + 1, status: 'available' });
     }
     return {
       members: [...byUser.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)),
