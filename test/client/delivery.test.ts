@@ -260,7 +260,9 @@ describe('presence', () => {
 
     expect(lists).toEqual([['ada'], ['ada', 'bob'], ['ada']]);
     const snapshot = await h.client.presence('general');
-    expect(snapshot.members).toEqual([{ userId: 'ada', displayName: 'ada', connections: 1, status: 'available' }]);
+    expect(snapshot.members).toEqual([
+      { userId: 'ada', displayName: 'ada', connections: 1, status: 'available' },
+    ]);
   });
 
   it('passes typing signals on, and sends its own only while connected', async () => {
