@@ -7,7 +7,7 @@ export NODE_OPTIONS := --experimental-vm-modules
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 JEST := npx jest
 
-.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build dev soak
+.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build client dev soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,8 +50,11 @@ soak: install ## Larger load and fault run: 500 clients in 10 rooms (loopback on
 dev: install ## Run the whole service locally (WS_PORT=3001, WEB_PORT=3000, DATA_DIR=, AUTH_MODE=anonymous|jwt)
 	npx tsx src/local/main.ts
 
-build: install ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip, with a size report
+build: install client ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip with a size report; the client package
 	node scripts/build-functions.mjs
+
+client: install ## Build the client package @roomcast/client into packages/client/dist (`npm pack packages/client`)
+	node scripts/build-client.mjs
 
 # --- Infrastructure (Terraform) -------------------------------------------------------------------
 # `make plan`, `make deploy` and `make destroy` work on the root module in terraform/ with the variables
