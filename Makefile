@@ -47,7 +47,7 @@ test-integration: install build ## Adapters and use cases on DynamoDB Local (nee
 soak: install ## Larger load and fault run: 500 clients in 10 rooms (loopback only, bounded in count and time)
 	LOAD_CLIENTS=500 LOAD_ROOMS=10 LOAD_MESSAGES=20 $(JEST) --selectProjects e2e --testPathPatterns load-and-faults
 
-dev: install ## Run the whole service locally (WS_PORT=3001, WEB_PORT=3000, DATA_DIR=, AUTH_MODE=anonymous|jwt)
+dev: install ## Run the whole service locally, handlers reloaded on save (WS_PORT=3001, WEB_PORT=3000, DATA_DIR=, AUTH_MODE=anonymous|jwt, HOT_RELOAD=0)
 	npx tsx src/local/main.ts
 
 build: install client ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip with a size report; the client package
