@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -59,8 +58,6 @@ async function linkFromRepository(name: string): Promise<void> {
   await symlink(join(root, 'node_modules', name), target, 'dir');
 }
 
-const reactBindingsBuilt = () => existsSync(join(packageDir, 'dist/react.js'));
-
 beforeAll(async () => {
   await run(process.execPath, ['scripts/build-client.mjs'], { cwd: root, env });
   project = await mkdtemp(join(tmpdir(), 'roomcast-client-package-'));
@@ -86,17 +83,32 @@ afterAll(async () => {
 describe('the packed client package', () => {
   it('holds the bundles and declarations every export names, and no source', () => {
     const files = packed.files.map((file) => file.path);
-    const targets = Object.entries(manifest.exports)
-      // The React bindings are an export once their source exists (scripts/build-client.mjs builds them then).
-      .filter(([subpath]) => subpath !== './react' || reactBindingsBuilt())
-      .flatMap(([, target]) => (typeof target === 'string' ? [target] : Object.values(target)))
+    const targets = Object.values(manifest.exports)
+      .flatMap((target) => (typeof target === 'string' ? [target] : Object.values(target)))
       .map((target) => target.replace(/^\.\//, ''));
     expect(targets).toEqual(
-      expect.arrayContaining(['dist/index.js', 'dist/types/client/index.d.ts', 'package.json']),
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/types/client/index.d.ts',
+        'dist/react.js',
+        'dist/types/client/react/index.d.ts',
+        'package.json',
+      ]),
     );
     expect(files).toEqual(expect.arrayContaining(targets));
     expect(files.filter((file) => /\.tsx?$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
     expect(manifest.dependencies).toBeUndefined();
+  });
+
+  it("shares one client between its entries, so the React bindings take the application's client", async () => {
+    const installed = join(project, 'node_modules/@roomcast/client/');
+    const scripts = packed.files.map((file) => file.path).filter((file) => file.endsWith('.js'));
+    const definitions = await Promise.all(
+      scripts.map(async (file) =>
+        (await readFile(join(installed, file), 'utf8')).includes('RoomcastClient = class'),
+      ),
+    );
+    expect(definitions.filter(Boolean)).toHaveLength(1);
   });
 
   it('imports in Node, checks fields with the service rules and chats with the local stack', async () => {
@@ -107,13 +119,14 @@ const [url, token] = process.argv.slice(2);
 // Node 22 and browsers have a global WebSocket; Node 20 takes the ws package's.
 const WebSocket = globalThis.WebSocket ?? (await import('ws')).default;
 const client = new RoomcastClient({ url, token, WebSocket });
+const bindings = await import('@roomcast/client/react');
 const received = new Promise((done) =>
   client.on('message', ({ message, source }) => source === 'live' && done(message.text)),
 );
 client.connect();
 await client.joinRoom('package-check');
 const ack = await client.send('package-check', 'hello from the package');
-console.log(JSON.stringify({ good: isValidRoomName('general'), bad: isValidRoomName('no spaces'), seq: ack.seq, text: await received }));
+console.log(JSON.stringify({ good: isValidRoomName('general'), bad: isValidRoomName('no spaces'), seq: ack.seq, text: await received, hooks: typeof bindings.useRoom, provider: typeof bindings.RoomcastProvider }));
 client.close();
 `,
     );
@@ -122,17 +135,25 @@ client.close();
       stack().wsUrl,
       stack().tokenFor('packaged', 'Packaged'),
     ]);
-    expect(JSON.parse(stdout)).toEqual({ good: true, bad: false, seq: 1, text: 'hello from the package' });
+    expect(JSON.parse(stdout)).toEqual({
+      good: true,
+      bad: false,
+      seq: 1,
+      text: 'hello from the package',
+      hooks: 'function',
+      provider: 'function',
+    });
   });
 
   it('type-checks an application against the installed declarations', async () => {
     await writeFile(
       join(project, 'app.ts'),
       `import { RoomcastClient, RoomcastError, isValidRoomName, type RoomcastClientOptions, type RoomMessageEvent } from '@roomcast/client';
-import WebSocket from 'ws';
+import { RoomcastProvider, useRoom, type RoomState } from '@roomcast/client/react';
+import { createElement, type ReactElement } from 'react';
 
-const options: RoomcastClientOptions = { url: 'ws://localhost:3001/local', token: () => 'jwt', WebSocket };
-const client = new RoomcastClient(options);
+const options: RoomcastClientOptions = { url: 'wss://chat.example.com/prod', token: () => 'jwt' };
+export const client = new RoomcastClient(options);
 const texts: string[] = [];
 client.on('message', ({ message }: { message: RoomMessageEvent }) => texts.push(message.text));
 export const valid: boolean = isValidRoomName('general');
@@ -146,36 +167,62 @@ export async function post(): Promise<number> {
 }
 // @ts-expect-error the url is required
 new RoomcastClient({ token: 'jwt' });
+
+// The bindings take the client of the main entry: one class, whichever entry it came from.
+export const app = (): ReactElement => createElement(RoomcastProvider, { client }, createElement(Room));
+function Room(): ReactElement {
+  const room: RoomState = useRoom('general');
+  return createElement('p', null, room.messages.map((message) => message.text).join(' '));
+}
 `,
     );
-    // Both ways applications resolve packages: Node's own, and a bundler's.
-    for (const moduleResolution of ['NodeNext', 'Bundler']) {
-      await writeFile(
-        join(project, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            target: 'ES2022',
-            module: moduleResolution === 'NodeNext' ? 'NodeNext' : 'ESNext',
-            moduleResolution,
-            strict: true,
-            noEmit: true,
-            // The package's own declarations are checked too, not skipped.
-            skipLibCheck: false,
-            types: [],
-          },
-          files: ['app.ts'],
-        }),
-      );
-      await inProject(process.execPath, [tsc, '-p', 'tsconfig.json']);
+    // What docs/client.md tells a Node 20 user to do.
+    await writeFile(
+      join(project, 'node20.ts'),
+      `import { RoomcastClient } from '@roomcast/client';
+import WebSocket from 'ws';
+export const client = new RoomcastClient({ url: 'ws://localhost:3001/local', WebSocket });
+`,
+    );
+    const compilerOptions = { target: 'ES2022', lib: ['ES2022'], strict: true, noEmit: true, types: [] };
+    const checks = {
+      // Node's resolution, with every declaration of the package checked (the default library's are
+      // skipped: they are the compiler's own, and the slowest to check).
+      'tsconfig.node.json': {
+        compilerOptions: {
+          ...compilerOptions,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          skipLibCheck: false,
+          skipDefaultLibCheck: true,
+        },
+        files: ['app.ts'],
+      },
+      // A bundler's resolution, and `ws` for the WebSocket option (its types need Node's: not checked).
+      'tsconfig.bundler.json': {
+        compilerOptions: {
+          ...compilerOptions,
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          skipLibCheck: true,
+        },
+        files: ['app.ts', 'node20.ts'],
+      },
+    };
+    for (const [file, config] of Object.entries(checks)) {
+      await writeFile(join(project, file), JSON.stringify(config));
+      await inProject(process.execPath, [tsc, '-p', file]);
     }
-  });
+  }, 120_000);
 
   it('bundles for the browser with esbuild and no configuration', async () => {
     await writeFile(
       join(project, 'page.js'),
       `import { RoomcastClient, isValidRoomName } from '@roomcast/client';
+import { RoomcastProvider, useRoom } from '@roomcast/client/react';
 window.chat = new RoomcastClient({ url: 'wss://chat.example.com/prod' });
 window.isValidRoomName = isValidRoomName;
+window.bindings = { RoomcastProvider, useRoom };
 `,
     );
     const result = await build({
