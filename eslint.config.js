@@ -29,6 +29,41 @@ export default tseslint.config(
     },
   },
   {
+    // The client package has no runtime dependencies; React is an optional peer that only its bindings use.
+    files: ['src/client/**/*.ts'],
+    ignores: ['src/client/react/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.)',
+              message:
+                'The client has no runtime dependencies: relative imports only (React in src/client/react).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/client/react/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.|react$)',
+              message: 'The React bindings import react (a peer dependency) and the client, nothing else.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
