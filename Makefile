@@ -53,6 +53,10 @@ dev: install ## Run the whole service locally, handlers reloaded on save (WS_POR
 build: install client ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip with a size report; the client package
 	node scripts/build-functions.mjs
 
+.PHONY: protocol-docs
+protocol-docs: install ## Write docs/asyncapi.json and docs/openapi.json from src/protocol-schema (a test checks they are current)
+	npx tsx scripts/protocol-docs.ts
+
 client: install ## Build the client package @roomcast/client into packages/client/dist (`npm pack packages/client`)
 	node scripts/build-client.mjs
 

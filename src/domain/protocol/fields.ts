@@ -12,12 +12,12 @@ export const ROOM_NAME_RULE = 'a letter or digit, then up to 63 letters, digits,
 export const USER_ID_RULE = '1-128 characters from A-Z a-z 0-9 @ . _ : | + = -';
 export const CLIENT_MSG_ID_RULE = '1-64 characters from A-Z a-z 0-9 _ . : -';
 
-const CLIENT_MSG_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const CLIENT_MSG_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export { isValidRoomName, isValidUserId };
 
 export function isClientMsgId(value: unknown): value is string {
-  return typeof value === 'string' && CLIENT_MSG_ID.test(value);
+  return typeof value === 'string' && CLIENT_MSG_ID_PATTERN.test(value);
 }
 
 /** A malformed field: `invalid_request`, naming the field in the message and in `details.field`. */
