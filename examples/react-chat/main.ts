@@ -1,7 +1,7 @@
 // Example: a React chat room on @roomcast/client/react, written with createElement (no JSX build step).
 // The page reads the service's URL and a token from its address; see README.md for running it.
 
-import { RoomcastError, type RoomMessageEvent } from '@roomcast/client';
+import type { RoomMessageEvent } from '@roomcast/client';
 import {
   RoomcastProvider,
   useConnection,
@@ -78,7 +78,7 @@ function Outgoing({ send, retry }: { send: OutgoingMessage; retry: (clientMsgId:
       ? h(
           'span',
           { className: 'error' },
-          ` ${send.error instanceof RoomcastError ? send.error.code : 'failed'} `,
+          ` ${send.error?.code ?? 'failed'} `,
           h('button', { type: 'button', onClick: () => retry(send.clientMsgId) }, 'Retry'),
         )
       : h('span', { className: 'status' }, ` (${send.status})`),
