@@ -7,7 +7,7 @@ export NODE_OPTIONS := --experimental-vm-modules
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 JEST := npx jest
 
-.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build dev soak
+.PHONY: help install lockfile lint typecheck test test-unit test-contract test-integration build client dev soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,11 +47,18 @@ test-integration: install build ## Adapters and use cases on DynamoDB Local (nee
 soak: install ## Larger load and fault run: 500 clients in 10 rooms (loopback only, bounded in count and time)
 	LOAD_CLIENTS=500 LOAD_ROOMS=10 LOAD_MESSAGES=20 $(JEST) --selectProjects e2e --testPathPatterns load-and-faults
 
-dev: install ## Run the whole service locally (WS_PORT=3001, WEB_PORT=3000, DATA_DIR=, AUTH_MODE=anonymous|jwt)
+dev: install ## Run the whole service locally, handlers reloaded on save (WS_PORT=3001, WEB_PORT=3000, DATA_DIR=, AUTH_MODE=anonymous|jwt, HOT_RELOAD=0)
 	npx tsx src/local/main.ts
 
-build: install ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip, with a size report
+build: install client ## Bundle every function (esbuild, nodejs22.x) into dist/<function>.zip with a size report; the client package
 	node scripts/build-functions.mjs
+
+.PHONY: protocol-docs
+protocol-docs: install ## Write docs/asyncapi.json and docs/openapi.json from src/protocol-schema (a test checks they are current)
+	npx tsx scripts/protocol-docs.ts
+
+client: install ## Build the client package @roomcast/client into packages/client/dist (`npm pack packages/client`)
+	node scripts/build-client.mjs
 
 # --- Infrastructure (Terraform) -------------------------------------------------------------------
 # `make plan`, `make deploy` and `make destroy` work on the root module in terraform/ with the variables

@@ -18,7 +18,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.terraform/', 'reports/', '.stryker-tmp/'] },
+  { ignores: ['node_modules/', '**/dist/', 'coverage/', '.terraform/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -26,6 +26,41 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The client package has no runtime dependencies; React is an optional peer that only its bindings use.
+    files: ['src/client/**/*.ts'],
+    ignores: ['src/client/react/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.)',
+              message:
+                'The client has no runtime dependencies: relative imports only (React in src/client/react).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/client/react/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.|react$)',
+              message: 'The React bindings import react (a peer dependency) and the client, nothing else.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

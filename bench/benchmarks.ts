@@ -2,6 +2,7 @@
 // benchmark is a module in bench/benchmarks/, a line here and its section in bench/performance.template.md.
 
 import type { AnyBenchmark } from './benchmark.js';
+import { clientSize } from './benchmarks/client-size.js';
 import { coldStart } from './benchmarks/cold-start.js';
 import { deliveryCpu } from './benchmarks/delivery-cpu.js';
 import { cost } from './benchmarks/cost.js';
@@ -22,4 +23,5 @@ export const BENCHMARKS: readonly AnyBenchmark[] = [
   shardedFanOut,
   fairness,
   deliveryCpu,
+  clientSize,
 ];

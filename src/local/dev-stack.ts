@@ -1,7 +1,9 @@
 // Local stack: DynamoDB Local with the table, an SQS server with the fan-out queue and the event source
 // mapping that feeds the `fanout` worker, the API Gateway emulator running the real handlers of the route
-// table in-process, and the web server. `make dev` runs it; end-to-end tests start it too.
+// table in-process, and the web server. `make dev` runs it (with the handlers hot-reloaded from the
+// sources); end-to-end tests start it too.
 
+import { fileURLToPath } from 'node:url';
 import { createTable } from '../adapters/dynamodb/table-schema.js';
 import { ROUTE_TABLE } from '../handlers/route-table.js';
 import { createDevKeys, type DevKeys } from './dev-keys.js';
@@ -17,6 +19,7 @@ import {
 } from './emulator/websocket-gateway.js';
 import { realScheduler } from './emulator/scheduler.js';
 import { handlerEnvironment } from './handler-environment.js';
+import { HandlerHotReload, type ReloadEvent } from './hot-reload/handler-hot-reload.js';
 import { localHttpApi } from './http-api.js';
 import {
   startQueuePoller,
@@ -46,6 +49,15 @@ export interface DevStackOptions {
   readonly extraRoutes?: WebServerOptions['extraRoutes'];
   /** Wraps every function of the route table once loaded (tests record what each function calls). */
   readonly wrapFunction?: (name: string, handler: LambdaHandler) => LambdaHandler;
+  /**
+   * Rebuilds the handlers whenever a source file they are built from changes, keeping the connections
+   * and the data (`make dev`). Off by default: the functions are then imported once, in this process.
+   */
+  readonly hotReload?: {
+    readonly onReload: (event: ReloadEvent) => void;
+    /** Quiet time after the last file event before a rebuild. */
+    readonly settleMs?: number;
+  };
   /** The fan-out queue and its worker mapping; defaults from the route table's `queues.fanout`. */
   readonly fanOutQueue?: Partial<LocalQueueSettings> & {
     readonly batchSize?: number;
@@ -77,7 +89,7 @@ export interface DevStack {
 }
 
 /** Imports every function of the route table: the same modules `make build` bundles for Lambda. */
-async function loadFunctions(): Promise<Record<string, LambdaHandler>> {
+async function loadFunctions(handlerLogLevel: string): Promise<Record<string, LambdaHandler>> {
   const loaded: Record<string, LambdaHandler> = {};
   for (const [name, spec] of Object.entries(ROUTE_TABLE.functions)) {
     const module = (await import(`../handlers/functions/${spec.entry.replace(/\.ts$/, '.js')}`)) as {
@@ -85,8 +97,19 @@ async function loadFunctions(): Promise<Record<string, LambdaHandler>> {
     };
     loaded[name] = module.handler;
   }
+  // A stack started again in the same process (tests, restarts) must not keep the last one's wiring.
+  // Imported here, after the environment is set, so Powertools reads this stack's settings.
+  const { resetAppContainer } = await import('../handlers/composition-root.js');
+  const { resetTokenVerifier } = await import('../handlers/functions/authorizer.js');
+  const { logger } = await import('../handlers/runtime/powertools.js');
+  resetAppContainer();
+  resetTokenVerifier();
+  logger.setLogLevel(handlerLogLevel as Parameters<typeof logger.setLogLevel>[0]);
   return loaded;
 }
+
+/** The repository root, where the hot reload finds `src/` and `node_modules/`. */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function wrapEach(
   functions: Record<string, LambdaHandler>,
@@ -105,6 +128,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   let gateway: WebSocketGateway | undefined;
   let sqs: SqsLocal | undefined;
   let poller: QueuePoller | undefined;
+  let hot: HandlerHotReload | undefined;
   try {
     await createTable(dynamo.client, tableName);
     sqs = await startSqsLocal({
@@ -126,15 +150,19 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         extra: options.env,
       }),
     );
-    const functions = wrapEach(await loadFunctions(), options.wrapFunction);
-    // A stack started again in the same process (tests, restarts) must not keep the last one's wiring.
-    // Imported here, after the environment is set, so Powertools reads this stack's settings.
-    const { resetAppContainer } = await import('../handlers/composition-root.js');
-    const { resetTokenVerifier } = await import('../handlers/functions/authorizer.js');
-    const { logger } = await import('../handlers/runtime/powertools.js');
-    resetAppContainer();
-    resetTokenVerifier();
-    logger.setLogLevel((options.handlerLogLevel ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
+    if (options.hotReload !== undefined) {
+      hot = await HandlerHotReload.start({
+        root: ROOT,
+        entries: Object.fromEntries(
+          Object.entries(ROUTE_TABLE.functions).map(([name, spec]) => [name, spec.entry]),
+        ),
+        ...options.hotReload,
+      });
+    }
+    const functions = wrapEach(
+      hot?.functions ?? (await loadFunctions(options.handlerLogLevel ?? 'WARN')),
+      options.wrapFunction,
+    );
     const binding = (name: string): RouteBinding => ({ name, handler: functions[name] as LambdaHandler });
     const routes: GatewayRoutes = {
       routeSelectionExpression: ROUTE_TABLE.routeSelectionExpression,
@@ -200,6 +228,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     const started = gateway;
     const queue = sqs;
     const workers = poller;
+    const reloader = hot;
     return {
       gateway: started,
       dynamo,
@@ -217,6 +246,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         await workers?.stop();
         await queue.stop();
         await web.stop();
+        await reloader?.stop();
         await dynamo.stop();
       },
     };
@@ -224,6 +254,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     await gateway?.stop();
     await poller?.stop();
     await sqs?.stop();
+    await hot?.stop();
     await dynamo.stop();
     throw error;
   }

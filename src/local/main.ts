@@ -1,8 +1,10 @@
-// `make dev`: starts the local stack, prints how to connect, logs each request readably, and stops
-// everything (Java included) on Ctrl-C.
+// `make dev`: starts the local stack, prints how to connect, logs each request readably, reloads the
+// handlers when their sources change (HOT_RELOAD=0 turns it off), and stops everything (Java included)
+// on Ctrl-C.
 
 import { startDevStack } from './dev-stack.js';
 import type { RequestLogEntry } from './emulator/websocket-gateway.js';
+import type { ReloadEvent } from './hot-reload/handler-hot-reload.js';
 
 function port(name: string, fallback: number): number {
   const value = process.env[name];
@@ -20,7 +22,7 @@ const colors = process.stdout.isTTY
   : { dim: '', red: '', reset: '' };
 
 function printRequest(entry: RequestLogEntry): void {
-  const time = new Date().toISOString().slice(11, 23);
+  const time = clockTime();
   const failed = typeof entry.status === 'string' || entry.status >= 400;
   const status = `${failed ? colors.red : ''}${entry.status}${failed ? colors.reset : ''}`;
   const detail = entry.detail ? ` ${colors.dim}(${entry.detail})${colors.reset}` : '';
@@ -29,12 +31,29 @@ function printRequest(entry: RequestLogEntry): void {
   );
 }
 
+function clockTime(): string {
+  return new Date().toISOString().slice(11, 23);
+}
+
+function printReload(event: ReloadEvent): void {
+  const what = `(${event.changed.join(', ')} changed)`;
+  if (event.kind === 'reloaded') {
+    console.log(`${colors.dim}${clockTime()}${colors.reset} reloaded handlers in ${event.ms} ms ${what}`);
+  } else {
+    console.log(
+      `${colors.dim}${clockTime()}${colors.reset} ${colors.red}reload failed${colors.reset} ${what}; the previous handlers keep serving:\n${event.error}`,
+    );
+  }
+}
+
 const anonymous = process.env['AUTH_MODE'] === 'anonymous';
+const hotReload = process.env['HOT_RELOAD'] !== '0';
 const stack = await startDevStack({
   wsPort: port('WS_PORT', 3001),
   webPort: port('WEB_PORT', 3000),
   anonymous,
   log: printRequest,
+  ...(hotReload ? { hotReload: { onReload: printReload } } : {}),
   ...(process.env['DATA_DIR'] ? { dataDir: process.env['DATA_DIR'] } : {}),
   ...(process.env['LOG_LEVEL'] ? { handlerLogLevel: process.env['LOG_LEVEL'] } : {}),
 });
@@ -50,6 +69,7 @@ roomcast local stack is up
   DynamoDB Local   ${stack.dynamo.endpoint}   table ${stack.tableName}${process.env['DATA_DIR'] ? ` (data in ${process.env['DATA_DIR']})` : ' (in memory)'}
   fan-out queue    ${stack.sqs.queueUrl}   (SQS at ${stack.sqs.endpoint}; dead letters: ${stack.sqs.deadLetterQueueUrl})
   auth             ${anonymous ? 'anonymous (AUTH_MODE=anonymous)' : 'JWT signed by the local dev key'}
+  hot reload       ${hotReload ? 'on: saving a handler source under src/ reloads the handlers, connections and data stay (HOT_RELOAD=0: off)' : 'off (HOT_RELOAD=0)'}
   reachable        from this machine only: every port listens on 127.0.0.1 and answers Host localhost,
                    127.0.0.1 or [::1]; @connections calls must be signed with the dev credentials (local/local)
 

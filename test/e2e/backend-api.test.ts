@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { callApi } from '../support/backend-api.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
@@ -20,18 +21,9 @@ async function connectAs(user: string): Promise<TestClient> {
   return client;
 }
 
-async function api(method: string, path: string, body?: unknown, raw?: string) {
-  const response = await fetch(`${stack().apiUrl}${path}`, {
-    method,
-    ...(body === undefined && raw === undefined
-      ? {}
-      : { body: raw ?? JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: (text === '' ? null : JSON.parse(text)) as Record<string, unknown>,
-  };
+/** The API, each answer checked against docs/openapi.json. */
+function api(method: string, path: string, body?: unknown, raw?: string) {
+  return callApi(stack().apiUrl, method, path, { body, ...(raw === undefined ? {} : { raw }) });
 }
 
 async function connectionIdOf(client: TestClient): Promise<string> {
@@ -144,7 +136,8 @@ describe('the backend HTTP API', () => {
   });
 
   it('answers an unknown path with 404', async () => {
-    expect((await api('GET', '/nothing')).status).toBe(404);
+    const outside = await callApi(stack().apiUrl, 'GET', '/nothing', { unchecked: true });
+    expect(outside.status).toBe(404);
   });
 
   it('writes to every connection of a user', async () => {

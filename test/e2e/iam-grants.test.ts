@@ -18,6 +18,7 @@ import { PLAN_TIMEOUT, terraformSuite } from '../infra/support/suite.js';
 import { locateToolchain } from '../infra/support/toolchain.js';
 import { REPOSITORY_ROOT } from '../infra/support/workspace.js';
 import { AwsCallRecorder } from '../support/aws-call-recorder.js';
+import { callApi } from '../support/backend-api.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
 import {
   callsOnArns,
@@ -90,15 +91,9 @@ async function connectionIdOf(client: TestClient): Promise<string> {
   return (await ask(client, { action: 'whoami' }))['connectionId'] as string;
 }
 
+/** The API's status, the answer checked against docs/openapi.json. */
 async function api(method: string, path: string, body?: unknown): Promise<number> {
-  const response = await fetch(`${stack().apiUrl}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
-  await response.arrayBuffer();
-  return response.status;
+  return (await callApi(stack().apiUrl, method, path, { body })).status;
 }
 
 /**

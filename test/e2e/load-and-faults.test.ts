@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../src/local/dynamodb-local.js';
-import WebSocket from 'ws';
 import { RoomcastClient } from '../../src/client/index.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
+import { CheckedWebSocket } from '../support/protocol-checks.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
 const CLIENTS = Number(process.env['LOAD_CLIENTS'] ?? 100);
@@ -108,7 +108,7 @@ describe('load and ordering', () => {
           const client = new RoomcastClient({
             url: stack().wsUrl,
             token: () => stack().tokenFor(user),
-            WebSocket,
+            WebSocket: CheckedWebSocket,
           });
           sdkClients.push(client);
           const seqs: number[] = [];

@@ -6,12 +6,12 @@
 
 import { describe, expect, it } from '@jest/globals';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import WebSocket from 'ws';
 import { RoomcastClient } from '../../src/client/index.js';
 import type { BatchOutcome, SqsHandler } from '../../src/local/queue-poller.js';
 import { startSqsLocal } from '../../src/local/sqs-local.js';
 import { deadLetterBodies } from '../support/dead-letters.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
+import { CheckedWebSocket } from '../support/protocol-checks.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 
 const MEMBERS = Number(process.env['LARGE_ROOM_CLIENTS'] ?? 1_000);
@@ -106,7 +106,7 @@ describe(`a room of ${MEMBERS} connections, fanned out by workers`, () => {
     const listener = new RoomcastClient({
       url: stack().wsUrl,
       token: () => stack().tokenFor('sdk-listener'),
-      WebSocket,
+      WebSocket: CheckedWebSocket,
     });
     sdkClients.push(listener);
     listener.on('message', ({ message }) => {

@@ -1,7 +1,9 @@
 // Test support: a real WebSocket client (the `ws` package) that records frames and its close, plus a
-// condition waiter, so tests wait on what happened rather than on time.
+// condition waiter, so tests wait on what happened rather than on time. Every frame either way is
+// checked against docs/asyncapi.json (protocol-checks.ts) unless the client is opened `unchecked`.
 
 import WebSocket from 'ws';
+import { checkIncoming, checkOutgoing } from './protocol-checks.js';
 
 export interface TestClient {
   readonly ws: WebSocket;
@@ -10,7 +12,10 @@ export interface TestClient {
   readonly raw: string[];
   /** Resolves with the close code and reason. */
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** Sends a frame (an object, or JSON text) the AsyncAPI document describes; throws if it does not. */
   send(frame: unknown): void;
+  /** Sends a frame as it is, unchecked: for frames malformed on purpose. */
+  sendRaw(frame: unknown): void;
   /** Waits until a frame matching the predicate has been received (the first such frame). */
   next<T = Record<string, unknown>>(
     predicate: (frame: Record<string, unknown>) => boolean,
@@ -34,8 +39,14 @@ export async function waitFor(
 /** Opens a connection; rejects with the HTTP status when the handshake is refused. */
 export function openClient(
   url: string,
-  options: { protocols?: string[]; headers?: Record<string, string> } = {},
+  options: {
+    protocols?: string[];
+    headers?: Record<string, string>;
+    /** Skips the protocol checks: for a gateway serving routes of a test's own, not roomcast's. */
+    unchecked?: boolean;
+  } = {},
 ): Promise<TestClient> {
+  const checked = options.unchecked !== true;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
     const frames: unknown[] = [];
@@ -46,6 +57,9 @@ export function openClient(
     // Pending next() calls, each tried against every frame that arrives (no polling: a test with
     // hundreds of clients waiting at once must not spend its CPU rescanning their frames).
     const waiters = new Set<(frame: Record<string, unknown>) => boolean>();
+    // A frame the document does not describe fails the pending waits at once, not at their timeout.
+    let violation: string | undefined;
+    const failures = new Set<(error: Error) => void>();
     ws.on('message', (data) => {
       const text = data.toString();
       raw.push(text);
@@ -56,6 +70,11 @@ export function openClient(
         frame = text;
       }
       frames.push(frame);
+      const problem = checked ? checkIncoming(frame) : undefined;
+      if (problem !== undefined && violation === undefined) {
+        violation = problem;
+        for (const fail of failures) fail(new Error(problem));
+      }
       if (isObject(frame)) for (const waiter of waiters) if (waiter(frame)) waiters.delete(waiter);
     });
     ws.once('unexpected-response', (_request, response) => {
@@ -73,22 +92,37 @@ export function openClient(
         frames,
         raw,
         closed,
-        send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+        send: (frame) => {
+          if (checked) checkOutgoing(frame);
+          ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+        },
+        sendRaw: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
         next: <T>(predicate: (frame: Record<string, unknown>) => boolean, timeoutMs = 5_000) => {
           const seen = frames.find((f) => isObject(f) && predicate(f));
           if (seen !== undefined) return Promise.resolve(seen as T);
+          if (violation !== undefined) return Promise.reject(new Error(violation));
           return new Promise<T>((found, fail) => {
+            const settle = () => {
+              clearTimeout(timer);
+              waiters.delete(waiter);
+              failures.delete(failed);
+            };
             const waiter = (frame: Record<string, unknown>) => {
               if (!predicate(frame)) return false;
-              clearTimeout(timer);
+              settle();
               found(frame as T);
               return true;
             };
-            const timer = setTimeout(() => {
-              waiters.delete(waiter);
-              fail(new Error('Timed out waiting for a matching frame'));
-            }, timeoutMs);
+            const failed = (error: Error) => {
+              settle();
+              fail(error);
+            };
+            const timer = setTimeout(
+              () => failed(new Error('Timed out waiting for a matching frame')),
+              timeoutMs,
+            );
             waiters.add(waiter);
+            failures.add(failed);
           });
         },
         close: async () => {

@@ -15,7 +15,7 @@ export interface Identity {
 }
 
 /** User ids become parts of storage keys, so `#` (the key separator) and control characters are refused. */
-const USER_ID_PATTERN = /^[A-Za-z0-9@._:|+=-]{1,128}$/;
+export const USER_ID_PATTERN = /^[A-Za-z0-9@._:|+=-]{1,128}$/;
 
 /** The sender of messages published by backends; no authenticated user may hold this id. */
 export const SYSTEM_USER_ID = 'system';

@@ -8,7 +8,7 @@ export type RoomName = string;
  * Room names appear in storage keys and URLs, so they are kept to a safe alphabet:
  * a letter or digit, then up to 63 letters, digits, `_`, `.` or `-`.
  */
-const ROOM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const ROOM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function isValidRoomName(value: unknown): value is RoomName {
   return typeof value === 'string' && ROOM_PATTERN.test(value);

@@ -108,6 +108,9 @@ export type ClientAction =
 
 type Body = Readonly<Record<string, unknown>>;
 
+/** A `requestId`: 1-64 printable ASCII characters without spaces. */
+export const REQUEST_ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
+
 /** Decodes a raw text frame. Anything that is not JSON is `invalid_json`. */
 export function decodeFrame(raw: string | null | undefined): unknown {
   if (raw === undefined || raw === null || raw.trim() === '') {
@@ -261,7 +264,7 @@ function requiredText(body: Body): string {
 }
 
 function isRequestId(value: unknown): value is string {
-  return typeof value === 'string' && /^[\x21-\x7e]{1,64}$/.test(value);
+  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
 }
 
 function optionalRequestId(body: Body): string | undefined {

@@ -12,21 +12,21 @@ export const ROOM_NAME_RULE = 'a letter or digit, then up to 63 letters, digits,
 export const USER_ID_RULE = '1-128 characters from A-Z a-z 0-9 @ . _ : | + = -';
 export const CLIENT_MSG_ID_RULE = '1-64 characters from A-Z a-z 0-9 _ . : -';
 
-const CLIENT_MSG_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const CLIENT_MSG_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** What a reaction looks like, in words: an emoji (with its joiners and modifiers) or a short name. */
 export const REACTION_RULE = '1-16 characters (an emoji or a short name), no spaces or control characters';
 // Counted in code points; U+200D (the zero-width joiner inside emoji such as families) is a format
 // character but belongs to the emoji, so it is allowed where other invisible characters are not.
-const REACTION = /^(?:[^\s\p{C}]|\u200d){1,16}$/u;
+export const REACTION_PATTERN = /^(?:[^\s\p{C}]|\u200d){1,16}$/u;
 
 export { isValidRoomName, isValidUserId };
 
 export function isClientMsgId(value: unknown): value is string {
-  return typeof value === 'string' && CLIENT_MSG_ID.test(value);
+  return typeof value === 'string' && CLIENT_MSG_ID_PATTERN.test(value);
 }
 
 export function isReaction(value: unknown): value is string {
-  return typeof value === 'string' && REACTION.test(value);
+  return typeof value === 'string' && REACTION_PATTERN.test(value);
 }
 
 /** A reaction (to a message or to a room). */

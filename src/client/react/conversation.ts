@@ -1,0 +1,93 @@
+// React bindings: the state of one conversation (a room or a direct one) as the hooks show it: the
+// messages the client delivered, in `seq` order, with older pages put in front by `loadOlder`, and
+// what became of this application's sends.
+
+import type { DirectMessageEvent, RoomMessageEvent } from '../protocol.js';
+import { Cell } from './cell.js';
+import { reduceSends, type OutgoingMessage, type SendAction } from './sends.js';
+
+export interface ConversationView<M> {
+  /** Delivered messages, oldest first, each once. */
+  readonly messages: readonly M[];
+  /** Older messages may exist before the first one: `loadOlder()` fetches a page of them. */
+  readonly hasMore: boolean;
+  readonly loadingOlder: boolean;
+  /** This application's sends, oldest first; those not yet `delivered` are not in `messages`. */
+  readonly sends: readonly OutgoingMessage[];
+}
+
+type AnyMessage = RoomMessageEvent | DirectMessageEvent;
+
+const EMPTY: ConversationView<never> = { messages: [], hasMore: false, loadingOlder: false, sends: [] };
+
+export class Conversation<M extends AnyMessage> {
+  constructor(
+    /** Which messages of a history page belong here (a page's type is the union of both kinds). */
+    private readonly isOwn: (message: AnyMessage) => message is M,
+  ) {}
+
+  readonly view = new Cell<ConversationView<M>>(EMPTY);
+  private readonly seqs = new Set<number>();
+  /** A history page said nothing older is kept. */
+  private exhausted = false;
+
+  /** Appends a message the client delivered; the client delivers each once and in order. */
+  deliver(message: M): void {
+    const { messages, sends } = this.view.get();
+    const last = messages.at(-1);
+    if (last !== undefined && message.seq <= last.seq) return;
+    this.seqs.add(message.seq);
+    this.publish([...messages, message], {
+      sends: reduceSends(sends, { type: 'delivered', seq: message.seq }),
+    });
+  }
+
+  /** Puts a page of older messages (a `history` reply with `before`) in front of the others. */
+  prepend(page: readonly AnyMessage[], hasMore: boolean): void {
+    const { messages } = this.view.get();
+    const first = messages[0]?.seq ?? Number.POSITIVE_INFINITY;
+    const older = page
+      .filter(this.isOwn)
+      .filter((message) => message.seq < first && !this.seqs.has(message.seq));
+    older.sort((a, b) => a.seq - b.seq);
+    for (const message of older) this.seqs.add(message.seq);
+    if (!hasMore) this.exhausted = true;
+    this.publish([...older, ...messages], { loadingOlder: false });
+  }
+
+  /** The oldest `seq` held, where the next older page ends. */
+  get firstSeq(): number | undefined {
+    return this.view.get().messages[0]?.seq;
+  }
+
+  setLoadingOlder(loadingOlder: boolean): void {
+    this.publish(this.view.get().messages, { loadingOlder });
+  }
+
+  dispatch(action: SendAction): void {
+    const resolved =
+      action.type === 'acked' ? { ...action, delivered: this.seqs.has(action.ack.seq) } : action;
+    const sends = reduceSends(this.view.get().sends, resolved);
+    if (sends !== this.view.get().sends) this.publish(this.view.get().messages, { sends });
+  }
+
+  sendOf(clientMsgId: string): OutgoingMessage | undefined {
+    return this.view.get().sends.find((send) => send.clientMsgId === clientMsgId);
+  }
+
+  /** Forgets everything: the conversation was left, and a later join starts afresh. */
+  reset(): void {
+    this.seqs.clear();
+    this.exhausted = false;
+    this.view.set(EMPTY);
+  }
+
+  private publish(
+    messages: readonly M[],
+    change: Partial<Omit<ConversationView<M>, 'messages' | 'hasMore'>>,
+  ): void {
+    // Sequence numbers start at 1 and have no gaps: a first message above 1 has older ones before it.
+    const hasMore = !this.exhausted && (messages[0]?.seq ?? 1) > 1;
+    this.view.set({ ...this.view.get(), ...change, messages, hasMore });
+  }
+}

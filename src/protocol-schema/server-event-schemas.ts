@@ -1,0 +1,162 @@
+// Protocol documents: one schema per event the service sends, closed (every field it sends is listed),
+// and which event answers each action. Typed by the domain's event and action names, so neither list
+// compiles with one missing.
+
+import type { ActionName, ServerEvent } from '../domain/index.js';
+import { closedObject, ref, type JsonSchema } from './json-schema.js';
+
+export type EventType = ServerEvent['type'];
+
+type Described = Readonly<Record<string, JsonSchema>>;
+
+function event(
+  type: EventType,
+  description: string,
+  properties: Described,
+  required: readonly string[],
+  optional: Described = {},
+): JsonSchema {
+  return closedObject(
+    { type: { const: type }, ...properties, ...optional },
+    ['type', ...required],
+    description,
+  );
+}
+
+const message: Described = {
+  seq: ref('SequenceNumber'),
+  messageId: ref('MessageId'),
+  text: ref('MessageText'),
+  sentAt: ref('EpochMillis'),
+};
+const reply: Described = { requestId: ref('RequestId') };
+const snapshot: Described = { members: ref('Members'), truncated: ref('Truncated') };
+
+/** Every event but `error`, whose schema is shared with the backend API's errors (error-schemas.ts). */
+const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
+  message: event(
+    'message',
+    'A message in a room, to every connection in it (the sender included), in `joined.missed` and in `history`.',
+    { room: ref('RoomName'), from: ref('Identity'), ...message },
+    ['room', 'seq', 'messageId', 'from', 'text', 'sentAt'],
+  ),
+  direct: event(
+    'direct',
+    "A direct message, to the recipient's connections and the sender's others, and in `history`.",
+    { from: ref('Identity'), to: ref('UserId'), ...message },
+    ['from', 'to', 'seq', 'messageId', 'text', 'sentAt'],
+  ),
+  ack: event(
+    'ack',
+    'A send was stored: its sequence number. `duplicate` when the `clientMsgId` was accepted before.',
+    {
+      seq: ref('SequenceNumber'),
+      messageId: ref('MessageId'),
+      sentAt: ref('EpochMillis'),
+      duplicate: { type: 'boolean' },
+    },
+    ['seq', 'messageId', 'sentAt', 'duplicate'],
+    { ...reply, clientMsgId: ref('ClientMsgId'), room: ref('RoomName'), to: ref('UserId') },
+  ),
+  joined: event(
+    'joined',
+    'The answer to `join`: who is in the room; with `since`, the messages missed (`missed`, `hasMore`).',
+    { room: ref('RoomName'), ...snapshot },
+    ['room', 'members', 'truncated'],
+    { ...reply, missed: { type: 'array', items: ref('MessageEvent') }, hasMore: ref('HasMore') },
+  ),
+  left: event('left', 'The answer to `leave`.', { room: ref('RoomName') }, ['room'], reply),
+  presence: event(
+    'presence',
+    'The answer to `presence`: who is in the room.',
+    { room: ref('RoomName'), ...snapshot },
+    ['room', 'members', 'truncated'],
+    reply,
+  ),
+  member_joined: event(
+    'member_joined',
+    "A user's first connection joined the room (not sent in rooms above the announcement limit).",
+    { room: ref('RoomName'), user: ref('Identity') },
+    ['room', 'user'],
+  ),
+  member_left: event(
+    'member_left',
+    "A user's last connection left the room (not sent in rooms above the announcement limit).",
+    { room: ref('RoomName'), user: ref('Identity') },
+    ['room', 'user'],
+  ),
+  typing: event(
+    'typing',
+    'Someone in the room started or stopped typing; never stored.',
+    { room: ref('RoomName'), user: ref('Identity'), isTyping: { type: 'boolean' } },
+    ['room', 'user', 'isTyping'],
+  ),
+  history: event(
+    'history',
+    'The answer to `history`: a page, oldest first, of the room or of the conversation `with` a user.',
+    {
+      messages: { type: 'array', items: { oneOf: [ref('MessageEvent'), ref('DirectEvent')] } },
+      hasMore: ref('HasMore'),
+    },
+    ['messages', 'hasMore'],
+    { ...reply, room: ref('RoomName'), with: ref('UserId') },
+  ),
+  pong: event(
+    'pong',
+    'The answer to `ping`: the server time.',
+    { serverTime: ref('EpochMillis') },
+    ['serverTime'],
+    reply,
+  ),
+  whoami: event(
+    'whoami',
+    "The answer to `whoami`: this connection's id and identity, and the `@connections` endpoint.",
+    { connectionId: ref('ConnectionId'), user: ref('Identity') },
+    ['connectionId', 'user'],
+    { ...reply, connectedAt: ref('EpochMillis'), endpoint: { type: 'string', format: 'uri' } },
+  ),
+  notice: event(
+    'notice',
+    'An announcement a backend broadcast to every connection; not stored.',
+    {
+      messageId: ref('MessageId'),
+      from: ref('Identity'),
+      text: ref('MessageText'),
+      sentAt: ref('EpochMillis'),
+    },
+    ['messageId', 'from', 'text', 'sentAt'],
+  ),
+};
+
+/** The component name of an event's schema and message, e.g. `MemberJoinedEvent`. */
+export function eventSchemaName(type: EventType): string {
+  const words = type.split('_').map((word) => `${word[0]?.toUpperCase()}${word.slice(1)}`);
+  return `${words.join('')}Event`;
+}
+
+export const SERVER_EVENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = Object.fromEntries(
+  Object.entries(EVENTS).map(([type, schema]) => [eventSchemaName(type as EventType), schema]),
+);
+
+/** The event that answers each action when it succeeds; any action may be answered by `error` instead. */
+export const REPLIES: Readonly<Record<ActionName, EventType | null>> = {
+  join: 'joined',
+  leave: 'left',
+  sendMessage: 'ack',
+  sendDirect: 'ack',
+  history: 'history',
+  presence: 'presence',
+  typing: null,
+  ping: 'pong',
+  whoami: 'whoami',
+};
+
+/** Events no action asks for: sent because of what other connections (or backends) did. */
+export const PUSHED_EVENTS: readonly EventType[] = [
+  'message',
+  'direct',
+  'member_joined',
+  'member_left',
+  'typing',
+  'notice',
+];
