@@ -27,9 +27,11 @@ import type {
   Identity,
   PongEvent,
   PresenceEntry,
+  ReadMarkerEvent,
   ReplyOf,
   StatusEvent,
   StatusName,
+  UnreadEvent,
 } from './protocol.js';
 import { Requests, type RequestBody } from './requests.js';
 import { readFrame, toServerEvent } from './server-frames.js';
@@ -197,6 +199,22 @@ export class RoomcastClient {
     return this.enqueue({ action: 'setStatus', status, ...(text === undefined ? {} : { text }) });
   }
 
+  /**
+   * Marks a room or a direct conversation read up to `seq` (a marker only moves forward); the user's
+   * other connections get `read_marker`. Resolves with the conversation's read state.
+   */
+  markRead(target: HistoryTarget, seq: number): Promise<ReadMarkerEvent> {
+    return this.enqueue(
+      { action: 'markRead', ...target, seq },
+      'room' in target ? { gateRoom: target.room } : {},
+    );
+  }
+
+  /** The unread count of every conversation this user follows, most unread first. */
+  unread(): Promise<UnreadEvent> {
+    return this.enqueue({ action: 'unread' });
+  }
+
   /** Asks for a room's member list (and updates `members(room)`). */
   async presence(room: string): Promise<RoomSnapshot> {
     const reply = await this.enqueue({ action: 'presence', room }, { gateRoom: room });
@@ -267,6 +285,7 @@ export class RoomcastClient {
         return;
       case 'typing':
       case 'room_reaction':
+      case 'read_marker':
       case 'error':
         this.events.emit(event.type, event);
         return;

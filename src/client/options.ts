@@ -7,6 +7,7 @@ import type {
   ErrorEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  ReadMarkerEvent,
   RoomMessageEvent,
   RoomReactionEvent,
   StatusChangedEvent,
@@ -63,6 +64,8 @@ export interface ClientEvents {
   room_reaction: RoomReactionEvent;
   /** A member of a joined room set a new status; `presence` follows with the updated entry. */
   status_changed: StatusChangedEvent;
+  /** This user's read marker moved on another of their connections (another tab or device). */
+  read_marker: ReadMarkerEvent;
   /** Error frames that answer no request of this client (for example `invalid_json`). */
   error: ErrorEvent;
   /** Every frame received, as parsed JSON: for events this SDK does not model. */

@@ -10,8 +10,10 @@ import type {
   LeftEvent,
   PongEvent,
   PresenceEvent,
+  ReadMarkerEvent,
   RoomMessageEvent,
   StatusEvent,
+  UnreadEvent,
   WhoAmIEvent,
 } from '../domain/protocol/server-events.js';
 
@@ -27,12 +29,15 @@ export type {
   PongEvent,
   PresenceEntry,
   PresenceEvent,
+  ReadMarkerEvent,
   RoomMessageEvent,
   RoomReactionEvent,
   ServerEvent,
   StatusChangedEvent,
   StatusEvent,
   TypingEvent,
+  UnreadEntry,
+  UnreadEvent,
   WhoAmIEvent,
 } from '../domain/protocol/server-events.js';
 export type { ErrorCode, ErrorEvent } from '../domain/protocol/errors.js';
@@ -91,6 +96,15 @@ export interface SetStatusFrame extends Correlated {
   readonly status: 'available' | 'away' | 'busy';
   readonly text?: string;
 }
+export interface MarkReadFrame extends Correlated {
+  readonly action: 'markRead';
+  readonly room?: string;
+  readonly with?: string;
+  readonly seq: number;
+}
+export interface UnreadFrame extends Correlated {
+  readonly action: 'unread';
+}
 export interface PingFrame extends Correlated {
   readonly action: 'ping';
 }
@@ -108,6 +122,8 @@ export type ClientFrame =
   | TypingFrame
   | RoomReactionFrame
   | SetStatusFrame
+  | MarkReadFrame
+  | UnreadFrame
   | PingFrame
   | WhoAmIFrame;
 
@@ -120,6 +136,8 @@ export interface ReplyOf {
   history: HistoryEvent;
   presence: PresenceEvent;
   setStatus: StatusEvent;
+  markRead: ReadMarkerEvent;
+  unread: UnreadEvent;
   ping: PongEvent;
   whoami: WhoAmIEvent;
 }
@@ -140,6 +158,8 @@ const ACTION_NAMES: { readonly [A in ClientFrame['action']]: true } = {
   typing: true,
   roomReaction: true,
   setStatus: true,
+  markRead: true,
+  unread: true,
   ping: true,
   whoami: true,
 };

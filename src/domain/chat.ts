@@ -18,6 +18,7 @@ import type { NotifierPort } from './ports/notifier.port.js';
 import type { RateLimiterPort } from './ports/rate-limiter.port.js';
 import type { RoomMembershipPort } from './ports/room-membership.port.js';
 import type { UserStatusPort } from './ports/user-status.port.js';
+import type { ReadMarkersPort } from './ports/read-markers.port.js';
 import type { ClientAction } from './protocol/client-actions.js';
 import { RefusalMemory } from './refusal-memory.js';
 import type { Caller } from './use-cases/caller.js';
@@ -32,6 +33,8 @@ import { ReadHistory } from './use-cases/read-history.js';
 import { RoomPresence } from './use-cases/room-presence.js';
 import { RoomReaction } from './use-cases/room-reaction.js';
 import { SetStatus } from './use-cases/set-status.js';
+import { MarkRead } from './use-cases/mark-read.js';
+import { Unread } from './use-cases/unread.js';
 import { SendDirectMessage } from './use-cases/send-direct-message.js';
 import { SendRoomMessage } from './use-cases/send-room-message.js';
 import { Typing } from './use-cases/typing.js';
@@ -54,6 +57,8 @@ export interface ChatPorts {
   readonly fanOutQueue?: FanOutQueuePort;
   /** Keeps each user's status across connections; without one, a status lasts as long as the memberships. */
   readonly userStatus?: UserStatusPort;
+  /** Keeps how far each user has read each conversation; without one, `markRead` and `unread` are unavailable. */
+  readonly readMarkers?: ReadMarkersPort;
 }
 
 export interface Chat {
@@ -74,6 +79,8 @@ export interface Chat {
   readonly typing: Typing;
   readonly roomReaction: RoomReaction;
   readonly setStatus: SetStatus;
+  readonly markRead: MarkRead;
+  readonly unread: Unread;
   readonly ping: Ping;
   readonly whoami: WhoAmI;
   /** What backends may do, through the HTTP API and the CLI. */
@@ -142,6 +149,8 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     typing: new Typing(deps),
     roomReaction: new RoomReaction(deps),
     setStatus: new SetStatus(deps),
+    markRead: new MarkRead(deps),
+    unread: new Unread(deps),
     ping: new Ping(deps),
     whoami: new WhoAmI(deps),
     backend: { publish: new Publish(deps), rooms: new RoomQueries(deps), kick: new Kick(deps) },
@@ -169,6 +178,10 @@ export function dispatch(chat: Chat, caller: Caller, action: ClientAction): Prom
       return chat.roomReaction.execute(caller, action);
     case 'setStatus':
       return chat.setStatus.execute(caller, action);
+    case 'markRead':
+      return chat.markRead.execute(caller, action);
+    case 'unread':
+      return chat.unread.execute(caller, action);
     case 'ping':
       return chat.ping.execute(caller, action);
     case 'whoami':

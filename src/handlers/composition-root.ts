@@ -9,6 +9,7 @@ import {
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
   DynamoDbRateLimiter,
+  DynamoDbReadMarkers,
   DynamoDbUserStatus,
   DynamoDbRoomMembership,
 } from '../adapters/dynamodb/index.js';
@@ -97,6 +98,13 @@ export function createContainer(config: ChatConfig): Container {
       [...onTable],
     );
 
+  container
+    .bind(TOKENS.readMarkers)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbReadMarkers(table(client, clock)),
+      [...onTable],
+    );
+
   container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
     const queueUrl = config.fanOutQueueUrl;
     if (queueUrl === undefined) return undefined;
@@ -153,6 +161,7 @@ export function createContainer(config: ChatConfig): Container {
       logger: context.get(TOKENS.logger),
       rateLimiter: context.get(TOKENS.rateLimiter),
       userStatus: context.get(TOKENS.userStatus),
+      readMarkers: context.get(TOKENS.readMarkers),
     };
     const fanOutQueue = context.get(TOKENS.fanOutQueue);
     const notifierFor = context.get(TOKENS.notifierFor);

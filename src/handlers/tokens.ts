@@ -14,6 +14,7 @@ import type {
   NotifierPort,
   RateLimiterPort,
   RoomMembershipPort,
+  ReadMarkersPort,
   UserStatusPort,
 } from '../domain/index.js';
 import type { ChatConfig } from './config.js';
@@ -30,6 +31,7 @@ export const TOKENS = {
   messages: Symbol('MessageLogPort') as ServiceIdentifier<MessageLogPort>,
   rateLimiter: Symbol('RateLimiterPort') as ServiceIdentifier<RateLimiterPort>,
   userStatus: Symbol('UserStatusPort') as ServiceIdentifier<UserStatusPort>,
+  readMarkers: Symbol('ReadMarkersPort') as ServiceIdentifier<ReadMarkersPort>,
   /** Present when FAN_OUT_QUEUE_URL is set. */
   fanOutQueue: Symbol('FanOutQueuePort') as ServiceIdentifier<FanOutQueuePort | undefined>,
   /** endpoint -> notifier for that stage's @connections API */

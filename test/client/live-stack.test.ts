@@ -248,4 +248,28 @@ describe('the client SDK on the local stack', () => {
     expect(snapshot.members.find((m) => m.userId === 'hal')).toMatchObject({ status: 'busy' });
     expect(reactions).toEqual(['hal:🎉']);
   });
+  it('keeps read state per user: a marker set on one device reaches the other, and unread counts follow', async () => {
+    const phone = app('kim');
+    const laptop = app('kim');
+    const lee = app('lee');
+    await Promise.all([
+      phone.client.joinRoom('reading'),
+      laptop.client.joinRoom('reading'),
+      lee.client.joinRoom('reading'),
+    ]);
+    const markers: number[] = [];
+    laptop.client.on('read_marker', ({ room, readSeq }) => {
+      if (room === 'reading') markers.push(readSeq);
+    });
+    for (const text of ['one', 'two', 'three']) await lee.client.send('reading', text);
+    await lee.client.sendDirect('kim', 'psst');
+
+    const marked = await phone.client.markRead({ room: 'reading' }, 2);
+    expect(marked).toMatchObject({ room: 'reading', readSeq: 2, lastSeq: 3, unread: 1 });
+    await waitFor(() => markers.includes(2), 5_000, 'the marker on the laptop');
+
+    const { conversations } = await laptop.client.unread();
+    expect(conversations).toContainEqual({ room: 'reading', readSeq: 2, lastSeq: 3, unread: 1 });
+    expect(conversations).toContainEqual({ with: 'lee', readSeq: 0, lastSeq: 1, unread: 1 });
+  });
 });

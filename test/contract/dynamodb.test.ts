@@ -6,6 +6,7 @@ import {
   DynamoDbMessageLog,
   DynamoDbRateLimiter,
   DynamoDbRoomMembership,
+  DynamoDbReadMarkers,
   DynamoDbUserStatus,
 } from '../../src/adapters/dynamodb/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
@@ -15,6 +16,7 @@ import { messageLogContract } from './message-log.contract.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
 import { userStatusContract } from './user-status.contract.js';
+import { readMarkersContract } from './read-markers.contract.js';
 
 let table: TestTable;
 
@@ -52,3 +54,8 @@ rateLimiterContract('DynamoDB', async () => {
 });
 
 userStatusContract('DynamoDB', async () => new DynamoDbUserStatus(config().adapter));
+
+readMarkersContract('DynamoDB', async () => {
+  const { clock, adapter } = config();
+  return { clock, markers: new DynamoDbReadMarkers(adapter) };
+});

@@ -12,6 +12,8 @@ import { messageLogContract } from './message-log.contract.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
 import { userStatusContract } from './user-status.contract.js';
+import { readMarkersContract } from './read-markers.contract.js';
+import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
 
 connectionRegistryContract('in-memory fake', async () => {
@@ -45,3 +47,8 @@ fanOutQueueContract('in-memory fake', async () => {
 });
 
 userStatusContract('in-memory fake', async () => new InMemoryUserStatus());
+
+readMarkersContract('in-memory fake', async () => {
+  const clock = new ManualClock();
+  return { clock, markers: new InMemoryReadMarkers(clock) };
+});

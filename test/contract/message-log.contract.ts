@@ -50,6 +50,17 @@ export function messageLogContract(name: string, make: () => Promise<MessageLogU
       ({ messages, clock } = await make());
     });
 
+    it('knows the last sequence number handed out, expired messages and duplicates included', async () => {
+      const conversation = room();
+      expect(await messages.latestSeq(conversation)).toBe(0);
+      await messages.append(draft(conversation, 'short-lived', { expiresAt: clock.now() + 1 }));
+      await messages.append(draft(conversation, 'kept', { clientMsgId: 'k1' }));
+      await messages.append(draft(conversation, 'kept again', { clientMsgId: 'k1' }));
+      clock.advance(2);
+      expect(await messages.latestSeq(conversation)).toBe(2);
+      expect(await messages.latestSeq(directConversation('alice', 'bob'))).toBe(0);
+    });
+
     it('numbers each conversation from 1 without gaps and keeps the draft', async () => {
       const a = room();
       const b = directConversation(`x-${n}`, `y-${n}`);

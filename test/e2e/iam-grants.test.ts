@@ -192,6 +192,10 @@ describe('IAM grants, proven by the calls the functions make', () => {
     await ask(a, { action: 'sendDirect', to: 'iam-b', text: 'direct', clientMsgId: 'iam-d1' });
     await received(b, (f) => f['type'] === 'direct' && f['text'] === 'direct');
     await ask(b, { action: 'history', with: 'iam-a' });
+    expect(await ask(b, { action: 'markRead', with: 'iam-a', seq: 1 })).toMatchObject({
+      type: 'read_marker',
+    });
+    expect(await ask(b, { action: 'unread' })).toMatchObject({ type: 'unread' });
     await ask(b, { action: 'leave', room: 'iam-small' });
     await ask(b, { action: 'join', room: 'iam-small', since: 0 });
 

@@ -34,6 +34,10 @@ export class InMemoryMessageLog implements MessageLogPort {
     return { message, duplicate: false };
   }
 
+  async latestSeq(conversation: Conversation): Promise<number> {
+    return this.logs.get(conversationKey(conversation))?.length ?? 0;
+  }
+
   async read(conversation: Conversation, range: ReadRange): Promise<MessagePage> {
     const now = this.clock.now();
     const inRange = (this.logs.get(conversationKey(conversation)) ?? []).filter(

@@ -12,6 +12,7 @@ import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
 import { InMemoryRateLimiter } from '../fakes/in-memory-rate-limiter.js';
 import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
+import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { RecordingNotifier } from '../fakes/recording-notifier.js';
@@ -27,9 +28,21 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
   const notifier = new RecordingNotifier();
   const rateLimiter = new InMemoryRateLimiter(clock);
   const userStatus = new InMemoryUserStatus();
+  const readMarkers = new InMemoryReadMarkers(clock);
   const policy = chatPolicy(overrides);
   const chat = createChat(
-    { connections, memberships, messages, notifier, clock, ids, logger, rateLimiter, userStatus },
+    {
+      connections,
+      memberships,
+      messages,
+      notifier,
+      clock,
+      ids,
+      logger,
+      rateLimiter,
+      userStatus,
+      readMarkers,
+    },
     policy,
   );
 
@@ -51,6 +64,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
     notifier,
     rateLimiter,
     userStatus,
+    readMarkers,
     policy,
     chat,
     connect,

@@ -95,6 +95,8 @@ describe('parseClientAction', () => {
       typing: { room: 'general' },
       roomReaction: { room: 'general', reaction: '👍' },
       setStatus: { status: 'away' },
+      markRead: { room: 'general', seq: 0 },
+      unread: {},
       ping: {},
       whoami: {},
     };

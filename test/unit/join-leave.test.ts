@@ -24,6 +24,9 @@ describe('join', () => {
       room: 'general',
       requestId: 'r1',
       truncated: false,
+      readSeq: 0,
+      lastSeq: 0,
+      unread: 0,
       members: [
         { userId: 'alice', displayName: 'Alice', connections: 1, status: 'available' },
         { userId: 'bob', displayName: 'Bob', connections: 2, status: 'available' },

@@ -112,6 +112,10 @@ const validBodies: Record<ActionName, fc.Arbitrary<Record<string, unknown>>> = {
     },
     { requiredKeys: ['status'] },
   ),
+  markRead: fc
+    .tuple(fc.oneof(fc.record({ room: roomName }), fc.record({ with: userId })), seq)
+    .map(([target, at]) => ({ ...target, seq: at })),
+  unread: fc.constant({}),
   ping: fc.constant({}),
   whoami: fc.constant({}),
 };

@@ -139,6 +139,19 @@ export class DynamoDbMessageLog implements MessageLogPort {
     return { messages: forward ? kept : kept.reverse(), hasMore };
   }
 
+  async latestSeq(conversation: Conversation): Promise<number> {
+    const { Item } = await this.config.client.send(
+      new GetCommand({
+        TableName: this.config.tableName,
+        Key: keys.counter(conversationKey(conversation)),
+        ProjectionExpression: 'seq',
+        // A join or an unread count just after a send must count that send.
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.['seq'] === 'number' ? Item['seq'] : 0;
+  }
+
   private async nextSeq(key: string): Promise<number> {
     const { Attributes } = await this.config.client.send(
       new UpdateCommand({

@@ -7,3 +7,4 @@ export * from './dynamodb-rate-limiter.js';
 export * from './dynamodb-room-membership.js';
 export * from './dynamodb-user-status.js';
 export * from './table-schema.js';
+export * from './dynamodb-read-markers.js';

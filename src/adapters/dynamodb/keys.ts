@@ -53,6 +53,13 @@ export const keys = {
   userRate: (userId: UserId) => ({ pk: `USER#${userId}`, sk: 'RATE' }),
   /** The status the user last set (available, away, busy, a text), shared by all their connections. */
   userStatus: (userId: UserId) => ({ pk: `USER#${userId}`, sk: 'STATUS' }),
+  /** How far the user has read one conversation; `READ#` items of a user list what they follow. */
+  readMarker: (userId: UserId, conversationKey: string) => ({
+    pk: `USER#${userId}`,
+    sk: `READ#${conversationKey}`,
+  }),
+  readMarkerPrefix: 'READ#',
+  userPartition: (userId: UserId) => `USER#${userId}`,
   membershipRefPrefix: 'ROOM#',
 
   conversationPartition: (conversationKey: string) => `CONV#${conversationKey}`,

@@ -36,4 +36,7 @@ export interface MessageLogPort {
    * otherwise the page is the newest `limit` messages before `before` (or before the end).
    */
   read(conversation: Conversation, range: ReadRange): Promise<MessagePage>;
+
+  /** The last sequence number handed out in the conversation (expired messages included); 0 when none. */
+  latestSeq(conversation: Conversation): Promise<number>;
 }

@@ -26,6 +26,8 @@ export const ACTIONS = [
   'typing',
   'roomReaction',
   'setStatus',
+  'markRead',
+  'unread',
   'ping',
   'whoami',
 ] as const;
@@ -86,6 +88,16 @@ export interface SetStatusAction extends Correlated {
   readonly status: StatusName;
   readonly text?: string;
 }
+/** Moves the caller's read marker in a room or a direct conversation (never back). */
+export interface MarkReadAction extends Correlated {
+  readonly action: 'markRead';
+  readonly target: { readonly room: RoomName } | { readonly with: UserId };
+  readonly seq: number;
+}
+/** Asks for the unread count of each conversation the caller follows. */
+export interface UnreadAction extends Correlated {
+  readonly action: 'unread';
+}
 export interface PingAction extends Correlated {
   readonly action: 'ping';
 }
@@ -103,6 +115,8 @@ export type ClientAction =
   | TypingAction
   | RoomReactionAction
   | SetStatusAction
+  | MarkReadAction
+  | UnreadAction
   | PingAction
   | WhoAmIAction;
 
@@ -203,6 +217,13 @@ function parseAction(name: ActionName, body: Body): ClientAction {
       };
     case 'setStatus':
       return parseSetStatus(body, correlated);
+    case 'markRead': {
+      const seq = parseSequenceField(own(body, 'seq'), 'seq');
+      if (seq === undefined) throw invalidField('seq', 'a non-negative integer');
+      return { action: 'markRead', target: parseTarget(body, 'markRead'), seq, ...correlated };
+    }
+    case 'unread':
+      return { action: 'unread', ...correlated };
     case 'ping':
       return { action: 'ping', ...correlated };
     case 'whoami':
@@ -210,15 +231,20 @@ function parseAction(name: ActionName, body: Body): ClientAction {
   }
 }
 
-function parseHistory(body: Body, correlated: Correlated): HistoryAction {
+/** A conversation named by `room` or by the other user (`with`): exactly one of them. */
+function parseTarget(body: Body, action: ActionName): { room: RoomName } | { with: UserId } {
   const room = own(body, 'room');
   const peer = own(body, 'with');
   if ((room === undefined) === (peer === undefined)) {
-    throw new ChatError('invalid_request', 'history needs exactly one of "room" or "with"', {
+    throw new ChatError('invalid_request', `${action} needs exactly one of "room" or "with"`, {
       field: 'room',
     });
   }
-  const target = room !== undefined ? { room: parseRoomField(room) } : { with: parseUserField(peer, 'with') };
+  return room !== undefined ? { room: parseRoomField(room) } : { with: parseUserField(peer, 'with') };
+}
+
+function parseHistory(body: Body, correlated: Correlated): HistoryAction {
+  const target = parseTarget(body, 'history');
   const bounds = parseHistoryBounds({
     after: own(body, 'after'),
     before: own(body, 'before'),

@@ -60,6 +60,10 @@ export interface JoinedEvent extends PresenceSnapshot {
   readonly type: 'joined';
   readonly requestId?: string;
   readonly room: RoomName;
+  /** How far this user has read the room (on any device), its last sequence number, and the difference. */
+  readonly readSeq: number;
+  readonly lastSeq: number;
+  readonly unread: number;
   /** Present when the join asked for `since`: messages after that sequence number, oldest first. */
   readonly missed?: readonly RoomMessageEvent[];
   /** True when more was missed than `missed` holds; page on with `history`. */
@@ -122,6 +126,37 @@ export interface StatusEvent {
   readonly statusText?: string;
 }
 
+/**
+ * The caller's read marker in a conversation: the reply to `markRead`, and news to the user's other
+ * connections that it moved (those carry no requestId).
+ */
+export interface ReadMarkerEvent {
+  readonly type: 'read_marker';
+  readonly requestId?: string;
+  readonly room?: RoomName;
+  readonly with?: UserId;
+  readonly readSeq: number;
+  readonly lastSeq: number;
+  readonly unread: number;
+}
+
+export interface UnreadEntry {
+  readonly room?: RoomName;
+  readonly with?: UserId;
+  readonly readSeq: number;
+  readonly lastSeq: number;
+  readonly unread: number;
+}
+
+/** The reply to `unread`: each followed conversation's read state, most unread first. */
+export interface UnreadEvent {
+  readonly type: 'unread';
+  readonly requestId?: string;
+  readonly conversations: readonly UnreadEntry[];
+  /** True when the user follows more conversations than one answer lists. */
+  readonly truncated: boolean;
+}
+
 export interface HistoryEvent {
   readonly type: 'history';
   readonly requestId?: string;
@@ -169,6 +204,8 @@ export type ServerEvent =
   | RoomReactionEvent
   | StatusChangedEvent
   | StatusEvent
+  | ReadMarkerEvent
+  | UnreadEvent
   | HistoryEvent
   | PongEvent
   | WhoAmIEvent

@@ -8,7 +8,9 @@ import type { LoggerPort } from '../ports/logger.port.js';
 import type { MessageLogPort } from '../ports/message-log.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { ReadMarkersPort } from '../ports/read-markers.port.js';
 import type { UserStatusPort } from '../ports/user-status.port.js';
+import { unreadCount } from '../model/read-state.js';
 import type { JoinAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
 import { isRoomMessage, type JoinedEvent } from '../protocol/server-events.js';
@@ -22,6 +24,8 @@ export interface JoinRoomDeps {
   readonly messages: MessageLogPort;
   /** Without one, every member shows as available. */
   readonly userStatus?: UserStatusPort;
+  /** Without one, every room counts as never read. */
+  readonly readMarkers?: ReadMarkersPort;
   readonly announcer: MembershipAnnouncer;
   readonly notifier: NotifierPort;
   readonly logger: LoggerPort;
@@ -42,11 +46,14 @@ export class JoinRoom {
   async execute(caller: Caller, action: JoinAction): Promise<JoinedEvent> {
     const { room } = action;
     const { policy } = this.deps;
-    // The reads at once: neither the cap nor the status costs an extra round trip.
-    const [alreadyMember, rooms, status] = await Promise.all([
+    const conversation = roomConversation(room);
+    // The reads at once: neither the cap, the status nor the read state costs an extra round trip.
+    const [alreadyMember, rooms, status, readSeq, lastSeq] = await Promise.all([
       this.deps.memberships.isMember(room, caller.connectionId),
       this.deps.memberships.roomsOf(caller.connectionId),
       this.deps.userStatus?.get(caller.identity.userId),
+      this.deps.readMarkers?.readSeq(caller.identity.userId, conversation),
+      this.deps.messages.latestSeq(conversation),
     ]);
     if (!alreadyMember) {
       const others = rooms.filter((joined) => joined !== room).length;
@@ -79,11 +86,12 @@ export class JoinRoom {
       type: 'joined',
       room,
       ...snapshot,
+      ...unreadCount(readSeq ?? 0, lastSeq),
       requestId: action.requestId,
     };
     let joined = base;
     if (action.since !== undefined) {
-      const page = await this.deps.messages.read(roomConversation(room), {
+      const page = await this.deps.messages.read(conversation, {
         after: action.since,
         limit: policy.historyLimitMax,
       });

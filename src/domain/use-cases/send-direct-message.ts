@@ -6,13 +6,16 @@ import { directConversation } from '../model/message.js';
 import type { ConnectionRegistryPort } from '../ports/connection-registry.port.js';
 import type { SendDirectAction } from '../protocol/client-actions.js';
 import { toMessageEvent } from '../protocol/server-events.js';
+import type { ReadMarkersPort } from '../ports/read-markers.port.js';
 import type { Caller } from './caller.js';
+import { noteDirectMessage } from './direct-read-state.js';
 import { checkTextLength, draftMessage, messageAck } from './message-rules.js';
 import { reply } from './replies.js';
 import type { SendMessageDeps, SendResult } from './send-room-message.js';
 
 export interface SendDirectMessageDeps extends SendMessageDeps {
   readonly connections: ConnectionRegistryPort;
+  readonly readMarkers?: ReadMarkersPort;
 }
 
 /** A recipient who is offline still gets the message: it waits in the conversation's history. */
@@ -44,6 +47,7 @@ export class SendDirectMessage {
       .map((connection) => connection.connectionId)
       .filter((id) => id !== caller.connectionId);
     const fanOut = await this.deps.fanOut.toConnections(recipients, toMessageEvent(message));
+    await noteDirectMessage(this.deps, message, { recipient: action.to, sender: me });
     return { message, duplicate, fanOut };
   }
 }

@@ -11,8 +11,11 @@ import type { ClockPort } from '../../ports/clock.port.js';
 import type { ConnectionRegistryPort } from '../../ports/connection-registry.port.js';
 import type { IdGeneratorPort } from '../../ports/id-generator.port.js';
 import type { MessageLogPort } from '../../ports/message-log.port.js';
+import type { LoggerPort } from '../../ports/logger.port.js';
+import type { ReadMarkersPort } from '../../ports/read-markers.port.js';
 import type { RoomMembershipPort } from '../../ports/room-membership.port.js';
 import { toMessageEvent, type NoticeEvent } from '../../protocol/server-events.js';
+import { noteDirectMessage } from '../direct-read-state.js';
 import { checkTextLength, draftMessage } from '../message-rules.js';
 import type { SendResult } from '../send-room-message.js';
 import { backendSender, backendText } from './backend-sender.js';
@@ -26,6 +29,8 @@ export interface PublishDeps {
   readonly clock: ClockPort;
   readonly ids: IdGeneratorPort;
   readonly policy: ChatPolicy;
+  readonly logger: LoggerPort;
+  readonly readMarkers?: ReadMarkersPort;
 }
 
 export interface PublishInput {
@@ -58,6 +63,7 @@ export class Publish {
     if (duplicate) return { message, duplicate };
     const recipients = (await this.deps.connections.connectionsOfUser(userId)).map((c) => c.connectionId);
     const fanOut = await this.deps.fanOut.toConnections(recipients, toMessageEvent(message));
+    await noteDirectMessage(this.deps, message, { recipient: userId });
     return { message, duplicate, fanOut };
   }
 
