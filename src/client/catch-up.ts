@@ -2,14 +2,15 @@
 // delivery starts; afterwards history is read forward from the last delivered sequence number.
 
 import type { HistoryTarget } from './options.js';
-import type { DirectMessageEvent, ReplyOf, RoomMessageEvent } from './protocol.js';
+import type { ConversationEntryEvent, ReplyOf } from './protocol.js';
 import type { RequestBody } from './requests.js';
 import type { SequenceCursor } from './sequence-cursor.js';
 
 /** Sends one request on the connection being caught up. */
 export type Ask = <B extends RequestBody>(body: B) => Promise<ReplyOf[B['action']]>;
 
-type Message = RoomMessageEvent | DirectMessageEvent;
+/** Messages, and the edits and deletes that take their own places in the sequence. */
+type Message = ConversationEntryEvent;
 
 /** The largest history page the service serves. */
 const PAGE_LIMIT = 100;

@@ -27,6 +27,8 @@ import type {
   Identity,
   PongEvent,
   PresenceEntry,
+  MessageDeletedEvent,
+  MessageUpdatedEvent,
   ReadMarkerEvent,
   ReplyOf,
   StatusEvent,
@@ -178,6 +180,36 @@ export class RoomcastClient {
     return ack;
   }
 
+  /**
+   * Replaces the text of one of this user's messages (`seq`) in a room or a direct conversation. The
+   * change reaches everyone there as `message_updated`, this client's listeners included.
+   */
+  async editMessage(target: HistoryTarget, seq: number, text: string): Promise<MessageUpdatedEvent> {
+    const change = await this.enqueue(
+      { action: 'editMessage', ...target, seq, text },
+      'room' in target ? { gateRoom: target.room } : {},
+    );
+    this.routeChange(change);
+    return change;
+  }
+
+  /** Deletes one of this user's messages: everyone there gets `message_deleted` and shows a tombstone. */
+  async deleteMessage(target: HistoryTarget, seq: number): Promise<MessageDeletedEvent> {
+    const change = await this.enqueue(
+      { action: 'deleteMessage', ...target, seq },
+      'room' in target ? { gateRoom: target.room } : {},
+    );
+    this.routeChange(change);
+    return change;
+  }
+
+  /** The reply is this connection's copy of the change: it goes through the conversation's cursor. */
+  private routeChange(change: MessageUpdatedEvent | MessageDeletedEvent): void {
+    const { requestId: _answered, ...event } = change;
+    if (event.room !== undefined) this.conversations.routeRoomMessage(event);
+    else this.conversations.routeDirect(event);
+  }
+
   /** Signals typing in a room. Fire and forget: dropped while disconnected. */
   typing(room: string, isTyping = true): void {
     const link = this.connection.live;
@@ -273,6 +305,11 @@ export class RoomcastClient {
         return;
       case 'direct':
         this.conversations.routeDirect(event);
+        return;
+      case 'message_updated':
+      case 'message_deleted':
+        if (event.room !== undefined) this.conversations.routeRoomMessage(event);
+        else this.conversations.routeDirect(event);
         return;
       case 'member_joined':
       case 'member_left':

@@ -9,6 +9,7 @@ import { RoomcastError } from './errors.js';
 import type { Link } from './link.js';
 import type { ClientEvents, JoinOptions, RoomcastClientOptions } from './options.js';
 import type {
+  AmendmentEvent,
   DirectMessageEvent,
   Identity,
   MemberJoinedEvent,
@@ -44,7 +45,7 @@ export class ConversationSync {
   private readonly directs = new Map<string, DirectTrack>();
   private me: Identity | undefined;
   /** Direct messages that arrived before this connection's identity was known. */
-  private unrouted: DirectMessageEvent[] = [];
+  private unrouted: (DirectMessageEvent | AmendmentEvent)[] = [];
 
   constructor(private readonly deps: ConversationSyncDeps) {}
 
@@ -64,7 +65,12 @@ export class ConversationSync {
   followRoom(room: string, options: JoinOptions): Promise<RoomSnapshot> {
     const track = new RoomTrack(
       room,
-      (message, source) => this.deps.events.emit('message', { message, source }),
+      (entry, source) => {
+        if (entry.type === 'message') this.deps.events.emit('message', { message: entry, source });
+        else if (entry.type === 'message_updated')
+          this.deps.events.emit(entry.type, { change: entry, room, source });
+        else this.deps.events.emit(entry.type, { change: entry, room, source });
+      },
       this.settings(options),
     );
     this.rooms.set(room, track);
@@ -122,19 +128,21 @@ export class ConversationSync {
       if (!this.joinedOrJoining(link, track.room)) void this.syncRoom(link, track);
   }
 
-  routeRoomMessage(event: RoomMessageEvent): void {
+  routeRoomMessage(event: RoomMessageEvent | AmendmentEvent): void {
+    if (event.room === undefined) return;
     const track = this.rooms.get(event.room);
     if (track === undefined) return;
     track.cursor.offer(event, 'live');
     this.chaseGap(track);
   }
 
-  routeDirect(event: DirectMessageEvent): void {
+  routeDirect(event: DirectMessageEvent | AmendmentEvent): void {
     if (this.me === undefined) {
       this.unrouted.push(event);
       return;
     }
-    const peer = event.from.userId === this.me.userId ? event.to : event.from.userId;
+    const peer = peerOf(event, this.me.userId);
+    if (peer === undefined) return;
     const track = this.directTrack(peer);
     track.cursor.offer(event, 'live');
     this.chaseGap(track);
@@ -187,7 +195,12 @@ export class ConversationSync {
     if (track === undefined) {
       track = new DirectTrack(
         peer,
-        (message, source) => this.deps.events.emit('direct', { message, peer, source }),
+        (entry, source) => {
+          if (entry.type === 'direct') this.deps.events.emit('direct', { message: entry, peer, source });
+          else if (entry.type === 'message_updated')
+            this.deps.events.emit(entry.type, { change: entry, peer, source });
+          else this.deps.events.emit(entry.type, { change: entry, peer, source });
+        },
         this.settings(options),
       );
       this.directs.set(peer, track);
@@ -292,4 +305,12 @@ export class ConversationSync {
       this.chaseGap(track);
     }
   }
+}
+
+/** The other user of a direct conversation entry, as this user sees it (themselves when writing to self). */
+function peerOf(event: DirectMessageEvent | AmendmentEvent, me: string): string | undefined {
+  if (event.type === 'direct') return event.from.userId === me ? event.to : event.from.userId;
+  const users = event.users;
+  if (users === undefined) return undefined;
+  return users[0] === me ? users[1] : users[0];
 }

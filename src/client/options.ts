@@ -7,6 +7,8 @@ import type {
   ErrorEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  MessageDeletedEvent,
+  MessageUpdatedEvent,
   ReadMarkerEvent,
   RoomMessageEvent,
   RoomReactionEvent,
@@ -55,6 +57,23 @@ export interface ClientEvents {
   message: { readonly message: RoomMessageEvent; readonly source: Source };
   /** Direct messages, exactly once and in order per peer; includes this client's own sends. */
   direct: { readonly message: DirectMessageEvent; readonly peer: string; readonly source: Source };
+  /**
+   * A message was edited (its own `seq` in the conversation, in order with the messages; `change.target`
+   * is the edited message's seq). `room` for a room, `peer` for a direct conversation.
+   */
+  message_updated: {
+    readonly change: MessageUpdatedEvent;
+    readonly room?: string;
+    readonly peer?: string;
+    readonly source: Source;
+  };
+  /** A message was deleted: show a tombstone in its place. Ordered like an edit. */
+  message_deleted: {
+    readonly change: MessageDeletedEvent;
+    readonly room?: string;
+    readonly peer?: string;
+    readonly source: Source;
+  };
   /** The member list of a joined room changed. */
   presence: RoomSnapshot;
   member_joined: MemberJoinedEvent;

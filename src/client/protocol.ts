@@ -3,6 +3,8 @@
 // JSON shapes of docs/protocol.md, which differ from the domain's parsed actions.
 
 import type {
+  MessageDeletedEvent,
+  MessageUpdatedEvent,
   AckEvent,
   DirectMessageEvent,
   HistoryEvent,
@@ -18,6 +20,10 @@ import type {
 } from '../domain/protocol/server-events.js';
 
 export type {
+  AmendmentEvent,
+  ConversationEntryEvent,
+  MessageDeletedEvent,
+  MessageUpdatedEvent,
   AckEvent,
   DirectMessageEvent,
   HistoryEvent,
@@ -69,6 +75,19 @@ export interface SendDirectFrame extends Correlated {
   readonly text: string;
   readonly clientMsgId: string;
 }
+export interface EditMessageFrame extends Correlated {
+  readonly action: 'editMessage';
+  readonly room?: string;
+  readonly with?: string;
+  readonly seq: number;
+  readonly text: string;
+}
+export interface DeleteMessageFrame extends Correlated {
+  readonly action: 'deleteMessage';
+  readonly room?: string;
+  readonly with?: string;
+  readonly seq: number;
+}
 export interface HistoryFrame extends Correlated {
   readonly action: 'history';
   readonly room?: string;
@@ -117,6 +136,8 @@ export type ClientFrame =
   | LeaveFrame
   | SendMessageFrame
   | SendDirectFrame
+  | EditMessageFrame
+  | DeleteMessageFrame
   | HistoryFrame
   | PresenceFrame
   | TypingFrame
@@ -133,6 +154,8 @@ export interface ReplyOf {
   leave: LeftEvent;
   sendMessage: AckEvent;
   sendDirect: AckEvent;
+  editMessage: MessageUpdatedEvent;
+  deleteMessage: MessageDeletedEvent;
   history: HistoryEvent;
   presence: PresenceEvent;
   setStatus: StatusEvent;
@@ -153,6 +176,8 @@ const ACTION_NAMES: { readonly [A in ClientFrame['action']]: true } = {
   leave: true,
   sendMessage: true,
   sendDirect: true,
+  editMessage: true,
+  deleteMessage: true,
   history: true,
   presence: true,
   typing: true,

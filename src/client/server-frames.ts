@@ -28,6 +28,12 @@ function isIdentity(value: unknown): boolean {
   return isString(user['userId']) && isString(user['displayName']);
 }
 
+/** An edit or delete entry: in a room or between two users, with its own seq and the one it changes. */
+const amended = (f: Frame) =>
+  (isString(f['room']) || Array.isArray(f['users'])) &&
+  isNumber(f['seq']) &&
+  isNumber(f['target']) &&
+  isIdentity(f['by']);
 const roomUpdate = (frame: Frame) => isString(frame['room']) && isIdentity(frame['user']);
 const roomSnapshot = (frame: Frame) => isString(frame['room']) && Array.isArray(frame['members']);
 
@@ -35,6 +41,8 @@ const roomSnapshot = (frame: Frame) => isString(frame['room']) && Array.isArray(
 const SHAPES: { readonly [T in ServerEvent['type']]: (frame: Frame) => boolean } = {
   message: (f) => isString(f['room']) && isNumber(f['seq']) && isIdentity(f['from']),
   direct: (f) => isString(f['to']) && isNumber(f['seq']) && isIdentity(f['from']),
+  message_updated: (f) => amended(f) && isString(f['text']),
+  message_deleted: amended,
   ack: (f) => isNumber(f['seq']) && isString(f['messageId']),
   joined: roomSnapshot,
   left: (f) => isString(f['room']),

@@ -4,6 +4,7 @@
 import { Timer, type Clock } from './clock.js';
 import type { HistoryTarget } from './options.js';
 import type {
+  AmendmentEvent,
   DirectMessageEvent,
   Identity,
   PresenceEntry,
@@ -34,7 +35,7 @@ export interface TrackSettings {
 }
 
 /** State shared by rooms and direct conversations. */
-abstract class Track<E extends RoomMessageEvent | DirectMessageEvent> {
+abstract class Track<E extends RoomMessageEvent | DirectMessageEvent | AmendmentEvent> {
   readonly cursor: SequenceCursor<E>;
   /** Catch-ups (resume, gap fills) under way; gaps are not chased while one runs. */
   syncing = 0;
@@ -56,7 +57,7 @@ abstract class Track<E extends RoomMessageEvent | DirectMessageEvent> {
   abstract get target(): HistoryTarget;
 }
 
-export class RoomTrack extends Track<RoomMessageEvent> {
+export class RoomTrack extends Track<RoomMessageEvent | AmendmentEvent> {
   members: PresenceEntry[] = [];
   truncated = false;
   private readonly waiters: Waiter<RoomSnapshot>[] = [];
@@ -113,7 +114,7 @@ export class RoomTrack extends Track<RoomMessageEvent> {
   }
 }
 
-export class DirectTrack extends Track<DirectMessageEvent> {
+export class DirectTrack extends Track<DirectMessageEvent | AmendmentEvent> {
   get peer(): string {
     return this.key;
   }

@@ -34,6 +34,7 @@ import { RoomPresence } from './use-cases/room-presence.js';
 import { RoomReaction } from './use-cases/room-reaction.js';
 import { SetStatus } from './use-cases/set-status.js';
 import { MarkRead } from './use-cases/mark-read.js';
+import { AmendMessage } from './use-cases/amend-message.js';
 import { Unread } from './use-cases/unread.js';
 import { SendDirectMessage } from './use-cases/send-direct-message.js';
 import { SendRoomMessage } from './use-cases/send-room-message.js';
@@ -42,6 +43,7 @@ import { WhoAmI } from './use-cases/who-am-i.js';
 import { Kick } from './use-cases/backend/kick.js';
 import { Publish } from './use-cases/backend/publish.js';
 import { RoomQueries } from './use-cases/backend/room-queries.js';
+import { Moderate } from './use-cases/backend/moderate.js';
 
 export interface ChatPorts {
   readonly connections: ConnectionRegistryPort;
@@ -74,6 +76,8 @@ export interface Chat {
   readonly leave: LeaveRoom;
   readonly sendMessage: SendRoomMessage;
   readonly sendDirect: SendDirectMessage;
+  /** Edits and deletes, by their senders (and by backends through `backend.amend`). */
+  readonly amend: AmendMessage;
   readonly history: ReadHistory;
   readonly presence: RoomPresence;
   readonly typing: Typing;
@@ -84,7 +88,12 @@ export interface Chat {
   readonly ping: Ping;
   readonly whoami: WhoAmI;
   /** What backends may do, through the HTTP API and the CLI. */
-  readonly backend: { readonly publish: Publish; readonly rooms: RoomQueries; readonly kick: Kick };
+  readonly backend: {
+    readonly publish: Publish;
+    readonly rooms: RoomQueries;
+    readonly kick: Kick;
+    readonly moderate: Moderate;
+  };
 }
 
 export interface CreateChatOptions {
@@ -131,6 +140,7 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
   // One memory per chat, and a function builds one chat per stage: refusals are remembered per container.
   const refusals = ports.rateLimiter === undefined ? undefined : new RefusalMemory(ports.clock);
   const deps = { ...ports, fanOut, announcer, janitor, policy, refusals };
+  const amend = new AmendMessage(deps);
   return {
     admission: new Admission(deps),
     janitor,
@@ -144,6 +154,7 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     leave: new LeaveRoom(deps),
     sendMessage: new SendRoomMessage(deps),
     sendDirect: new SendDirectMessage(deps),
+    amend,
     history: new ReadHistory(deps),
     presence: new RoomPresence(deps),
     typing: new Typing(deps),
@@ -153,7 +164,12 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     unread: new Unread(deps),
     ping: new Ping(deps),
     whoami: new WhoAmI(deps),
-    backend: { publish: new Publish(deps), rooms: new RoomQueries(deps), kick: new Kick(deps) },
+    backend: {
+      publish: new Publish(deps),
+      rooms: new RoomQueries(deps),
+      kick: new Kick(deps),
+      moderate: new Moderate(amend),
+    },
   };
 }
 
@@ -168,6 +184,9 @@ export function dispatch(chat: Chat, caller: Caller, action: ClientAction): Prom
       return chat.sendMessage.execute(caller, action);
     case 'sendDirect':
       return chat.sendDirect.execute(caller, action);
+    case 'editMessage':
+    case 'deleteMessage':
+      return chat.amend.execute(caller, action);
     case 'history':
       return chat.history.execute(caller, action);
     case 'presence':

@@ -50,6 +50,58 @@ export function messageLogContract(name: string, make: () => Promise<MessageLogU
       ({ messages, clock } = await make());
     });
 
+    it('gets one entry by number, in its latest version, and nothing expired or missing', async () => {
+      const conversation = room();
+      await messages.append(draft(conversation, 'short-lived', { expiresAt: clock.now() + 1 }));
+      await messages.append(draft(conversation, 'kept'));
+      expect(await messages.get(conversation, 2)).toMatchObject({ seq: 2, text: 'kept' });
+      expect(await messages.get(conversation, 3)).toBeUndefined();
+      clock.advance(1);
+      expect(await messages.get(conversation, 1)).toBeUndefined();
+    });
+
+    it('appends an edit as the next entry and applies it to its target', async () => {
+      const conversation = room();
+      await fill(conversation, 2);
+      const edit = await messages.amend({
+        ...draft(conversation, 'm1, edited'),
+        amends: { kind: 'edit', target: 1 },
+      });
+
+      expect(edit).toMatchObject({ seq: 3, text: 'm1, edited', amends: { kind: 'edit', target: 1 } });
+      expect(await messages.get(conversation, 1)).toMatchObject({
+        text: 'm1, edited',
+        editedAt: clock.now(),
+      });
+      const page = await messages.read(conversation, { limit: 10 });
+      expect(page.messages.map((m) => [m.seq, m.text, m.amends?.kind])).toEqual([
+        [1, 'm1, edited', undefined],
+        [2, 'm2', undefined],
+        [3, 'm1, edited', 'edit'],
+      ]);
+      expect(await messages.latestSeq(conversation)).toBe(3);
+    });
+
+    it('deletes a target and the text of its edits; a change to a deleted target is stored as a delete', async () => {
+      const conversation = room();
+      await fill(conversation, 1);
+      await messages.amend({ ...draft(conversation, 'secret'), amends: { kind: 'edit', target: 1 } });
+      const deleted = await messages.amend({
+        ...draft(conversation, ''),
+        amends: { kind: 'delete', target: 1 },
+      });
+      const late = await messages.amend({
+        ...draft(conversation, 'too late'),
+        amends: { kind: 'edit', target: 1 },
+      });
+
+      expect(deleted).toMatchObject({ seq: 3, text: '', amends: { kind: 'delete', target: 1 } });
+      expect(late).toMatchObject({ seq: 4, text: '', amends: { kind: 'delete', target: 1 } });
+      const page = await messages.read(conversation, { limit: 10 });
+      expect(page.messages.map((m) => m.text)).toEqual(['', '', '', '']);
+      expect(page.messages[0]).toMatchObject({ deletedAt: expect.any(Number) });
+    });
+
     it('knows the last sequence number handed out, expired messages and duplicates included', async () => {
       const conversation = room();
       expect(await messages.latestSeq(conversation)).toBe(0);

@@ -2,6 +2,7 @@
 
 import {
   conversationKey,
+  type Amendment,
   type AppendResult,
   type ClockPort,
   type Conversation,
@@ -32,6 +33,40 @@ export class InMemoryMessageLog implements MessageLogPort {
     log.push(message);
     if (idempotencyKey !== undefined) this.accepted.set(idempotencyKey, message);
     return { message, duplicate: false };
+  }
+
+  async get(conversation: Conversation, seq: number): Promise<StoredMessage | undefined> {
+    const message = this.logs.get(conversationKey(conversation))?.[seq - 1];
+    return message !== undefined && message.expiresAt > this.clock.now() ? message : undefined;
+  }
+
+  async amend(draft: MessageDraft & { readonly amends: Amendment }): Promise<StoredMessage> {
+    const log = this.logs.get(conversationKey(draft.conversation)) ?? [];
+    this.logs.set(conversationKey(draft.conversation), log);
+    const index = draft.amends.target - 1;
+    const target = log[index];
+    const live =
+      target !== undefined && target.deletedAt === undefined && target.expiresAt > this.clock.now();
+    // Deleted (or gone) meanwhile: the entry is stored as a delete, so the sequence has no hole.
+    const amends: Amendment = live ? draft.amends : { kind: 'delete', target: draft.amends.target };
+    const entry: StoredMessage = {
+      ...draft,
+      amends,
+      text: amends.kind === 'edit' ? draft.text : '',
+      seq: log.length + 1,
+    };
+    log.push(entry);
+    if (live && amends.kind === 'edit') {
+      log[index] = { ...target, text: draft.text, editedAt: draft.sentAt };
+    } else if (live) {
+      log[index] = { ...target, text: '', deletedAt: draft.sentAt };
+      // The text of earlier edits goes too.
+      log.forEach((stored, i) => {
+        if (stored.amends?.target === draft.amends.target && stored.amends.kind === 'edit')
+          log[i] = { ...stored, text: '' };
+      });
+    }
+    return entry;
   }
 
   async latestSeq(conversation: Conversation): Promise<number> {

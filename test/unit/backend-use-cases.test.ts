@@ -102,7 +102,7 @@ describe('publish to a user', () => {
     expect(h.notifier.ofType('c-eve', 'direct')).toEqual([]);
     expect(h.messages.stored(directConversation('system', 'dana'))).toHaveLength(1);
     const history = await h.chat.history.execute(dana2, { action: 'history', target: { with: 'system' } });
-    expect(history.messages.map((m) => m.text)).toEqual(['Your export is ready']);
+    expect(history.messages.map((m) => ('text' in m ? m.text : ''))).toEqual(['Your export is ready']);
   });
 });
 

@@ -96,6 +96,8 @@ describe('parseClientAction', () => {
       roomReaction: { room: 'general', reaction: '👍' },
       setStatus: { status: 'away' },
       markRead: { room: 'general', seq: 0 },
+      editMessage: { room: 'general', seq: 1, text: 'fixed' },
+      deleteMessage: { with: 'bob', seq: 1 },
       unread: {},
       ping: {},
       whoami: {},

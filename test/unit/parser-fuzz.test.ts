@@ -112,6 +112,16 @@ const validBodies: Record<ActionName, fc.Arbitrary<Record<string, unknown>>> = {
     },
     { requiredKeys: ['status'] },
   ),
+  editMessage: fc
+    .tuple(
+      fc.oneof(fc.record({ room: roomName }), fc.record({ with: userId })),
+      fc.integer({ min: 1 }),
+      messageText,
+    )
+    .map(([target, at, text]) => ({ ...target, seq: at, text })),
+  deleteMessage: fc
+    .tuple(fc.oneof(fc.record({ room: roomName }), fc.record({ with: userId })), fc.integer({ min: 1 }))
+    .map(([target, at]) => ({ ...target, seq: at })),
   markRead: fc
     .tuple(fc.oneof(fc.record({ room: roomName }), fc.record({ with: userId })), seq)
     .map(([target, at]) => ({ ...target, seq: at })),

@@ -73,7 +73,7 @@ describe('sendDirect', () => {
 
     const dave = await h.connect('dave', 'c-dave');
     const history = await h.chat.history.execute(dave, { action: 'history', target: { with: 'alice' } });
-    expect(history.messages.map((m) => m.text)).toEqual(['later']);
+    expect(history.messages.map((m) => ('text' in m ? m.text : ''))).toEqual(['later']);
   });
 
   it('accepts a clientMsgId once', async () => {

@@ -2,7 +2,7 @@
 // messages (sk MSG#<seq, zero-padded>), an atomic counter (sk COUNTER) and idempotency claims
 // (sk IDEMP#<user>#<clientMsgId>).
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
   PutCommand,
@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   conversationKey,
+  type Amendment,
   type AppendResult,
   type ClockPort,
   type Conversation,
@@ -139,6 +140,88 @@ export class DynamoDbMessageLog implements MessageLogPort {
     return { messages: forward ? kept : kept.reverse(), hasMore };
   }
 
+  async get(conversation: Conversation, seq: number): Promise<StoredMessage | undefined> {
+    const message = await this.messageAt(conversation, conversationKey(conversation), seq);
+    return message !== undefined && message.expiresAt > this.config.clock.now() ? message : undefined;
+  }
+
+  /**
+   * The entry and the change to its target in one transaction, conditional on the target being live and
+   * not deleted; if that condition fails, the entry is stored as a delete so its number is not lost.
+   * A delete then blanks the text of the target's earlier edit entries, which the target lists.
+   */
+  async amend(draft: MessageDraft & { readonly amends: Amendment }): Promise<StoredMessage> {
+    const key = conversationKey(draft.conversation);
+    const seq = await this.nextSeq(key);
+    const { kind, target } = draft.amends;
+    const entry: StoredMessage = { ...draft, seq, text: kind === 'edit' ? draft.text : '' };
+    const change =
+      kind === 'edit'
+        ? {
+            expression: 'SET #text = :text, editedAt = :at ADD edits :entry',
+            values: { ':text': draft.text, ':entry': new Set([seq]) },
+          }
+        : { expression: 'SET #text = :empty, deletedAt = :at', values: { ':empty': '' } };
+    try {
+      await this.config.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.config.tableName, Item: toItem(key, entry) } },
+            {
+              Update: {
+                TableName: this.config.tableName,
+                Key: keys.message(key, target),
+                UpdateExpression: change.expression,
+                ConditionExpression:
+                  'attribute_exists(pk) AND attribute_not_exists(deletedAt) AND expiresAt > :now',
+                ExpressionAttributeNames: { '#text': 'text' },
+                ExpressionAttributeValues: {
+                  ...change.values,
+                  ':at': draft.sentAt,
+                  ':now': this.config.clock.now(),
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const echo: StoredMessage = { ...entry, text: '', amends: { kind: 'delete', target } };
+      await this.config.client.send(
+        new PutCommand({ TableName: this.config.tableName, Item: toItem(key, echo) }),
+      );
+      return echo;
+    }
+    if (kind === 'delete') await this.blankEdits(key, target);
+    return entry;
+  }
+
+  private async blankEdits(key: string, target: number): Promise<void> {
+    const { Item } = await this.config.client.send(
+      new GetCommand({
+        TableName: this.config.tableName,
+        Key: keys.message(key, target),
+        ProjectionExpression: 'edits',
+        ConsistentRead: true,
+      }),
+    );
+    const edits = [...((Item?.['edits'] as Set<number> | undefined) ?? [])];
+    await Promise.all(
+      edits.map((seq) =>
+        this.config.client.send(
+          new UpdateCommand({
+            TableName: this.config.tableName,
+            Key: keys.message(key, seq),
+            UpdateExpression: 'SET #text = :empty',
+            ExpressionAttributeNames: { '#text': 'text' },
+            ExpressionAttributeValues: { ':empty': '' },
+          }),
+        ),
+      ),
+    );
+  }
+
   async latestSeq(conversation: Conversation): Promise<number> {
     const { Item } = await this.config.client.send(
       new GetCommand({
@@ -259,6 +342,9 @@ function toItem(key: string, message: StoredMessage): Item {
     clientMsgId: message.clientMsgId,
     expiresAt: message.expiresAt,
     ttl: ttlSeconds(message.expiresAt),
+    ...(message.amends === undefined
+      ? {}
+      : { amendKind: message.amends.kind, amendTarget: message.amends.target }),
   };
 }
 
@@ -273,5 +359,10 @@ function fromItem(conversation: Conversation, item: Item): StoredMessage {
     expiresAt: item['expiresAt'] as number,
     ...(typeof item['to'] === 'string' ? { to: item['to'] } : {}),
     ...(typeof item['clientMsgId'] === 'string' ? { clientMsgId: item['clientMsgId'] } : {}),
+    ...(item['amendKind'] === 'edit' || item['amendKind'] === 'delete'
+      ? { amends: { kind: item['amendKind'], target: item['amendTarget'] as number } }
+      : {}),
+    ...(typeof item['editedAt'] === 'number' ? { editedAt: item['editedAt'] } : {}),
+    ...(typeof item['deletedAt'] === 'number' ? { deletedAt: item['deletedAt'] } : {}),
   };
 }

@@ -2,7 +2,12 @@
 // messages the client delivered, in `seq` order, with older pages put in front by `loadOlder`, and
 // what became of this application's sends.
 
-import type { DirectMessageEvent, RoomMessageEvent } from '../protocol.js';
+import type {
+  AmendmentEvent,
+  ConversationEntryEvent,
+  DirectMessageEvent,
+  RoomMessageEvent,
+} from '../protocol.js';
 import { Cell } from './cell.js';
 import { reduceSends, type OutgoingMessage, type SendAction } from './sends.js';
 
@@ -23,7 +28,7 @@ const EMPTY: ConversationView<never> = { messages: [], hasMore: false, loadingOl
 export class Conversation<M extends AnyMessage> {
   constructor(
     /** Which messages of a history page belong here (a page's type is the union of both kinds). */
-    private readonly isOwn: (message: AnyMessage) => message is M,
+    private readonly isOwn: (message: ConversationEntryEvent) => message is M,
   ) {}
 
   readonly view = new Cell<ConversationView<M>>(EMPTY);
@@ -42,8 +47,26 @@ export class Conversation<M extends AnyMessage> {
     });
   }
 
+  /**
+   * Applies an edit (new text, `editedAt`) or a delete (empty text, `deletedAt`: show a tombstone) to the
+   * message it names, when held. Older pages come from history already in their latest version.
+   */
+  amend(change: AmendmentEvent): void {
+    const { messages } = this.view.get();
+    if (!messages.some((message) => message.seq === change.target)) return;
+    this.publish(
+      messages.map((message) => {
+        if (message.seq !== change.target) return message;
+        return change.type === 'message_updated'
+          ? { ...message, text: change.text, editedAt: change.at }
+          : { ...message, text: '', deletedAt: change.at };
+      }),
+      {},
+    );
+  }
+
   /** Puts a page of older messages (a `history` reply with `before`) in front of the others. */
-  prepend(page: readonly AnyMessage[], hasMore: boolean): void {
+  prepend(page: readonly ConversationEntryEvent[], hasMore: boolean): void {
     const { messages } = this.view.get();
     const first = messages[0]?.seq ?? Number.POSITIVE_INFINITY;
     const older = page

@@ -232,6 +232,12 @@ export class RoomcastStore {
         })),
       ),
       client.on('message', ({ message }) => this.heldRoom(message.room)?.conversation.deliver(message)),
+      ...(['message_updated', 'message_deleted'] as const).map((type) =>
+        client.on(type, ({ change, room, peer }) => {
+          if (room !== undefined) this.heldRoom(room)?.conversation.amend(change);
+          else if (peer !== undefined) this.direct(peer).conversation.amend(change);
+        }),
+      ),
       client.on('presence', ({ room, members, truncated }) =>
         this.heldRoom(room)?.presence.set({ members, truncated }),
       ),

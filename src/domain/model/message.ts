@@ -24,6 +24,17 @@ export function conversationKey(conversation: Conversation): string {
     : `dm#${conversation.users[0]}#${conversation.users[1]}`;
 }
 
+/**
+ * An edit or a delete of an earlier message. It is stored as an entry of its own, with the next sequence
+ * number of the conversation, so a client catching up after any absence meets it in order, however old
+ * the message it changes.
+ */
+export interface Amendment {
+  readonly kind: 'edit' | 'delete';
+  /** The sequence number of the message it changes. */
+  readonly target: number;
+}
+
 /** What a use case asks the message log to append; the log assigns the sequence number. */
 export interface MessageDraft {
   readonly conversation: Conversation;
@@ -36,6 +47,12 @@ export interface MessageDraft {
   /** Client-chosen idempotency key; the same key from the same user is accepted once per conversation. */
   readonly clientMsgId?: string;
   readonly expiresAt: number;
+  /** Present on an edit or a delete entry: what it changes. `from` is who changed it; `text` the new text. */
+  readonly amends?: Amendment;
+  /** On a message: when it was last edited. */
+  readonly editedAt?: number;
+  /** On a message: when it was deleted (its text is gone from storage). */
+  readonly deletedAt?: number;
 }
 
 export interface StoredMessage extends MessageDraft {

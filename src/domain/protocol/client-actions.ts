@@ -21,6 +21,8 @@ export const ACTIONS = [
   'leave',
   'sendMessage',
   'sendDirect',
+  'editMessage',
+  'deleteMessage',
   'history',
   'presence',
   'typing',
@@ -60,6 +62,19 @@ export interface SendDirectAction extends Correlated {
   readonly to: UserId;
   readonly text: string;
   readonly clientMsgId?: string;
+}
+/** Replaces the text of one of the caller's own messages, in a room or a direct conversation. */
+export interface EditMessageAction extends Correlated {
+  readonly action: 'editMessage';
+  readonly target: { readonly room: RoomName } | { readonly with: UserId };
+  readonly seq: number;
+  readonly text: string;
+}
+/** Deletes one of the caller's own messages: its text is removed, a tombstone stays in its place. */
+export interface DeleteMessageAction extends Correlated {
+  readonly action: 'deleteMessage';
+  readonly target: { readonly room: RoomName } | { readonly with: UserId };
+  readonly seq: number;
 }
 export interface HistoryAction extends Correlated {
   readonly action: 'history';
@@ -110,6 +125,8 @@ export type ClientAction =
   | LeaveAction
   | SendMessageAction
   | SendDirectAction
+  | EditMessageAction
+  | DeleteMessageAction
   | HistoryAction
   | PresenceAction
   | TypingAction
@@ -198,6 +215,21 @@ function parseAction(name: ActionName, body: Body): ClientAction {
         ...correlated,
       };
     }
+    case 'editMessage':
+      return {
+        action: 'editMessage',
+        target: parseTarget(body, name),
+        seq: requiredMessageSeq(body),
+        text: requiredText(body),
+        ...correlated,
+      };
+    case 'deleteMessage':
+      return {
+        action: 'deleteMessage',
+        target: parseTarget(body, name),
+        seq: requiredMessageSeq(body),
+        ...correlated,
+      };
     case 'history':
       return parseHistory(body, correlated);
     case 'presence':
@@ -265,6 +297,13 @@ function parseSetStatus(body: Body, correlated: Correlated): SetStatusAction {
   // Blank text clears it, as a cleared field in a page would send it.
   const trimmed = text.trim();
   return { action: 'setStatus', status, ...(trimmed === '' ? {} : { text: trimmed }), ...correlated };
+}
+
+/** The sequence number of an existing message: 1 or more. */
+function requiredMessageSeq(body: Body): number {
+  const seq = own(body, 'seq');
+  if (!Number.isSafeInteger(seq) || (seq as number) < 1) throw invalidField('seq', 'a positive integer');
+  return seq as number;
 }
 
 function isObject(value: unknown): value is Body {

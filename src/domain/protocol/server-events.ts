@@ -15,6 +15,10 @@ export interface RoomMessageEvent {
   readonly from: Identity;
   readonly text: string;
   readonly sentAt: number;
+  /** In history and catch-up: the message as last edited, and when. */
+  readonly editedAt?: number;
+  /** In history and catch-up: a deleted message's tombstone (its `text` is empty). */
+  readonly deletedAt?: number;
 }
 
 export interface DirectMessageEvent {
@@ -25,7 +29,47 @@ export interface DirectMessageEvent {
   readonly messageId: string;
   readonly text: string;
   readonly sentAt: number;
+  readonly editedAt?: number;
+  readonly deletedAt?: number;
 }
+
+/** Where an edit or a delete happened: a room, or the direct conversation of two users. */
+interface AmendedConversation {
+  readonly room?: RoomName;
+  /** A direct conversation's two users, sorted. */
+  readonly users?: readonly [UserId, UserId];
+}
+
+/**
+ * A message was edited. It has its own `seq` in the conversation (clients apply it in order, and meet it
+ * when catching up); `target` is the edited message's `seq`, `by` who edited it.
+ */
+export interface MessageUpdatedEvent extends AmendedConversation {
+  readonly type: 'message_updated';
+  readonly requestId?: string;
+  readonly seq: number;
+  readonly messageId: string;
+  readonly target: number;
+  readonly by: Identity;
+  readonly text: string;
+  readonly at: number;
+}
+
+/** A message was deleted: its text is gone; clients show a tombstone. Ordered like an edit. */
+export interface MessageDeletedEvent extends AmendedConversation {
+  readonly type: 'message_deleted';
+  readonly requestId?: string;
+  readonly seq: number;
+  readonly messageId: string;
+  readonly target: number;
+  readonly by: Identity;
+  readonly at: number;
+}
+
+export type AmendmentEvent = MessageUpdatedEvent | MessageDeletedEvent;
+
+/** Everything with a place in a conversation's sequence. */
+export type ConversationEntryEvent = RoomMessageEvent | DirectMessageEvent | AmendmentEvent;
 
 export interface AckEvent {
   readonly type: 'ack';
@@ -64,8 +108,11 @@ export interface JoinedEvent extends PresenceSnapshot {
   readonly readSeq: number;
   readonly lastSeq: number;
   readonly unread: number;
-  /** Present when the join asked for `since`: messages after that sequence number, oldest first. */
-  readonly missed?: readonly RoomMessageEvent[];
+  /**
+   * Present when the join asked for `since`: what came after that sequence number, oldest first:
+   * messages, and the edits and deletes that have their own numbers.
+   */
+  readonly missed?: readonly (RoomMessageEvent | AmendmentEvent)[];
   /** True when more was missed than `missed` holds; page on with `history`. */
   readonly hasMore?: boolean;
 }
@@ -162,7 +209,8 @@ export interface HistoryEvent {
   readonly requestId?: string;
   readonly room?: RoomName;
   readonly with?: UserId;
-  readonly messages: readonly (RoomMessageEvent | DirectMessageEvent)[];
+  /** Messages in their latest version (a deleted one as a tombstone), and edit and delete entries. */
+  readonly messages: readonly ConversationEntryEvent[];
   readonly hasMore: boolean;
 }
 
@@ -194,6 +242,8 @@ export interface WhoAmIEvent {
 export type ServerEvent =
   | RoomMessageEvent
   | DirectMessageEvent
+  | MessageUpdatedEvent
+  | MessageDeletedEvent
   | AckEvent
   | JoinedEvent
   | LeftEvent
@@ -216,18 +266,42 @@ export function isRoomMessage(event: ServerEvent): event is RoomMessageEvent {
   return event.type === 'message';
 }
 
-export function toMessageEvent(message: StoredMessage): RoomMessageEvent | DirectMessageEvent {
-  const common = {
-    seq: message.seq,
-    messageId: message.messageId,
+/** A room's entries: its messages and the edits and deletes made in it. */
+export function isRoomEntry(event: ServerEvent): event is RoomMessageEvent | AmendmentEvent {
+  return event.type === 'message' || (isAmendment(event) && event.room !== undefined);
+}
+
+export function isAmendment(event: ServerEvent): event is AmendmentEvent {
+  return event.type === 'message_updated' || event.type === 'message_deleted';
+}
+
+/** A stored entry as clients see it: a message (latest version), or an edit or delete entry. */
+export function toMessageEvent(message: StoredMessage): ConversationEntryEvent {
+  const { conversation } = message;
+  const where = conversation.kind === 'room' ? { room: conversation.room } : { users: conversation.users };
+  const common = { seq: message.seq, messageId: message.messageId };
+  if (message.amends !== undefined) {
+    const change = {
+      ...where,
+      ...common,
+      target: message.amends.target,
+      by: message.from,
+      at: message.sentAt,
+    };
+    return message.amends.kind === 'edit'
+      ? { type: 'message_updated', ...change, text: message.text }
+      : { type: 'message_deleted', ...change };
+  }
+  const body = {
+    ...common,
     from: message.from,
     text: message.text,
     sentAt: message.sentAt,
+    ...(message.editedAt === undefined ? {} : { editedAt: message.editedAt }),
+    ...(message.deletedAt === undefined ? {} : { deletedAt: message.deletedAt }),
   };
-  if (message.conversation.kind === 'room') {
-    return { type: 'message', room: message.conversation.room, ...common };
-  }
-  return { type: 'direct', to: message.to ?? otherUser(message), ...common };
+  if (conversation.kind === 'room') return { type: 'message', room: conversation.room, ...body };
+  return { type: 'direct', to: message.to ?? otherUser(message), ...body };
 }
 
 function otherUser(message: StoredMessage): UserId {

@@ -13,7 +13,7 @@ import type { UserStatusPort } from '../ports/user-status.port.js';
 import { unreadCount } from '../model/read-state.js';
 import type { JoinAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
-import { isRoomMessage, type JoinedEvent } from '../protocol/server-events.js';
+import { isRoomEntry, type JoinedEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
 import type { MembershipAnnouncer } from './membership-announcer.js';
 import { presenceSnapshot } from './presence-snapshot.js';
@@ -97,12 +97,12 @@ export class JoinRoom {
       });
       const fitted = fitMessages(page.messages, policy.maxPayloadBytes, (missed) => ({
         ...base,
-        missed: missed.filter(isRoomMessage),
+        missed: missed.filter(isRoomEntry),
         hasMore: true,
       }));
       joined = {
         ...base,
-        missed: fitted.events.filter(isRoomMessage),
+        missed: fitted.events.filter(isRoomEntry),
         hasMore: page.hasMore || fitted.dropped,
       };
     }

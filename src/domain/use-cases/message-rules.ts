@@ -3,7 +3,7 @@
 
 import type { ChatPolicy } from '../chat-policy.js';
 import type { Identity, UserId } from '../model/identity.js';
-import type { Conversation, MessageDraft, StoredMessage } from '../model/message.js';
+import type { Amendment, Conversation, MessageDraft, StoredMessage } from '../model/message.js';
 import type { RoomName } from '../model/room.js';
 import type { ClockPort } from '../ports/clock.port.js';
 import type { IdGeneratorPort } from '../ports/id-generator.port.js';
@@ -12,8 +12,7 @@ import {
   encodedSize,
   toMessageEvent,
   type AckEvent,
-  type DirectMessageEvent,
-  type RoomMessageEvent,
+  type ConversationEntryEvent,
 } from '../protocol/server-events.js';
 
 /** Refuses text longer than the policy allows, counted in Unicode code points. */
@@ -33,7 +32,7 @@ export function checkTextLength(text: string, policy: ChatPolicy): void {
  * Refuses a message whose event would not fit in one API Gateway frame. The event is measured with
  * the largest sequence number it could carry, so the check cannot pass now and fail after storing.
  */
-export function checkFrameSize(event: RoomMessageEvent | DirectMessageEvent, policy: ChatPolicy): void {
+export function checkFrameSize(event: ConversationEntryEvent, policy: ChatPolicy): void {
   const size = encodedSize({ ...event, seq: Number.MAX_SAFE_INTEGER });
   if (size > policy.maxFrameBytes) {
     throw new ChatError(
@@ -52,6 +51,8 @@ export interface DraftContent {
   readonly to?: UserId;
   readonly text: string;
   readonly clientMsgId: string | undefined;
+  /** For an edit or a delete entry: what it changes. */
+  readonly amends?: Amendment;
 }
 
 /**
@@ -73,6 +74,7 @@ export function draftMessage(
     sentAt,
     expiresAt: sentAt + deps.policy.messageRetentionMs,
     clientMsgId: content.clientMsgId,
+    ...(content.amends === undefined ? {} : { amends: content.amends }),
   };
   checkFrameSize(toMessageEvent({ ...draft, seq: 0 }), deps.policy);
   return draft;
