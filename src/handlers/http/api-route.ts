@@ -104,6 +104,33 @@ export function historyBoundsParameters(event: HttpEvent): HistoryBounds {
   return parseHistoryBounds({ after: number('after'), before: number('before'), limit: number('limit') });
 }
 
+/** `{seq}`: the sequence number of a message, 1 or more. */
+export function seqParameter(event: HttpEvent): number {
+  const raw = event.pathParameters?.['seq'];
+  const seq = raw !== undefined && /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(seq)) {
+    throw new ChatError('invalid_request', '"seq" must be a positive integer', { field: 'seq' });
+  }
+  return seq;
+}
+
+/**
+ * The JSON body of a route that takes one or none (the parser is not in the chain): an absent or empty
+ * body is `{}`, anything else must be a JSON object.
+ */
+export function optionalBodyObject(event: HttpEvent): Record<string, unknown> {
+  const raw = event.body;
+  if (raw === undefined || raw === null || raw === '') return {};
+  const text = event.isBase64Encoded ? Buffer.from(String(raw), 'base64').toString('utf8') : String(raw);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ChatError('invalid_json', 'The body is not valid JSON');
+  }
+  return bodyObject({ ...event, body: parsed });
+}
+
 /** The JSON body as an object (the parser has run), or a 400. */
 export function bodyObject(event: HttpEvent): Record<string, unknown> {
   const body = event.body;
