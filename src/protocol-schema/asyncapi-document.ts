@@ -1,4 +1,4 @@
-// Protocol documents: the AsyncAPI 3 document of the WebSocket protocol, built from the schema modules.
+// Protocol documents: the AsyncAPI 3.1 document of the WebSocket protocol, built from the schema modules.
 // It describes the service: it receives client actions and sends events (replies and pushes).
 
 import { ACTIONS, type ActionName } from '../domain/index.js';
@@ -20,6 +20,7 @@ const CHANNEL = 'chat';
 const channelRef = { $ref: `#/channels/${CHANNEL}` };
 const messageRef = (name: string) => ({ $ref: `#/channels/${CHANNEL}/messages/${name}` });
 
+/** Every event that answers an action or is pushed; a test holds this to the domain's full list. */
 const EVENT_TYPES: readonly EventType[] = [
   ...new Set<EventType>([
     ...(Object.values(REPLIES).filter((type) => type !== null) as EventType[]),
