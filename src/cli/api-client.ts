@@ -42,7 +42,7 @@ export class ApiClient {
   async request(
     method: string,
     path: string,
-    options: { body?: unknown; query?: Record<string, string> } = {},
+    options: { body?: unknown; query?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<ApiResponse> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
@@ -68,7 +68,7 @@ export class ApiClient {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body });
+      response = await fetch(url, { method, headers, body, signal: options.signal });
     } catch (error) {
       throw new ApiUnreachableError(`Cannot reach ${this.base.origin}: ${(error as Error).message}`, {
         cause: error,

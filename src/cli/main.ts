@@ -3,6 +3,11 @@
 
 import { parseArgs } from 'node:util';
 import { ApiClient, ApiUnreachableError, type ApiResponse } from './api-client.js';
+import { EXIT } from './exit-codes.js';
+import { messageLine, type ShownMessage } from './message-lines.js';
+import { tailRoom } from './tail.js';
+
+export { EXIT } from './exit-codes.js';
 
 const USAGE = `Usage: roomcast <command> [arguments] [options]
 
@@ -12,6 +17,8 @@ Commands:
   broadcast <text...>             a notice to every live connection
   members <room>                  who is in a room
   history <room>                  a page of a room's history (--after, --before, --limit)
+  tail <room>                     follow a room live: each new message as it arrives, until Ctrl-C
+                                  (--after <seq> starts after that message instead of the newest)
   kick <connectionId>             close one connection
   kick --user <user>              close every connection of a user
 
@@ -21,11 +28,9 @@ Options:
   --region <name>   region for SigV4 when the URL does not name one (default: $AWS_REGION)
   --from <name>     display name of the sender (publish, direct, broadcast)
   --id <key>        idempotency key: a retry with the same key is stored and delivered once
-  --json            print the API's JSON answer
+  --json            print the API's JSON answer (tail: one JSON object per message and line)
   -h, --help        this help
 `;
-
-export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const;
 
 class UsageError extends Error {}
 
@@ -84,17 +89,8 @@ function describe(command: string, args: string[], values: Values, body: Record<
       return lines;
     }
     case 'history': {
-      const messages =
-        (body['messages'] as {
-          seq: number;
-          sentAt: number;
-          from: { displayName: string };
-          text: string;
-        }[]) ?? [];
-      const lines = messages.map(
-        (m) =>
-          `#${m.seq} ${new Date(m.sentAt).toISOString().replace('T', ' ').slice(0, 19)} ${m.from.displayName}: ${m.text}`,
-      );
+      const messages = (body['messages'] as ShownMessage[]) ?? [];
+      const lines = messages.map(messageLine);
       if (messages.length === 0) lines.push('No messages');
       if (body['hasMore'] === true) lines.push('(more: page on with --after / --before)');
       return lines;
@@ -215,6 +211,7 @@ export async function run(
     (command === undefined && values.help !== true ? io.err : io.out)(USAGE);
     return command === undefined && values.help !== true ? EXIT.usage : EXIT.ok;
   }
+  if (command === 'tail') return tail(args, values, env, io);
 
   let response: ApiResponse;
   try {
@@ -249,4 +246,58 @@ export async function run(
   if (values.json === true) io.out(JSON.stringify(response.status === 204 ? { ok: true } : response.body));
   else for (const line of describe(command, args, values, body)) io.out(line);
   return EXIT.ok;
+}
+
+/** `tail <room>`: runs until Ctrl-C (SIGINT), SIGTERM or a closed stdout, each of which ends it with 0. */
+async function tail(args: string[], values: Values, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const [room] = args;
+  const after = values.after === undefined ? undefined : Number(values.after);
+  if (
+    room === undefined ||
+    args.length > 1 ||
+    (after !== undefined && !(Number.isInteger(after) && after >= 0))
+  ) {
+    io.err(
+      `tail: expected one <room>${values.after === undefined ? '' : ' and --after <seq>, a whole number'}\n\n${USAGE}`,
+    );
+    return EXIT.usage;
+  }
+  let api: ApiClient;
+  try {
+    api = new ApiClient(values.url ?? env['ROOMCAST_API_URL'] ?? 'http://localhost:3000/api', {
+      region: values.region ?? env['AWS_REGION'],
+    });
+  } catch (error) {
+    io.err((error as Error).message);
+    return EXIT.usage;
+  }
+  const stop = new AbortController();
+  const onStop = () => stop.abort();
+  // `roomcast tail lobby | head -3`: the reader going away is the end of the tail, not a crash.
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') stop.abort();
+    else throw error;
+  };
+  process.once('SIGINT', onStop);
+  process.once('SIGTERM', onStop);
+  process.stdout.on('error', onOutputError);
+  try {
+    return await tailRoom({
+      api,
+      room,
+      ...(after === undefined ? {} : { after }),
+      json: values.json === true,
+      out: io.out,
+      err: io.err,
+      signal: stop.signal,
+    });
+  } catch (error) {
+    // Not an answer of the API: missing AWS credentials, say. Reported as the other commands do.
+    io.err((error as Error).message);
+    return EXIT.usage;
+  } finally {
+    process.off('SIGINT', onStop);
+    process.off('SIGTERM', onStop);
+    process.stdout.off('error', onOutputError);
+  }
 }

@@ -4,6 +4,7 @@
 
 import { startDevStack } from './dev-stack.js';
 import type { RequestLogEntry } from './emulator/websocket-gateway.js';
+import { GenerationBuildError } from './hot-reload/handler-generation.js';
 import type { ReloadEvent } from './hot-reload/handler-hot-reload.js';
 
 function port(name: string, fallback: number): number {
@@ -56,6 +57,11 @@ const stack = await startDevStack({
   ...(hotReload ? { hotReload: { onReload: printReload } } : {}),
   ...(process.env['DATA_DIR'] ? { dataDir: process.env['DATA_DIR'] } : {}),
   ...(process.env['LOG_LEVEL'] ? { handlerLogLevel: process.env['LOG_LEVEL'] } : {}),
+}).catch((error: unknown) => {
+  // Sources that do not compile at start: esbuild's errors say where, a stack trace would not.
+  if (!(error instanceof GenerationBuildError)) throw error;
+  console.error(`The handlers do not build:\n${error.message}`);
+  process.exit(1);
 });
 
 const token = stack.tokenFor('alice', 'Alice');

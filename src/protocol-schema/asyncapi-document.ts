@@ -1,11 +1,17 @@
-// Protocol documents: the AsyncAPI 3 document of the WebSocket protocol, built from the schema modules.
+// Protocol documents: the AsyncAPI 3.1 document of the WebSocket protocol, built from the schema modules.
 // It describes the service: it receives client actions and sends events (replies and pushes).
 
 import { ACTIONS, type ActionName } from '../domain/index.js';
 import { actionSchemaName, actionSummary } from './client-action-schemas.js';
 import { ref } from './json-schema.js';
 import { schemasUsedBy, SCHEMAS } from './schemas.js';
-import { eventSchemaName, PUSHED_EVENTS, REPLIES, type EventType } from './server-event-schemas.js';
+import {
+  eventSchemaName,
+  GATEWAY_ERROR,
+  PUSHED_EVENTS,
+  REPLIES,
+  type EventType,
+} from './server-event-schemas.js';
 import { ROUTE_TABLE } from '../handlers/route-table.js';
 
 export const PROTOCOL_VERSION = '1.0.0';
@@ -14,6 +20,7 @@ const CHANNEL = 'chat';
 const channelRef = { $ref: `#/channels/${CHANNEL}` };
 const messageRef = (name: string) => ({ $ref: `#/channels/${CHANNEL}/messages/${name}` });
 
+/** Every event that answers an action or is pushed; a test holds this to the domain's full list. */
 const EVENT_TYPES: readonly EventType[] = [
   ...new Set<EventType>([
     ...(Object.values(REPLIES).filter((type) => type !== null) as EventType[]),
@@ -39,6 +46,11 @@ function eventMessage(type: EventType) {
   const name = eventSchemaName(type);
   const description = (SCHEMAS[name]?.['description'] as string | undefined) ?? '';
   return { name: type, title: `${type} event`, summary: description, payload: ref(name) };
+}
+
+function gatewayMessage() {
+  const summary = SCHEMAS[GATEWAY_ERROR]?.['description'] as string;
+  return { name: 'gateway_error', title: 'API Gateway error', summary, payload: ref(GATEWAY_ERROR) };
 }
 
 function receiveOperation(action: ActionName) {
@@ -79,6 +91,7 @@ export function asyncApiDocument() {
   const messages = Object.fromEntries([
     ...ACTIONS.map((action) => [actionSchemaName(action), actionMessage(action)]),
     ...EVENT_TYPES.map((type) => [eventSchemaName(type), eventMessage(type)]),
+    [GATEWAY_ERROR, gatewayMessage()],
   ]);
   const operations = Object.fromEntries([
     ...ACTIONS.map((action) => [`receive${capitalised(action)}`, receiveOperation(action)]),
@@ -86,6 +99,15 @@ export function asyncApiDocument() {
       `push${capitalised(eventSchemaName(type).replace(/Event$/, ''))}`,
       pushOperation(type),
     ]),
+    [
+      'gatewayError',
+      {
+        action: 'send',
+        channel: channelRef,
+        summary: gatewayMessage().summary,
+        messages: [messageRef(GATEWAY_ERROR)],
+      },
+    ],
   ]);
   const components = { messages };
   return {
@@ -124,7 +146,7 @@ export function asyncApiDocument() {
         title: 'One connection',
         description:
           `API Gateway routes each client frame by \`${ROUTE_TABLE.routeSelectionExpression}\`: the \`action\` field names the action. ` +
-          "Replies carry the action's `requestId`; pushed events never do.",
+          "Replies carry the action's `requestId` when it had one; pushed events never do.",
         messages: Object.fromEntries(
           Object.keys(messages).map((name) => [name, { $ref: `#/components/messages/${name}` }]),
         ),

@@ -34,12 +34,13 @@ function parameter(name: HttpParameter) {
 const json = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
 
 /** The error body of one status, naming the codes a route answers with it. */
-function errorAnswer(codes: readonly string[]) {
+function errorAnswer(status: number, codes: readonly string[]) {
   const schema = {
     allOf: [ref('ApiError')],
     properties: { error: { properties: { code: { enum: [...codes] } } } },
   };
-  return { description: `Refused: ${codes.map((code) => `\`${code}\``).join(', ')}.`, ...json(schema) };
+  const listed = codes.map((code) => `\`${code}\``).join(', ');
+  return { description: `${status >= 500 ? 'Failed' : 'Refused'}: ${listed}.`, ...json(schema) };
 }
 
 function errorAnswers(route: HttpRouteDoc, hasBody: boolean) {
@@ -52,7 +53,7 @@ function errorAnswers(route: HttpRouteDoc, hasBody: boolean) {
   const answers: Record<string, unknown> = Object.fromEntries(
     [...byStatus.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([status, codes]) => [String(status), errorAnswer(codes)]),
+      .map(([status, codes]) => [String(status), errorAnswer(status, codes)]),
   );
   answers['403'] = {
     description: 'API Gateway refused the signature or IAM denied the call.',

@@ -128,15 +128,34 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
   ),
 };
 
+/**
+ * Not the service's: API Gateway's own frame when the integration fails (the handler crashed or ran past
+ * 29 s). It has no `type`, and its `requestId` is the gateway's, not the action's.
+ */
+export const GATEWAY_ERROR = 'GatewayError';
+
+export const GATEWAY_ERROR_SCHEMA: JsonSchema = closedObject(
+  {
+    message: { enum: ['Internal server error', 'Endpoint request timed out'] },
+    connectionId: ref('ConnectionId'),
+    requestId: { type: 'string', description: "API Gateway's request id." },
+  },
+  ['message', 'connectionId', 'requestId'],
+  "Sent by API Gateway, not by the service, when a frame's handler fails or outlives the 29 s integration timeout; carries no `type` and not the action's `requestId`.",
+);
+
 /** The component name of an event's schema and message, e.g. `MemberJoinedEvent`. */
 export function eventSchemaName(type: EventType): string {
   const words = type.split('_').map((word) => `${word[0]?.toUpperCase()}${word.slice(1)}`);
   return `${words.join('')}Event`;
 }
 
-export const SERVER_EVENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = Object.fromEntries(
-  Object.entries(EVENTS).map(([type, schema]) => [eventSchemaName(type as EventType), schema]),
-);
+export const SERVER_EVENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  ...Object.fromEntries(
+    Object.entries(EVENTS).map(([type, schema]) => [eventSchemaName(type as EventType), schema]),
+  ),
+  [GATEWAY_ERROR]: GATEWAY_ERROR_SCHEMA,
+};
 
 /** The event that answers each action when it succeeds; any action may be answered by `error` instead. */
 export const REPLIES: Readonly<Record<ActionName, EventType | null>> = {

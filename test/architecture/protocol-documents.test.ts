@@ -67,7 +67,8 @@ describe('the protocol documents', () => {
   });
 
   it('describe every event type as something the service sends, pushed or as a reply', () => {
-    expect(messagesOf('send', true)).toEqual(Object.keys(EVENT_TYPES).sort());
+    // And API Gateway's own error frame, which clients receive on the same connection.
+    expect(messagesOf('send', true)).toEqual([...Object.keys(EVENT_TYPES), 'gateway_error'].sort());
   });
 
   it('describe every error code, in error frames and in the API error body', () => {
@@ -137,6 +138,17 @@ describe('the checks end-to-end suites run against the documents', () => {
     expect(
       serverFrameProblem({ type: 'error', code: 'rate_limited', message: 'slow down', details: {} }),
     ).toMatch(/retryAfterMs/);
+  });
+
+  it("take API Gateway's own error frame, the one without a type", () => {
+    const gateway = {
+      message: 'Endpoint request timed out',
+      connectionId: 'L0SM9cOFvHcCIhw=',
+      requestId: 'fE2mipPpgKI5Mx0=',
+    };
+    expect(serverFrameProblem(gateway)).toBeUndefined();
+    expect(serverFrameProblem({ ...gateway, message: 'Forbidden' })).toMatch(/allowed values/);
+    expect(serverFrameProblem('plain text')).toMatch(/no type/);
   });
 
   it('read client frames by their action', () => {

@@ -26,7 +26,8 @@ describe('make dev hot reload', () => {
   /** Sends an action nobody knows and gives the text of the error the handlers answer with. */
   async function unknownActionMessage(): Promise<string> {
     const requestId = `r-${(requests += 1)}`;
-    client?.send({ action: 'no-such-thing', requestId });
+    // Unknown on purpose, so sent unchecked.
+    client?.sendRaw({ action: 'no-such-thing', requestId });
     const reply = await client!.next((frame) => frame['requestId'] === requestId);
     expect(reply['code']).toBe('unknown_action');
     return reply['message'] as string;

@@ -173,7 +173,9 @@ describe('IAM grants, proven by the calls the functions make', () => {
 
     // Every message route, with an inline room fan-out meeting a gone connection.
     expect(await ask(a, { action: 'ping' })).toMatchObject({ type: 'pong' });
-    expect(await ask(a, { action: 'no-such-action' })).toMatchObject({ type: 'error' });
+    // Unknown on purpose, so sent unchecked.
+    a.sendRaw({ action: 'no-such-action', requestId: 'iam-unknown' });
+    expect(await a.next((f) => f['requestId'] === 'iam-unknown', 15_000)).toMatchObject({ type: 'error' });
     for (const client of [a, b]) await ask(client, { action: 'join', room: 'iam-small' });
     const ghostOfMessage = await ghost('iam-ghost-4', ['iam-small']);
     await ask(a, { action: 'presence', room: 'iam-small' });

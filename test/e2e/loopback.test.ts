@@ -213,7 +213,8 @@ async function signedPost(
 }
 
 async function connectAs(user: string): Promise<{ client: TestClient; connectionId: string }> {
-  const client = await openClient(`${stack().wsUrl}?token=${stack().tokenFor(user)}`);
+  // These clients receive markers the tests post through @connections, not roomcast frames: unchecked.
+  const client = await openClient(`${stack().wsUrl}?token=${stack().tokenFor(user)}`, { unchecked: true });
   clients.push(client);
   client.send({ action: 'whoami', requestId: 'who' });
   const me = await client.next((frame) => frame['requestId'] === 'who');

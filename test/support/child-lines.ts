@@ -13,10 +13,13 @@ export interface ChildLines {
   /** Resolves with the exit code (null when a signal ended it) and the signal. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /**
-   * Waits for a stdout line matching `pattern` among the lines from index `from` on (0: every line so
-   * far), and gives its match. Fails when the process exits first or after `timeoutMs`.
+   * Waits for a line matching `pattern` among the lines of stdout (or of `stream`) from index `from` on
+   * (0: every line so far), and gives its match. Fails when the process exits first or after `timeoutMs`.
    */
-  waitForLine(pattern: RegExp, options?: { from?: number; timeoutMs?: number }): Promise<RegExpExecArray>;
+  waitForLine(
+    pattern: RegExp,
+    options?: { from?: number; timeoutMs?: number; stream?: 'stdout' | 'stderr' },
+  ): Promise<RegExpExecArray>;
 }
 
 export function spawnLines(command: string, args: readonly string[], options: SpawnOptions = {}): ChildLines {
@@ -32,7 +35,10 @@ export function spawnLines(command: string, args: readonly string[], options: Sp
     lines.push(line);
     notify();
   });
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => errors.push(line));
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
+    errors.push(line);
+    notify();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => {
       ended = true;
@@ -43,19 +49,28 @@ export function spawnLines(command: string, args: readonly string[], options: Sp
   const recent = () =>
     `\n--- stdout (last lines)\n${lines.slice(-15).join('\n')}\n--- stderr (last lines)\n${errors.slice(-15).join('\n')}`;
 
-  const waitForLine: ChildLines['waitForLine'] = (pattern, { from = 0, timeoutMs = 10_000 } = {}) =>
+  const waitForLine: ChildLines['waitForLine'] = (
+    pattern,
+    { from = 0, timeoutMs = 10_000, stream = 'stdout' } = {},
+  ) =>
     new Promise((resolve, reject) => {
+      const source = stream === 'stdout' ? lines : errors;
       let checked = from;
       const check = () => {
-        for (; checked < lines.length; checked += 1) {
-          const match = pattern.exec(lines[checked] as string);
+        for (; checked < source.length; checked += 1) {
+          const match = pattern.exec(source[checked] as string);
           if (match !== null) return finish(() => resolve(match));
         }
-        if (ended) finish(() => reject(new Error(`process exited before printing ${pattern}${recent()}`)));
+        if (ended)
+          finish(() =>
+            reject(new Error(`process exited before printing ${pattern} on ${stream}${recent()}`)),
+          );
       };
       const timer = setTimeout(
         () =>
-          finish(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms${recent()}`))),
+          finish(() =>
+            reject(new Error(`no ${stream} line matching ${pattern} within ${timeoutMs} ms${recent()}`)),
+          ),
         timeoutMs,
       );
       const finish = (settle: () => void) => {

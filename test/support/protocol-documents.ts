@@ -53,7 +53,10 @@ class DocumentValidators {
       this.compiled.set(key, validate);
     }
     if (validate(value)) return undefined;
-    return `${what} does not match ${this.id}: ${this.ajv.errorsText(validate.errors, { dataVar: 'frame' })}\n  ${show(value)}`;
+    const errors = (validate.errors ?? [])
+      .slice(0, 6)
+      .map((error) => `${error.instancePath || '/'} ${error.message ?? ''} ${JSON.stringify(error.params)}`);
+    return `${what} does not match ${this.id}:\n    ${errors.join('\n    ')}\n  ${show(value)}`;
   }
 }
 
@@ -116,7 +119,9 @@ function payloadsOf(document: Json): Payloads {
 function frameProblem(side: keyof Payloads, field: 'action' | 'type', frame: unknown): string | undefined {
   const validators = asyncApiValidators();
   payloads ??= payloadsOf(validators.document);
-  const name = isObject(frame) ? frame[field] : undefined;
+  const named = isObject(frame) ? frame[field] : undefined;
+  // API Gateway's own error frame is the one without a `type`.
+  const name = side === 'server' && isObject(frame) && !('type' in frame) ? 'gateway_error' : named;
   const payload = typeof name === 'string' ? payloads[side].get(name) : undefined;
   const what = `${side} frame`;
   if (payload === undefined) return `${what} has no ${field} of asyncapi.json\n  ${show(frame)}`;
