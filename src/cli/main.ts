@@ -19,6 +19,8 @@ Commands:
   history <room>                  a page of a room's history (--after, --before, --limit)
   tail <room>                     follow a room live: each new message as it arrives, until Ctrl-C
                                   (--after <seq> starts after that message instead of the newest)
+  edit <room> <seq> <text...>     replace the text of a message (moderation: any message)
+  delete <room> <seq>             delete a message: its text leaves storage, a tombstone stays
   kick <connectionId>             close one connection
   kick --user <user>              close every connection of a user
 
@@ -26,7 +28,7 @@ Options:
   --url <url>       the API (default: $ROOMCAST_API_URL or http://localhost:3000/api, the local stack);
                     a deployed API is called with SigV4 and your AWS credentials
   --region <name>   region for SigV4 when the URL does not name one (default: $AWS_REGION)
-  --from <name>     display name of the sender (publish, direct, broadcast)
+  --from <name>     display name of the sender (publish, direct, broadcast, edit, delete)
   --id <key>        idempotency key: a retry with the same key is stored and delivered once
   --json            print the API's JSON answer (tail: one JSON object per message and line)
   -h, --help        this help
@@ -95,6 +97,11 @@ function describe(command: string, args: string[], values: Values, body: Record<
       if (body['hasMore'] === true) lines.push('(more: page on with --after / --before)');
       return lines;
     }
+    case 'edit':
+    case 'delete':
+      return [
+        `${command === 'edit' ? 'Edited' : 'Deleted'} message ${String(body['target'])} of #${args[0]} (entry ${String(body['seq'])}): ${counts(body)}`,
+      ];
     case 'kick':
       return values.user !== undefined
         ? [
@@ -151,6 +158,14 @@ function requestFor(
           .map((k) => [k, values[k] as string]),
       );
       return { method: 'GET', path: `/rooms/${segment(args[0] as string)}/messages`, query };
+    }
+    case 'edit':
+    case 'delete': {
+      need(command === 'edit' ? 3 : 2, command === 'edit' ? '<room> <seq> <text>' : '<room> <seq>');
+      const path = `/rooms/${segment(args[0] as string)}/messages/${segment(args[1] as string)}`;
+      return command === 'edit'
+        ? { method: 'PATCH', path, body: { text: text(2), from: values.from } }
+        : { method: 'DELETE', path, ...(values.from === undefined ? {} : { body: { from: values.from } }) };
     }
     case 'kick':
       if (values.user !== undefined)

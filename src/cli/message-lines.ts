@@ -1,11 +1,19 @@
 // CLI: how a stored room message is shown on a terminal (`history`, `tail`): one line, and nothing a
 // sender wrote can move the cursor, recolour or retitle the operator's terminal.
 
+/** A history entry: a message (maybe edited or deleted), or an edit or delete entry of its own. */
 export interface ShownMessage {
   readonly seq: number;
-  readonly sentAt: number;
-  readonly from: { readonly displayName: string };
-  readonly text: string;
+  readonly type?: string;
+  readonly sentAt?: number;
+  readonly from?: { readonly displayName: string };
+  readonly text?: string;
+  readonly editedAt?: number;
+  readonly deletedAt?: number;
+  /** Edit and delete entries: the message they change, who changed it and when. */
+  readonly target?: number;
+  readonly by?: { readonly displayName: string };
+  readonly at?: number;
 }
 
 // C0 controls, DEL and C1 controls (escape sequences start with them, line breaks would split the line),
@@ -22,8 +30,22 @@ export function terminalSafe(text: string): string {
   });
 }
 
-/** `#12 2026-11-30 15:20:07 Ada: hello` (UTC). */
+/**
+ * `#12 2026-11-30 15:20:07 Ada: hello` (UTC); `(edited)` after an edited text, `(deleted)` for a
+ * tombstone, and `#14 ... Mods edited #12: new text` / `deleted #12` for the change entries.
+ */
 export function messageLine(message: ShownMessage): string {
-  const time = new Date(message.sentAt).toISOString().replace('T', ' ').slice(0, 19);
-  return `#${message.seq} ${time} ${terminalSafe(message.from.displayName)}: ${terminalSafe(message.text)}`;
+  const when = message.at ?? message.sentAt ?? 0;
+  const time = new Date(when).toISOString().replace('T', ' ').slice(0, 19);
+  const head = `#${message.seq} ${time}`;
+  if (message.type === 'message_updated' || message.type === 'message_deleted') {
+    const who = terminalSafe(message.by?.displayName ?? '');
+    return message.type === 'message_updated'
+      ? `${head} ${who} edited #${String(message.target)}: ${terminalSafe(message.text ?? '')}`
+      : `${head} ${who} deleted #${String(message.target)}`;
+  }
+  const who = terminalSafe(message.from?.displayName ?? '');
+  if (message.deletedAt !== undefined) return `${head} ${who}: (deleted)`;
+  const edited = message.editedAt === undefined ? '' : ' (edited)';
+  return `${head} ${who}: ${terminalSafe(message.text ?? '')}${edited}`;
 }

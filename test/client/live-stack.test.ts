@@ -274,4 +274,36 @@ describe('the client SDK on the local stack', () => {
     expect(conversations).toContainEqual({ room: 'reading', readSeq: 2, lastSeq: 3, unread: 1 });
     expect(conversations).toContainEqual({ with: 'lee', readSeq: 0, lastSeq: 1, unread: 1 });
   });
+  it('applies edits and deletes in order, live and when catching up after a cut', async () => {
+    const max = app('max');
+    const nia = app('nia');
+    await Promise.all([max.client.joinRoom('edits'), nia.client.joinRoom('edits')]);
+    const changes: string[] = [];
+    nia.client.on('message_updated', ({ change, room }) =>
+      changes.push(`${room}:${change.seq}:edit ${change.target}:${change.text}`),
+    );
+    nia.client.on('message_deleted', ({ change, room }) =>
+      changes.push(`${room}:${change.seq}:delete ${change.target}`),
+    );
+    const mine: string[] = [];
+    max.client.on('message_updated', ({ change }) => mine.push(`${change.seq}:edit`));
+
+    const sent = await max.client.send('edits', 'teh first');
+    const edited = await max.client.editMessage({ room: 'edits' }, sent.seq, 'the first');
+    expect(edited).toMatchObject({ type: 'message_updated', seq: sent.seq + 1, target: sent.seq });
+    await waitFor(() => changes.length === 1, 5_000, 'the edit at Nia');
+    expect(mine).toEqual([`${sent.seq + 1}:edit`]);
+    await expect(nia.client.deleteMessage({ room: 'edits' }, sent.seq)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+
+    // Nia is cut off; the delete happens while she is away and reaches her on her way back.
+    nia.sockets.at(-1)?.terminate();
+    await max.client.deleteMessage({ room: 'edits' }, sent.seq);
+    await waitFor(() => changes.length === 2, 10_000, 'the delete at Nia after she is back');
+    expect(changes).toEqual([
+      `edits:${sent.seq + 1}:edit ${sent.seq}:the first`,
+      `edits:${sent.seq + 2}:delete ${sent.seq}`,
+    ]);
+  });
 });

@@ -164,6 +164,49 @@ describe('the backend HTTP API', () => {
     expect(page.body).toMatchObject({ messages: [{ seq: 2, text: 'two' }], hasMore: true });
   });
 
+  it('moderates: edits and deletes any message of a room, each change reaching the members in order', async () => {
+    const [author, reader] = [await connectAs('api-author'), await connectAs('api-watcher')];
+    for (const client of [author, reader]) {
+      client.send({ action: 'join', room: 'api-moderated', requestId: 'j' });
+      await client.next((f) => f['requestId'] === 'j');
+    }
+    author.send({
+      action: 'sendMessage',
+      room: 'api-moderated',
+      text: 'buy now http://spam',
+      requestId: 's',
+    });
+    await author.next((f) => f['requestId'] === 's');
+
+    const edited = await api('PATCH', '/rooms/api-moderated/messages/1', {
+      text: '[link removed]',
+      from: 'Mods',
+    });
+    expect(edited).toMatchObject({
+      status: 200,
+      body: { type: 'message_updated', seq: 2, target: 1, delivered: 2 },
+    });
+    await reader.next(
+      (f) => f['type'] === 'message_updated' && f['text'] === '[link removed]' && f['target'] === 1,
+    );
+    const deleted = await api('DELETE', '/rooms/api-moderated/messages/1');
+    expect(deleted).toMatchObject({ status: 200, body: { type: 'message_deleted', seq: 3, target: 1 } });
+    await reader.next((f) => f['type'] === 'message_deleted' && f['seq'] === 3);
+
+    const page = await api('GET', '/rooms/api-moderated/messages');
+    expect(page.body).toMatchObject({
+      messages: [{ seq: 1, text: '', deletedAt: expect.any(Number) }, { seq: 2, text: '' }, { seq: 3 }],
+    });
+    expect(await api('DELETE', '/rooms/api-moderated/messages/1')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
+    expect(await api('PATCH', '/rooms/api-moderated/messages/zero', { text: 'x' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', details: { field: 'seq' } } },
+    });
+  });
+
   it('broadcasts to every live connection and cleans up the ones that vanished', async () => {
     const live = await connectAs('api-live');
     const ghost = await connectAs('api-ghost');
@@ -211,6 +254,15 @@ describe('the CLI', () => {
     expect((await cli('members', 'cli-room')).stdout).toContain('CLI-MEMBER (cli-member)');
     const history = await cli('history', 'cli-room', '--json');
     expect(JSON.parse(history.stdout)).toMatchObject({ messages: [{ seq: 1, text: 'hello from the CLI' }] });
+
+    const edited = await cli('edit', 'cli-room', '1', 'hello,', 'edited', '--from', 'Shell');
+    expect(edited.stdout).toMatch(/^Edited message 1 of #cli-room \(entry 2\): delivered 1/);
+    await member.next((f) => f['type'] === 'message_updated' && f['text'] === 'hello, edited');
+    expect((await cli('delete', 'cli-room', '1')).stdout).toMatch(
+      /^Deleted message 1 of #cli-room \(entry 3\)/,
+    );
+    await member.next((f) => f['type'] === 'message_deleted' && f['target'] === 1);
+    expect((await cli('delete', 'cli-room', '1')).code).toBe(1);
   });
 
   it('exits 1 when the API refuses, 2 on a usage error, 3 when the API is unreachable', async () => {
