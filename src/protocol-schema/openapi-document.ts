@@ -49,12 +49,17 @@ function errorAnswers(route: HttpRouteDoc, hasBody: boolean) {
     const status = ERROR_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  if (hasBody) byStatus.set(415, ['unsupported_media_type']);
   const answers: Record<string, unknown> = Object.fromEntries(
     [...byStatus.entries()]
       .sort(([a], [b]) => a - b)
       .map(([status, codes]) => [String(status), errorAnswer(status, codes)]),
   );
+  if (hasBody) {
+    answers['415'] = {
+      ...errorAnswer(415, ['unsupported_media_type']),
+      description: 'The local stack only: a body sent as anything but `Content-Type: application/json`.',
+    };
+  }
   answers['403'] = {
     description: 'API Gateway refused the signature or IAM denied the call.',
     ...json(ref('GatewayMessage')),
