@@ -41,6 +41,20 @@ const SHAPES: Readonly<Record<ActionName, ActionShape>> = {
     required: ['to'],
     text: true,
   },
+  editMessage: {
+    summary:
+      "Replace the text of one of the caller's own messages (`seq`), in a room (joined) or the conversation `with` a user.",
+    properties: { room: ref('RoomName'), with: ref('UserId'), seq: ref('SequenceNumber') },
+    required: ['seq'],
+    rules: { oneOf: [{ required: ['room'] }, { required: ['with'] }] },
+    text: true,
+  },
+  deleteMessage: {
+    summary: "Delete one of the caller's own messages (`seq`): its text leaves storage, a tombstone stays.",
+    properties: { room: ref('RoomName'), with: ref('UserId'), seq: ref('SequenceNumber') },
+    required: ['seq'],
+    rules: { oneOf: [{ required: ['room'] }, { required: ['with'] }] },
+  },
   history: {
     summary:
       'Read a page of a room (joined) or of the direct conversation `with` a user. `before` must exceed `after` + 1.',
@@ -63,6 +77,23 @@ const SHAPES: Readonly<Record<ActionName, ActionShape>> = {
     properties: { room: ref('RoomName'), isTyping: { type: 'boolean' } },
     required: ['room'],
   },
+  roomReaction: {
+    summary: 'React to a room as a whole (joined); never stored, no reply on success.',
+    properties: { room: ref('RoomName'), reaction: ref('Reaction') },
+    required: ['room', 'reaction'],
+  },
+  setStatus: {
+    summary: "Set the user's status, shown in every room's presence and kept across devices.",
+    properties: { status: ref('StatusName'), text: ref('ClientStatusText') },
+    required: ['status'],
+  },
+  markRead: {
+    summary: 'Mark a room (joined) or the conversation `with` a user read up to `seq` (forward only).',
+    properties: { room: ref('RoomName'), with: ref('UserId'), seq: ref('SequenceBound') },
+    required: ['seq'],
+    rules: { oneOf: [{ required: ['room'] }, { required: ['with'] }] },
+  },
+  unread: { summary: 'The unread count of every conversation the user follows.', properties: {} },
   ping: { summary: 'Keep the connection alive and measure the round trip.', properties: {} },
   whoami: { summary: "This connection's id, identity and `@connections` endpoint.", properties: {} },
 };

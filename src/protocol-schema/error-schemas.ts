@@ -18,6 +18,8 @@ export const ERROR_DETAILS: Readonly<Record<ErrorCode, JsonSchema | null>> = {
   invalid_room: closedObject({ field }, ['field']),
   invalid_user: closedObject({ field }, ['field']),
   not_a_member: closedObject({ room: ref('RoomName') }, ['room']),
+  not_found: closedObject({ seq: ref('SequenceNumber') }, ['seq']),
+  forbidden: closedObject({ seq: ref('SequenceNumber') }, ['seq']),
   unknown_room: closedObject({ room: ref('RoomName') }, ['room']),
   unknown_connection: closedObject({ connectionId: ref('ConnectionId') }, ['connectionId']),
   message_too_large: {

@@ -6,6 +6,10 @@ import {
   CLIENT_MSG_ID_RULE,
   DEFAULT_CHAT_POLICY,
   MAX_DISPLAY_NAME,
+  MAX_STATUS_TEXT,
+  REACTION_PATTERN,
+  REACTION_RULE,
+  STATUS_NAMES,
   REQUEST_ID_PATTERN,
   ROOM_NAME_RULE,
   ROOM_PATTERN,
@@ -20,6 +24,8 @@ export const CONNECTION_ID_PATTERN = /^[A-Za-z0-9_=-]{1,128}$/;
 const NON_BLANK = '\\S';
 /** Non-blank, and no UTF-16 half without its partner (which `u`-mode patterns see as a code point). */
 const NON_BLANK_WELL_FORMED = '^(?=[\\s\\S]*\\S)[^\\uD800-\\uDFFF]*$';
+/** Any text without a UTF-16 half missing its partner. */
+const WELL_FORMED = '^[^\\uD800-\\uDFFF]*$';
 
 function integer(minimum: number, description: string): JsonSchema {
   return { type: 'integer', minimum, maximum: Number.MAX_SAFE_INTEGER, description };
@@ -100,8 +106,10 @@ export const FIELD_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       userId: ref('UserId'),
       displayName: ref('DisplayName'),
       connections: integer(1, "The user's connections (tabs, devices) in the room."),
+      status: ref('StatusName'),
+      statusText: ref('StatusText'),
     },
-    ['userId', 'displayName', 'connections'],
+    ['userId', 'displayName', 'connections', 'status'],
     'One user in a room, however many connections they have in it.',
   ),
   Members: {
@@ -109,6 +117,37 @@ export const FIELD_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     items: ref('PresenceEntry'),
     description: `One entry per user, at most ${DEFAULT_CHAT_POLICY.presenceMaxUsers} (the default).`,
   },
+  StoredText: {
+    anyOf: [ref('MessageText'), { const: '' }],
+    description: 'A stored text: empty once its message was deleted (the text is gone from storage).',
+  },
+  Reaction: {
+    type: 'string',
+    pattern: REACTION_PATTERN.source,
+    description: `A reaction: ${REACTION_RULE}.`,
+    examples: ['👏'],
+  },
+  StatusName: { enum: [...STATUS_NAMES], description: 'What a user says about their availability.' },
+  StatusText: {
+    type: 'string',
+    maxLength: MAX_STATUS_TEXT,
+    description: `The user's words about their status, at most ${MAX_STATUS_TEXT} code points.`,
+  },
+  ClientStatusText: {
+    type: 'string',
+    maxLength: MAX_STATUS_TEXT,
+    pattern: WELL_FORMED,
+    description: `At most ${MAX_STATUS_TEXT} code points, trimmed; blank clears the text.`,
+  },
+  UserPair: {
+    type: 'array',
+    items: ref('UserId'),
+    minItems: 2,
+    maxItems: 2,
+    description: "A direct conversation's two users, sorted.",
+  },
+  ReadSeq: integer(0, 'How far the user has read: the highest sequence number read, 0 for none.'),
+  LastSeq: integer(0, "The conversation's last sequence number (expired messages, edits and deletes count)."),
   Truncated: { type: 'boolean', description: 'True when the room holds more users than the list.' },
   HasMore: { type: 'boolean', description: 'True when there is more to page through.' },
 };

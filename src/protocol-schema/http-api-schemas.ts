@@ -7,7 +7,7 @@ import { DEFAULT_CHAT_POLICY, MAX_DISPLAY_NAME, type ErrorCode } from '../domain
 import { closedObject, ref, type JsonSchema } from './json-schema.js';
 
 export type HttpRouteKey = keyof typeof table.httpRoutes;
-export type HttpParameter = 'room' | 'user' | 'connectionId' | 'after' | 'before' | 'limit';
+export type HttpParameter = 'room' | 'user' | 'connectionId' | 'seq' | 'after' | 'before' | 'limit';
 
 export interface HttpRouteDoc {
   readonly operationId: string;
@@ -75,6 +75,23 @@ export const HTTP_ROUTES: Readonly<Record<HttpRouteKey, HttpRouteDoc>> = {
     parameters: ['room', 'after', 'before', 'limit'],
     answers: { 200: { description: 'A page, oldest first.', schema: 'RoomHistory' } },
     errors: ['invalid_room', 'invalid_request', 'unknown_room'],
+  },
+  'PATCH /rooms/{room}/messages/{seq}': {
+    operationId: 'editRoomMessage',
+    summary:
+      'Moderation: replace the text of any message of a room, as `system`. The edit takes its own sequence number and reaches the members as `message_updated`.',
+    parameters: ['room', 'seq'],
+    body: 'EditBody',
+    answers: { 200: { description: 'Edited and fanned out.', schema: 'ModerationResult' } },
+    errors: [...PUBLISH_ERRORS, 'invalid_room', 'not_found', 'unavailable'],
+  },
+  'DELETE /rooms/{room}/messages/{seq}': {
+    operationId: 'deleteRoomMessage',
+    summary:
+      'Moderation: delete any message of a room (its text leaves storage); the members get `message_deleted`. An optional body `{ "from" }` names the moderator.',
+    parameters: ['room', 'seq'],
+    answers: { 200: { description: 'Deleted and fanned out.', schema: 'ModerationResult' } },
+    errors: ['invalid_json', 'invalid_request', 'invalid_room', 'not_found', 'unavailable'],
   },
   'DELETE /connections/{connectionId}': {
     operationId: 'kickConnection',
@@ -151,10 +168,24 @@ export const HTTP_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   RoomHistory: closedObject(
     {
       room: ref('RoomName'),
-      messages: { type: 'array', items: ref('MessageEvent') },
+      messages: {
+        type: 'array',
+        items: { oneOf: [ref('MessageEvent'), ref('MessageUpdatedEvent'), ref('MessageDeletedEvent')] },
+      },
       hasMore: ref('HasMore'),
     },
     ['room', 'messages', 'hasMore'],
+  ),
+  EditBody: requestBody({ text: ref('MessageText'), from }, 'The new text follows the client rules.'),
+  ModerationResult: closedObject(
+    {
+      room: ref('RoomName'),
+      type: { enum: ['message_updated', 'message_deleted'] },
+      seq: ref('SequenceNumber'),
+      target: ref('SequenceNumber'),
+      ...delivery,
+    },
+    ['room', 'type', 'seq', 'target', 'delivered', 'gone', 'failed'],
   ),
   KickUserResult: closedObject({ closed: ref('Count'), gone: ref('Count') }, ['closed', 'gone']),
 };

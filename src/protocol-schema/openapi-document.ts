@@ -17,6 +17,7 @@ const PARAMETERS: Readonly<
     schema: 'ConnectionId',
     description: 'The connection, as `whoami` reports it.',
   },
+  seq: { in: 'path', schema: 'SequenceNumber', description: "The message's sequence number." },
   after: { in: 'query', schema: 'SequenceBound', description: 'Only messages after this sequence number.' },
   before: {
     in: 'query',

@@ -26,9 +26,26 @@ function event(
 const message: Described = {
   seq: ref('SequenceNumber'),
   messageId: ref('MessageId'),
-  text: ref('MessageText'),
+  text: ref('StoredText'),
   sentAt: ref('EpochMillis'),
 };
+/** A message as history and catch-up show it: last edited when, or deleted when (its text then empty). */
+const version: Described = { editedAt: ref('EpochMillis'), deletedAt: ref('EpochMillis') };
+/** Where an edit or a delete happened: a room, or a direct conversation's two users. */
+const amendedIn: Described = { room: ref('RoomName'), users: ref('UserPair') };
+const change: Described = {
+  seq: ref('SequenceNumber'),
+  messageId: ref('MessageId'),
+  target: ref('SequenceNumber'),
+  by: ref('Identity'),
+  at: ref('EpochMillis'),
+};
+const entries = (...types: string[]): JsonSchema => ({
+  type: 'array',
+  items: { oneOf: types.map((type) => ref(type)) },
+});
+const readState: Described = { readSeq: ref('ReadSeq'), lastSeq: ref('LastSeq'), unread: ref('Count') };
+const conversation: Described = { room: ref('RoomName'), with: ref('UserId') };
 const reply: Described = { requestId: ref('RequestId') };
 const snapshot: Described = { members: ref('Members'), truncated: ref('Truncated') };
 
@@ -39,12 +56,68 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
     'A message in a room, to every connection in it (the sender included), in `joined.missed` and in `history`.',
     { room: ref('RoomName'), from: ref('Identity'), ...message },
     ['room', 'seq', 'messageId', 'from', 'text', 'sentAt'],
+    version,
   ),
   direct: event(
     'direct',
     "A direct message, to the recipient's connections and the sender's others, and in `history`.",
     { from: ref('Identity'), to: ref('UserId'), ...message },
     ['from', 'to', 'seq', 'messageId', 'text', 'sentAt'],
+    version,
+  ),
+  message_updated: event(
+    'message_updated',
+    'A message was edited: an entry with its own `seq`, in order with the messages; `target` is the edited one. The answer to `editMessage`, and to everyone else in the conversation.',
+    { ...change, text: ref('StoredText') },
+    ['seq', 'messageId', 'target', 'by', 'text', 'at'],
+    { ...reply, ...amendedIn },
+  ),
+  message_deleted: event(
+    'message_deleted',
+    'A message was deleted (its text is gone): an entry with its own `seq`. The answer to `deleteMessage`, and to everyone else there.',
+    change,
+    ['seq', 'messageId', 'target', 'by', 'at'],
+    { ...reply, ...amendedIn },
+  ),
+  room_reaction: event(
+    'room_reaction',
+    'Someone reacted to the room; never stored.',
+    { room: ref('RoomName'), user: ref('Identity'), reaction: ref('Reaction'), sentAt: ref('EpochMillis') },
+    ['room', 'user', 'reaction', 'sentAt'],
+  ),
+  status_changed: event(
+    'status_changed',
+    'A member of the room set a new status (not sent in rooms above the announcement limit).',
+    { room: ref('RoomName'), user: ref('Identity'), status: ref('StatusName') },
+    ['room', 'user', 'status'],
+    { statusText: ref('StatusText') },
+  ),
+  status: event(
+    'status',
+    'The answer to `setStatus`: the status now shown.',
+    { status: ref('StatusName') },
+    ['status'],
+    { ...reply, statusText: ref('StatusText') },
+  ),
+  read_marker: event(
+    'read_marker',
+    "The user's read state of a room or a direct conversation: the answer to `markRead`, and news to the user's other connections.",
+    readState,
+    ['readSeq', 'lastSeq', 'unread'],
+    { ...reply, ...conversation },
+  ),
+  unread: event(
+    'unread',
+    'The answer to `unread`: each followed conversation, most unread first.',
+    {
+      conversations: {
+        type: 'array',
+        items: closedObject({ ...conversation, ...readState }, ['readSeq', 'lastSeq', 'unread']),
+      },
+      truncated: ref('Truncated'),
+    },
+    ['conversations', 'truncated'],
+    reply,
   ),
   ack: event(
     'ack',
@@ -61,9 +134,13 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
   joined: event(
     'joined',
     'The answer to `join`: who is in the room; with `since`, the messages missed (`missed`, `hasMore`).',
-    { room: ref('RoomName'), ...snapshot },
-    ['room', 'members', 'truncated'],
-    { ...reply, missed: { type: 'array', items: ref('MessageEvent') }, hasMore: ref('HasMore') },
+    { room: ref('RoomName'), ...snapshot, ...readState },
+    ['room', 'members', 'truncated', 'readSeq', 'lastSeq', 'unread'],
+    {
+      ...reply,
+      missed: entries('MessageEvent', 'MessageUpdatedEvent', 'MessageDeletedEvent'),
+      hasMore: ref('HasMore'),
+    },
   ),
   left: event('left', 'The answer to `leave`.', { room: ref('RoomName') }, ['room'], reply),
   presence: event(
@@ -95,7 +172,7 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
     'history',
     'The answer to `history`: a page, oldest first, of the room or of the conversation `with` a user.',
     {
-      messages: { type: 'array', items: { oneOf: [ref('MessageEvent'), ref('DirectEvent')] } },
+      messages: entries('MessageEvent', 'DirectEvent', 'MessageUpdatedEvent', 'MessageDeletedEvent'),
       hasMore: ref('HasMore'),
     },
     ['messages', 'hasMore'],
@@ -163,9 +240,15 @@ export const REPLIES: Readonly<Record<ActionName, EventType | null>> = {
   leave: 'left',
   sendMessage: 'ack',
   sendDirect: 'ack',
+  editMessage: 'message_updated',
+  deleteMessage: 'message_deleted',
   history: 'history',
   presence: 'presence',
   typing: null,
+  roomReaction: null,
+  setStatus: 'status',
+  markRead: 'read_marker',
+  unread: 'unread',
   ping: 'pong',
   whoami: 'whoami',
 };
@@ -178,4 +261,9 @@ export const PUSHED_EVENTS: readonly EventType[] = [
   'member_left',
   'typing',
   'notice',
+  'message_updated',
+  'message_deleted',
+  'room_reaction',
+  'status_changed',
+  'read_marker',
 ];

@@ -33,6 +33,13 @@ const EVENT_TYPES: Record<ServerEvent['type'], true> = {
   whoami: true,
   notice: true,
   error: true,
+  message_updated: true,
+  message_deleted: true,
+  room_reaction: true,
+  status_changed: true,
+  status: true,
+  read_marker: true,
+  unread: true,
 };
 
 /** The component message names of the operations with this `action` (and their replies). */

@@ -41,6 +41,8 @@ const FIELDS = {
   sequence: { valid: [0, 1, 41, Number.MAX_SAFE_INTEGER], malformed: [-1, 1.5, 2 ** 53, '1'] },
   limit: { valid: [1, 50, 1000], malformed: [0, -1, 2.5, '10'] },
   flag: { valid: [true, false], malformed: ['true', 1] },
+  reaction: { valid: ['👏', '👨‍👩‍👧', 'clap', '+1'], malformed: ['', 'a b', 'x'.repeat(17), '\u0007', '\uD800'] },
+  status: { valid: ['available', 'away', 'busy'], malformed: ['', 'Away', 'sleeping'] },
 } as const;
 
 type Pool = (typeof FIELDS)[keyof typeof FIELDS];
@@ -72,6 +74,9 @@ const frames = fc
     before: field(FIELDS.sequence),
     limit: field(FIELDS.limit),
     isTyping: field(FIELDS.flag),
+    seq: field(FIELDS.sequence),
+    reaction: field(FIELDS.reaction),
+    status: field(FIELDS.status),
     requestId: field(FIELDS.requestId),
     from: fc.constantFrom<unknown>(undefined, 'someone-else'),
   })

@@ -200,6 +200,17 @@ describe('IAM grants, proven by the calls the functions make', () => {
     expect(await ask(b, { action: 'unread' })).toMatchObject({ type: 'unread' });
     await ask(b, { action: 'leave', room: 'iam-small' });
     await ask(b, { action: 'join', room: 'iam-small', since: 0 });
+    const typo = await ask(a, {
+      action: 'sendMessage',
+      room: 'iam-small',
+      text: 'typo',
+      clientMsgId: 'iam-m3',
+    });
+    const edit = { room: 'iam-small', seq: typo['seq'] };
+    expect(await ask(a, { action: 'editMessage', ...edit, text: 'fixed' })).toMatchObject({
+      type: 'message_updated',
+    });
+    expect(await ask(a, { action: 'deleteMessage', ...edit })).toMatchObject({ type: 'message_deleted' });
 
     // A room past the inline threshold (two counted members and more) goes to the fan-out worker,
     // which meets a gone connection; its one bucket takes follow-up jobs.
@@ -222,6 +233,26 @@ describe('IAM grants, proven by the calls the functions make', () => {
     expect(await api('POST', '/rooms/iam-big/messages', { text: 'to a large room' })).toBe(201);
     for (const client of live) {
       await received(client, (f) => f['type'] === 'message' && f['text'] === 'to a large room');
+    }
+
+    // Moderation: in the large room (through the workers) and in a small one meeting gone connections.
+    expect(await api('PATCH', '/rooms/iam-big/messages/1', { text: 'big room, edited' })).toBe(200);
+    expect(await api('DELETE', '/rooms/iam-big/messages/1')).toBe(200);
+    for (const client of live)
+      await received(client, (f) => f['type'] === 'message_deleted' && f['room'] === 'iam-big');
+    for (const [method, label] of [
+      ['PATCH', 'iam-ghost-8'],
+      ['DELETE', 'iam-ghost-9'],
+    ] as const) {
+      const ghostOfModeration = await ghost(label, ['iam-small-2']);
+      expect(
+        await api(
+          method,
+          '/rooms/iam-small-2/messages/1',
+          method === 'PATCH' ? { text: 'moderated' } : undefined,
+        ),
+      ).toBe(200);
+      await purged(ghostOfModeration);
     }
 
     // To a user, one of whose connections is gone.

@@ -203,7 +203,14 @@ terraformSuite('the fan-out queue (module.queues) and its worker', () => {
 
     it('lets each function with `sqs` actions in the route table send to the queue, exactly those actions, and every other function nothing on SQS or KMS', () => {
       const senders = queueSenders(existing.tf.routeTable);
-      expect([...senders].sort()).toEqual(['apiBroadcast', 'apiPublishToRoom', 'fanout', 'message']);
+      expect([...senders].sort()).toEqual([
+        'apiBroadcast',
+        'apiDeleteRoomMessage',
+        'apiEditRoomMessage',
+        'apiPublishToRoom',
+        'fanout',
+        'message',
+      ]);
       for (const [name, spec] of Object.entries(existing.tf.routeTable.functions)) {
         const statements = statementsOfFunction(existing, name);
         expect([name, grantsOf(statements, 'kms')]).toEqual([name, []]);
