@@ -3,7 +3,15 @@
 
 import { isValidRoomName, RoomcastError, ROOM_NAME_RULE, type RoomcastClient } from '../src/client/index.js';
 import { ChatView } from './chat-view.js';
-import { Conversations, roomKey, toShown, type Conversation, type ShownMessage } from './conversations.js';
+import {
+  Conversations,
+  directKey,
+  roomKey,
+  shownOf,
+  toShown,
+  type Conversation,
+  type ShownMessage,
+} from './conversations.js';
 import { byId } from './dom.js';
 import { TypingTracker } from './typing-tracker.js';
 
@@ -61,6 +69,13 @@ export class ChatPage {
       if (!mine) conversation.title = message.from.displayName;
       this.show(conversation.key, toShown(message));
     });
+    for (const type of ['message_updated', 'message_deleted'] as const) {
+      client.on(type, ({ change, room, peer }) => {
+        const key = room !== undefined ? roomKey(room) : directKey(peer ?? '');
+        if (this.conversations.amend(key, change) && this.conversations.active === key)
+          this.view.renderMessages(false);
+      });
+    }
     client.on('presence', ({ room }) => {
       if (this.conversations.active === roomKey(room)) this.view.renderMembers();
     });
@@ -179,7 +194,7 @@ export class ChatPage {
     const target =
       conversation.kind === 'room' ? { room: conversation.target } : { with: conversation.target };
     const page = await this.client.history(target, { before: first, limit: 50 });
-    this.conversations.prepend(conversation.key, page.messages.map(toShown), page.hasMore);
+    this.conversations.prepend(conversation.key, shownOf(page.messages), page.hasMore);
     if (this.conversations.active === conversation.key) this.view.renderMessages(false);
   }
 

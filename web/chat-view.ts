@@ -171,8 +171,11 @@ export class ChatView {
         el('span', { className: 'from' }, message.fromName),
         ' ',
         timeOf(message.sentAt),
+        message.edited && !message.deleted ? el('span', { className: 'edited' }, ' (edited)') : null,
       ),
-      el('p', { className: 'text' }, message.text),
+      message.deleted
+        ? el('p', { className: 'text deleted' }, 'This message was deleted')
+        : el('p', { className: 'text' }, message.text),
     );
   }
 
@@ -182,6 +185,9 @@ export class ChatView {
       { className: 'member', 'data-user': member.userId },
       el('span', { className: 'presence-dot', 'aria-hidden': 'true' }),
       el('span', { className: 'name' }, you ? `${member.displayName} (you)` : member.displayName),
+      member.status === 'available'
+        ? null
+        : el('span', { className: `status ${member.status}` }, ` ${member.statusText ?? member.status}`),
     );
     if (!you) {
       const write = el(

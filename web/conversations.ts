@@ -1,7 +1,12 @@
 // Web page: what the page shows, kept apart from the DOM: the conversations (rooms and direct
 // messages), their messages in order and their unread counts.
 
-import type { DirectMessageEvent, RoomMessageEvent } from '../src/client/index.js';
+import type {
+  AmendmentEvent,
+  ConversationEntryEvent,
+  DirectMessageEvent,
+  RoomMessageEvent,
+} from '../src/client/index.js';
 
 export interface ShownMessage {
   readonly seq: number;
@@ -9,6 +14,10 @@ export interface ShownMessage {
   readonly fromName: string;
   readonly text: string;
   readonly sentAt: number;
+  /** Edited since it was sent. */
+  readonly edited: boolean;
+  /** Deleted: shown as a tombstone, its text gone. */
+  readonly deleted: boolean;
 }
 
 export interface Conversation {
@@ -31,7 +40,19 @@ export function toShown(message: RoomMessageEvent | DirectMessageEvent): ShownMe
     fromName: message.from.displayName,
     text: message.text,
     sentAt: message.sentAt,
+    edited: message.editedAt !== undefined,
+    deleted: message.deletedAt !== undefined,
   };
+}
+
+/** The messages of a history page; its edit and delete entries are already applied to them. */
+export function shownOf(page: readonly ConversationEntryEvent[]): ShownMessage[] {
+  return page
+    .filter(
+      (entry): entry is RoomMessageEvent | DirectMessageEvent =>
+        entry.type === 'message' || entry.type === 'direct',
+    )
+    .map(toShown);
 }
 
 export const roomKey = (room: string) => `room:${room}`;
@@ -73,6 +94,19 @@ export class Conversations {
     conversation.messages.push(message);
     if (message.seq === 1) conversation.complete = true;
     if (this.active !== key) conversation.unread += 1;
+  }
+
+  /** Applies an edit or a delete to the message it names, when shown. */
+  amend(key: string, change: AmendmentEvent): boolean {
+    const messages = this.all.get(key)?.messages;
+    const index = messages?.findIndex((message) => message.seq === change.target) ?? -1;
+    const shown = messages?.[index];
+    if (messages === undefined || shown === undefined) return false;
+    messages[index] =
+      change.type === 'message_updated'
+        ? { ...shown, text: change.text, edited: true }
+        : { ...shown, text: '', deleted: true };
+    return true;
   }
 
   prepend(key: string, older: readonly ShownMessage[], hasMore: boolean): void {

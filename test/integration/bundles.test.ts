@@ -157,6 +157,36 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
     () => expect(lastFrame()).toMatchObject({ type: 'history', messages: [{ text: 'hi' }] }),
   ],
   [
+    'editMessage',
+    () => message('editMessage', { room: 'bundles', seq: 1, text: 'hi!' }),
+    () => expect(lastFrame()).toMatchObject({ type: 'message_updated', seq: 2, target: 1, text: 'hi!' }),
+  ],
+  [
+    'deleteMessage',
+    () => message('deleteMessage', { room: 'bundles', seq: 1 }),
+    () => expect(lastFrame()).toMatchObject({ type: 'message_deleted', seq: 3, target: 1 }),
+  ],
+  [
+    'roomReaction',
+    () => message('roomReaction', { room: 'bundles', reaction: '👏' }),
+    (result) => expect(result).toEqual({ statusCode: 200 }),
+  ],
+  [
+    'setStatus',
+    () => message('setStatus', { status: 'away', text: 'lunch' }),
+    () => expect(lastFrame()).toMatchObject({ type: 'status', status: 'away', statusText: 'lunch' }),
+  ],
+  [
+    'markRead',
+    () => message('markRead', { room: 'bundles', seq: 3 }),
+    () => expect(lastFrame()).toMatchObject({ type: 'read_marker', readSeq: 3, lastSeq: 3, unread: 0 }),
+  ],
+  [
+    'unread',
+    () => message('unread', {}),
+    () => expect(lastFrame()).toMatchObject({ type: 'unread', truncated: false }),
+  ],
+  [
     'typing',
     () => message('typing', { room: 'bundles' }),
     (result) => expect(result).toEqual({ statusCode: 200 }),
@@ -224,11 +254,38 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
       httpEvent('GET /rooms/{room}/messages', {
         path: '/rooms/bundles/messages',
         pathParameters: { room: 'bundles' },
-        query: { after: '1' },
+        query: { after: '3' },
       }),
     (result) =>
       expect(JSON.parse((result as { body: string }).body)).toMatchObject({
-        messages: [{ seq: 2, text: 'from a backend' }],
+        messages: [{ seq: 4, text: 'from a backend' }],
+      }),
+  ],
+  [
+    'apiEditRoomMessage',
+    () =>
+      httpEvent('PATCH /rooms/{room}/messages/{seq}', {
+        path: '/rooms/bundles/messages/4',
+        pathParameters: { room: 'bundles', seq: '4' },
+        body: { text: 'from a backend, edited' },
+      }),
+    (result) =>
+      expect(JSON.parse((result as { body: string }).body)).toMatchObject({
+        type: 'message_updated',
+        seq: 5,
+      }),
+  ],
+  [
+    'apiDeleteRoomMessage',
+    () =>
+      httpEvent('DELETE /rooms/{room}/messages/{seq}', {
+        path: '/rooms/bundles/messages/4',
+        pathParameters: { room: 'bundles', seq: '4' },
+      }),
+    (result) =>
+      expect(JSON.parse((result as { body: string }).body)).toMatchObject({
+        type: 'message_deleted',
+        seq: 6,
       }),
   ],
   [

@@ -7,7 +7,9 @@ import type { RoomName } from '../../model/room.js';
 import type { MessageLogPort } from '../../ports/message-log.port.js';
 import type { RoomMembershipPort } from '../../ports/room-membership.port.js';
 import {
+  isRoomEntry,
   toMessageEvent,
+  type AmendmentEvent,
   type PresenceSnapshot,
   type RoomMessageEvent,
 } from '../../protocol/server-events.js';
@@ -35,7 +37,7 @@ export class RoomQueries {
   async history(
     room: RoomName,
     range: { after?: number; before?: number; limit?: number },
-  ): Promise<{ room: RoomName; messages: RoomMessageEvent[]; hasMore: boolean }> {
+  ): Promise<{ room: RoomName; messages: (RoomMessageEvent | AmendmentEvent)[]; hasMore: boolean }> {
     await requireKnownRoom(this.deps, room);
     const { policy } = this.deps;
     const page = await this.deps.messages.read(roomConversation(room), {
@@ -43,9 +45,8 @@ export class RoomQueries {
       after: range.after,
       before: range.before,
     });
-    const messages = page.messages
-      .map(toMessageEvent)
-      .filter((m): m is RoomMessageEvent => m.type === 'message');
+    // Messages in their latest version, and the edit and delete entries, as a client's history shows them.
+    const messages = page.messages.map(toMessageEvent).filter(isRoomEntry);
     return { room, messages, hasMore: page.hasMore };
   }
 }
