@@ -7,7 +7,9 @@ import {
   useConnection,
   usePresence,
   useRoom,
+  useRoomReactions,
   useTyping,
+  useUnread,
   type OutgoingMessage,
 } from '@roomcast/client/react';
 import {
@@ -64,7 +66,60 @@ function Message({ message, send }: { message: RoomMessageEvent; send: OutgoingM
     },
     h('b', null, message.from.displayName),
     ' ',
-    h('span', { className: 'text' }, message.text),
+    message.deletedAt === undefined
+      ? h('span', { className: 'text' }, message.text)
+      : h('span', { className: 'text deleted' }, '(deleted)'),
+    message.editedAt === undefined || message.deletedAt !== undefined
+      ? null
+      : h('span', { className: 'edited' }, ' (edited)'),
+  );
+}
+
+/** Reactions to the room as a whole: a button to clap, and the latest ones (this user's too). */
+function Reactions({ room }: { room: string }): ReactElement {
+  const { reactions, react } = useRoomReactions(room);
+  return h(
+    'div',
+    null,
+    h('button', { type: 'button', id: 'clap', onClick: () => react('👏') }, '👏'),
+    h(
+      'ul',
+      { id: 'reactions' },
+      reactions.map((shown) =>
+        h('li', { key: shown.id, className: 'reaction' }, `${shown.user.displayName} ${shown.reaction}`),
+      ),
+    ),
+  );
+}
+
+/** Unread counts of the followed conversations, and marking this room read up to its last message. */
+function Unread({ room, lastSeq }: { room: string; lastSeq: number | undefined }): ReactElement {
+  const { conversations, markRead } = useUnread();
+  return h(
+    'div',
+    null,
+    h(
+      'button',
+      {
+        type: 'button',
+        id: 'mark-read',
+        disabled: lastSeq === undefined,
+        onClick: () => void markRead({ room }, lastSeq ?? 0),
+      },
+      'Mark read',
+    ),
+    h(
+      'ul',
+      { id: 'unread' },
+      conversations.map((entry) => {
+        const name = entry.room ?? `@${entry.with ?? ''}`;
+        return h(
+          'li',
+          { key: name, 'data-name': name, 'data-unread': entry.unread },
+          `${name}: ${entry.unread}`,
+        );
+      }),
+    ),
   );
 }
 
@@ -118,6 +173,8 @@ function RoomView({ room }: { room: string }): ReactElement {
       sends.filter((s) => !s.delivered).map((s) => h(Outgoing, { key: s.clientMsgId, send: s, retry })),
     ),
     h(TypingLine, { names: typing.map((user) => user.displayName) }),
+    h(Reactions, { room }),
+    h(Unread, { room, lastSeq: messages.at(-1)?.seq }),
     h(
       'form',
       { onSubmit: submit },

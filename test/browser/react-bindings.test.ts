@@ -165,7 +165,7 @@ suite('the React bindings in Chromium', () => {
   });
 
   /** Opens the example as `user` (one message of recent history, pages of one) and waits for the join. */
-  async function open(userId: string, name: string): Promise<User> {
+  async function open(userId: string, name: string, room = 'general'): Promise<User> {
     const before = new Set(stack().gateway.connectionIds());
     const context = await browser.newContext();
     contexts.push(context);
@@ -186,7 +186,7 @@ suite('the React bindings in Chromium', () => {
     const query = new URLSearchParams({
       url: stack().wsUrl,
       token: stack().tokenFor(userId, name),
-      room: 'general',
+      room,
       recent: '1',
       page: '1',
     });
@@ -274,5 +274,37 @@ suite('the React bindings in Chromium', () => {
     expect(
       aboutGeneral(ada.sent, 'action').filter((action) => action === 'join' || action === 'leave'),
     ).toEqual(['join', 'leave', 'join']);
+  }, 45_000);
+  it('shows room reactions, unread counts that follow markers and messages, and edits made elsewhere', async () => {
+    const cy = await open('cy', 'Cy', 'features');
+    const dee = await open('dee', 'Dee', 'features');
+    await say(dee.page, 'first news');
+    await cy.page.locator('#messages .message', { hasText: 'first news' }).waitFor();
+
+    // A reaction shows at once for its sender and reaches the other page.
+    await dee.page.locator('#clap').click();
+    for (const user of [cy, dee])
+      await user.page.locator('#reactions .reaction', { hasText: 'Dee 👏' }).waitFor();
+
+    // Cy marks the room read; Dee's next message makes it one unread again.
+    const unreadOf = (user: User) => user.page.locator('#unread li[data-name="features"]');
+    await cy.page.locator('#mark-read').click();
+    await cy.page.locator('#unread li[data-name="features"][data-unread="0"]').waitFor();
+    await say(dee.page, 'second news');
+    await cy.page.locator('#unread li[data-name="features"][data-unread="1"]').waitFor();
+    expect(await unreadOf(cy).textContent()).toBe('features: 1');
+
+    // A moderator edits Dee's first message through the backend API: both pages show the new text.
+    const first = await dee.page
+      .locator('#messages .message', { hasText: 'first news' })
+      .getAttribute('data-seq');
+    const edited = await fetch(`${stack().apiUrl}/rooms/features/messages/${String(first)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'first news, corrected' }),
+    });
+    expect(edited.status).toBe(200);
+    for (const user of [cy, dee])
+      await user.page.locator('#messages .message', { hasText: 'first news, corrected (edited)' }).waitFor();
   }, 45_000);
 });

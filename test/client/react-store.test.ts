@@ -232,4 +232,53 @@ describe('the React bindings store', () => {
     await settle();
     expect(texts('general')).toEqual([]);
   });
+  it('shows room reactions, its own at once and others as they come, and forgets them on leaving', async () => {
+    const release = store.holdRoom('general');
+    await settle();
+    const bob = await otherMember(h, 'bob', 'general');
+    const seen: unknown[] = [];
+    bob.onmessage = (event) => seen.push(JSON.parse(String(event.data)));
+
+    store.reactInRoom('general', '👏');
+    bob.send(JSON.stringify({ action: 'roomReaction', room: 'general', reaction: '🎉' }));
+    await settle();
+
+    const shown = store.room('general').reactions.recent.get();
+    expect(shown.map(({ user, reaction }) => `${user.userId}:${reaction}`)).toEqual(['ada:👏', 'bob:🎉']);
+    expect(new Set(shown.map((reaction) => reaction.id)).size).toBe(2);
+    expect(seen).toContainEqual(expect.objectContaining({ type: 'room_reaction', reaction: '👏' }));
+    release();
+    await settle();
+    expect(store.room('general').reactions.recent.get()).toEqual([]);
+    // Not held: nothing is sent.
+    store.reactInRoom('general', '👏');
+    expect(h.server.last.sent.filter((frame) => frame['action'] === 'roomReaction')).toHaveLength(1);
+  });
+
+  it('keeps unread counts from the service, this user’s markers and arriving messages', async () => {
+    for (const text of ['one', 'two', 'three']) h.server.post('general', 'bob', text);
+    store.holdRoom('general');
+    await settle();
+    await store.markRead({ room: 'general' }, 1);
+    await store.refreshUnread();
+    expect(store.unread.view.get()).toMatchObject({
+      loading: false,
+      conversations: [{ room: 'general', readSeq: 1, lastSeq: 3, unread: 2 }],
+    });
+
+    h.server.post('general', 'bob', 'four');
+    await settle();
+    expect(store.unread.view.get().conversations).toEqual([
+      { room: 'general', readSeq: 1, lastSeq: 4, unread: 3 },
+    ]);
+
+    // Another device of the same user reads further: its marker reaches this one.
+    const laptop = new h.server.WebSocket('wss://chat.example/prod?token=ada');
+    await settle();
+    laptop.send(JSON.stringify({ action: 'markRead', room: 'general', seq: 4 }));
+    await settle();
+    expect(store.unread.view.get().conversations).toEqual([
+      { room: 'general', readSeq: 4, lastSeq: 4, unread: 0 },
+    ]);
+  });
 });

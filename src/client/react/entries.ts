@@ -7,6 +7,7 @@ import type { RoomcastError } from '../errors.js';
 import type { DirectMessageEvent, PresenceEntry, RoomMessageEvent } from '../protocol.js';
 import { Cell } from './cell.js';
 import { Conversation } from './conversation.js';
+import { ReactionFeed } from './reaction-feed.js';
 import { TypingBoard } from './typing-board.js';
 
 /** `idle` before a component holds the room (or after the last one let go). */
@@ -35,6 +36,8 @@ export class RoomEntry {
   readonly join = new Cell<JoinView>(IDLE);
   readonly presence = new Cell<PresenceView>(NO_MEMBERS);
   readonly typing: TypingBoard;
+  /** Reactions to the room as a whole, latest last. */
+  readonly reactions = new ReactionFeed();
   /** Bumped on every join and leave, so that a late reply from an earlier one is ignored. */
   session = 0;
   /** When this application last said it was typing here (its signals are spaced out). */
@@ -55,6 +58,7 @@ export class RoomEntry {
     this.join.set(IDLE);
     this.presence.set(NO_MEMBERS);
     this.typing.clear();
+    this.reactions.clear();
   }
 }
 

@@ -3,7 +3,10 @@
 // uses it and left when the last one unmounts.
 
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import type { HistoryTarget } from '../options.js';
 import type { DirectMessageEvent, Identity, RoomMessageEvent } from '../protocol.js';
+import type { ShownReaction } from './reaction-feed.js';
+import type { UnreadView } from './unread-board.js';
 import type { Cell } from './cell.js';
 import type { ConversationView } from './conversation.js';
 import type { JoinView, PresenceView, RoomEntry } from './entries.js';
@@ -108,4 +111,48 @@ export function useDirect(userId: string): DirectState {
     [store, userId],
   );
   return useMemo(() => ({ ...view, ...open, ...actions }), [view, open, actions]);
+}
+
+export interface RoomReactionsState {
+  /** The latest reactions to the room (this user's too), oldest first; `id` keys each. */
+  readonly reactions: readonly ShownReaction[];
+  /** Reacts to the room: everyone in it sees it once; nothing is stored. */
+  react(reaction: string): void;
+}
+
+/** Reactions to `room` as a whole (joined while the component is mounted), and a way to send one. */
+export function useRoomReactions(room: string): RoomReactionsState {
+  const store = useRoomcastStore();
+  const reactions = useCell(useHeldRoom(room).reactions.recent);
+  return useMemo(
+    () => ({ reactions, react: (reaction: string) => store.reactInRoom(room, reaction) }),
+    [store, room, reactions],
+  );
+}
+
+export interface UnreadState extends UnreadView {
+  /** Asks the service again (done once when the first component using the hook mounts). */
+  refresh(): Promise<void>;
+  /** Marks a room (`{ room }`) or direct conversation (`{ with }`) read up to `seq`. */
+  markRead(target: HistoryTarget, seq: number): Promise<void>;
+}
+
+/**
+ * Unread counts of every conversation this user follows, kept current by their markers (from any
+ * device) and by the messages arriving in followed conversations.
+ */
+export function useUnread(): UnreadState {
+  const store = useRoomcastStore();
+  const view = useCell(store.unread.view);
+  useEffect(() => {
+    void store.refreshUnread();
+  }, [store]);
+  return useMemo(
+    () => ({
+      ...view,
+      refresh: () => store.refreshUnread(),
+      markRead: (target: HistoryTarget, seq: number) => store.markRead(target, seq),
+    }),
+    [store, view],
+  );
 }

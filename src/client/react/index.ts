@@ -7,7 +7,11 @@ export {
   useDirect,
   usePresence,
   useRoom,
+  useRoomReactions,
   useTyping,
+  useUnread,
+  type RoomReactionsState,
+  type UnreadState,
   type ConversationActions,
   type DirectState,
   type RoomState,
@@ -17,3 +21,5 @@ export type { ConnectionView, RoomcastBindingsSettings } from './store.js';
 export type { ConversationView } from './conversation.js';
 export type { JoinStatus, JoinView, PresenceView } from './entries.js';
 export type { OutgoingMessage, SendStatus } from './sends.js';
+export type { ShownReaction } from './reaction-feed.js';
+export type { UnreadView } from './unread-board.js';

@@ -12,6 +12,7 @@ import { Cell } from './cell.js';
 import type { Conversation } from './conversation.js';
 import { DirectEntry, RoomEntry } from './entries.js';
 import { microtask, RefCounts, type Defer } from './ref-counts.js';
+import { UnreadBoard } from './unread-board.js';
 
 /** What the store uses of a client: `RoomcastClient` itself, or a fake in tests. */
 export type StoreClient = Pick<
@@ -26,6 +27,9 @@ export type StoreClient = Pick<
   | 'sendDirect'
   | 'typing'
   | 'history'
+  | 'roomReaction'
+  | 'unread'
+  | 'markRead'
 >;
 
 export interface RoomcastBindingsSettings {
@@ -64,6 +68,9 @@ function asRoomcastError(error: unknown): RoomcastError {
 
 export class RoomcastStore {
   readonly connection: Cell<ConnectionView>;
+  /** What `useUnread` shows. */
+  readonly unread = new UnreadBoard();
+  private reactionIds = 0;
   private readonly rooms = new Map<string, RoomEntry>();
   private readonly directs = new Map<string, DirectEntry>();
   private readonly roomHolds: RefCounts<string>;
@@ -203,6 +210,34 @@ export class RoomcastStore {
     this.client.typing(room, false);
   }
 
+  /**
+   * Sends a reaction to a room a component holds, and shows it at once: the service tells everyone but
+   * the sending connection.
+   */
+  reactInRoom(room: string, reaction: string): void {
+    const entry = this.heldRoom(room);
+    const me = this.client.identity;
+    if (entry === undefined || me === undefined) return;
+    this.client.roomReaction(room, reaction);
+    entry.reactions.add({ id: (this.reactionIds += 1), user: me, reaction, at: this.clock.now() });
+  }
+
+  /** Asks the service for every followed conversation's unread count. */
+  async refreshUnread(): Promise<void> {
+    this.unread.loading();
+    try {
+      const { conversations, truncated } = await this.client.unread();
+      this.unread.replace(conversations, truncated);
+    } catch (error) {
+      this.unread.failed(asRoomcastError(error));
+    }
+  }
+
+  /** Marks a conversation read up to `seq`; the counts follow the answer. */
+  async markRead(target: HistoryTarget, seq: number): Promise<void> {
+    this.unread.marked(await this.client.markRead(target, seq));
+  }
+
   /** Records why the client could not start (from the provider's `connect()`). */
   reportError(error: Error): void {
     this.connection.update((view) => ({ ...view, error }));
@@ -231,7 +266,14 @@ export class RoomcastStore {
           error: new RoomcastError(frame.code, frame.message, { details: frame.details }),
         })),
       ),
-      client.on('message', ({ message }) => this.heldRoom(message.room)?.conversation.deliver(message)),
+      client.on('message', ({ message }) => {
+        this.heldRoom(message.room)?.conversation.deliver(message);
+        this.unread.arrived({ room: message.room }, message.seq);
+      }),
+      client.on('room_reaction', ({ room, user, reaction, sentAt }) =>
+        this.heldRoom(room)?.reactions.add({ id: (this.reactionIds += 1), user, reaction, at: sentAt }),
+      ),
+      client.on('read_marker', (event) => this.unread.marked(event)),
       ...(['message_updated', 'message_deleted'] as const).map((type) =>
         client.on(type, ({ change, room, peer }) => {
           if (room !== undefined) this.heldRoom(room)?.conversation.amend(change);
@@ -245,7 +287,10 @@ export class RoomcastStore {
         if (user.userId !== this.client.identity?.userId) this.heldRoom(room)?.typing.update(user, isTyping);
       }),
       // Direct conversations open on their own when a message arrives: all of them are kept.
-      client.on('direct', ({ message, peer }) => this.direct(peer).conversation.deliver(message)),
+      client.on('direct', ({ message, peer }) => {
+        this.direct(peer).conversation.deliver(message);
+        this.unread.arrived({ with: peer }, message.seq);
+      }),
     ];
     return () => {
       for (const stop of stops) stop();

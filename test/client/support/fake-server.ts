@@ -120,6 +120,8 @@ export class FakeServer {
   readonly rooms = new Map<string, Log<RoomMessageEvent>>();
   readonly directs = new Map<string, Log<DirectMessageEvent>>();
   private readonly accepted = new Map<string, { seq: number; messageId: string; sentAt: number }>();
+  /** Read markers: user -> conversation (`room:<r>` or `with:<peer>`) -> seq. */
+  private readonly markers = new Map<string, Map<string, number>>();
   private clock = 1_767_225_600_000;
   private ids = 0;
   private readonly lobby: string;
@@ -265,6 +267,53 @@ export class FakeServer {
           if (other !== socket && (user === to || user === me.userId)) this.live(other, { ...message });
         }
         return;
+      }
+      case 'roomReaction':
+        if (!socket.rooms.has(room)) return fail('not_a_member', 'join first', { room });
+        for (const other of this.members(room))
+          if (other !== socket)
+            other.push({
+              type: 'room_reaction',
+              room,
+              user: me,
+              reaction: frame['reaction'],
+              sentAt: this.clock,
+            });
+        return;
+      case 'markRead': {
+        const target = typeof frame['room'] === 'string' ? { room } : { with: frame['with'] as string };
+        const last =
+          'room' in target
+            ? this.log(room).messages.length
+            : this.directLog(this.pair(me.userId, target.with)).messages.length;
+        const mine = this.markers.get(me.userId) ?? new Map<string, number>();
+        this.markers.set(me.userId, mine);
+        const key = 'room' in target ? `room:${target.room}` : `with:${target.with}`;
+        const readSeq = Math.max(mine.get(key) ?? 0, Math.min(frame['seq'] as number, last));
+        mine.set(key, readSeq);
+        const state = { type: 'read_marker', ...target, readSeq, lastSeq: last, unread: last - readSeq };
+        reply(state);
+        for (const other of this.openSockets)
+          if (other !== socket && other.identity?.userId === me.userId) other.push(state);
+        return;
+      }
+      case 'unread': {
+        const conversations = [...(this.markers.get(me.userId) ?? new Map<string, number>())].map(
+          ([key, readSeq]) => {
+            const [kind, name = ''] = key.split(':');
+            const last =
+              kind === 'room'
+                ? this.log(name).messages.length
+                : this.directLog(this.pair(me.userId, name)).messages.length;
+            return {
+              ...(kind === 'room' ? { room: name } : { with: name }),
+              readSeq,
+              lastSeq: last,
+              unread: last - readSeq,
+            };
+          },
+        );
+        return reply({ type: 'unread', conversations, truncated: false });
       }
       case 'history': {
         let messages: (RoomMessageEvent | DirectMessageEvent)[];
