@@ -322,6 +322,7 @@ export class RoomcastClient {
         return;
       case 'typing':
       case 'room_reaction':
+      case 'occupancy':
       case 'read_marker':
       case 'error':
         this.events.emit(event.type, event);

@@ -9,6 +9,7 @@ import type {
   MemberLeftEvent,
   MessageDeletedEvent,
   MessageUpdatedEvent,
+  OccupancyEvent,
   ReadMarkerEvent,
   RoomMessageEvent,
   RoomReactionEvent,
@@ -79,6 +80,8 @@ export interface ClientEvents {
   member_joined: MemberJoinedEvent;
   member_left: MemberLeftEvent;
   typing: TypingEvent;
+  /** A joined room's counts (connections, users) changed; at most once every few seconds per room. */
+  occupancy: OccupancyEvent;
   /** Someone reacted to a joined room (never this connection: it shows its own at once). */
   room_reaction: RoomReactionEvent;
   /** A member of a joined room set a new status; `presence` follows with the updated entry. */

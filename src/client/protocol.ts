@@ -32,6 +32,7 @@ export type {
   MemberJoinedEvent,
   MemberLeftEvent,
   NoticeEvent,
+  OccupancyEvent,
   PongEvent,
   PresenceEntry,
   PresenceEvent,

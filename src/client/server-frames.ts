@@ -50,6 +50,7 @@ const SHAPES: { readonly [T in ServerEvent['type']]: (frame: Frame) => boolean }
   member_joined: roomUpdate,
   member_left: roomUpdate,
   typing: roomUpdate,
+  occupancy: (f) => isString(f['room']) && isNumber(f['connections']) && isNumber(f['users']),
   room_reaction: (f) => roomUpdate(f) && isString(f['reaction']),
   status_changed: (f) => roomUpdate(f) && isString(f['status']),
   status: (f) => isString(f['status']),

@@ -19,6 +19,9 @@ import type { RateLimiterPort } from './ports/rate-limiter.port.js';
 import type { RoomMembershipPort } from './ports/room-membership.port.js';
 import type { UserStatusPort } from './ports/user-status.port.js';
 import type { ReadMarkersPort } from './ports/read-markers.port.js';
+import type { OccupancyPort } from './ports/occupancy.port.js';
+import { identityOf } from './model/connection.js';
+import { OccupancyTracker } from './use-cases/occupancy-tracker.js';
 import type { ClientAction } from './protocol/client-actions.js';
 import { RefusalMemory } from './refusal-memory.js';
 import type { Caller } from './use-cases/caller.js';
@@ -61,6 +64,8 @@ export interface ChatPorts {
   readonly userStatus?: UserStatusPort;
   /** Keeps how far each user has read each conversation; without one, `markRead` and `unread` are unavailable. */
   readonly readMarkers?: ReadMarkersPort;
+  /** Counts each room's connections and users; without one, rooms show no occupancy. */
+  readonly occupancy?: OccupancyPort;
 }
 
 export interface Chat {
@@ -105,7 +110,15 @@ export interface CreateChatOptions {
 
 /** Builds the use cases; only the fan-out strategy can be swapped, everything else stays as it is. */
 export function createChat(ports: ChatPorts, policy: ChatPolicy, options: CreateChatOptions = {}): Chat {
-  const janitor = new ConnectionJanitor({ ...ports, graceMs: policy.handshakeGraceMs });
+  // The announcer needs the fan-out, which needs the janitor: the janitor reaches it once it exists.
+  let announcer: MembershipAnnouncer | undefined;
+  const janitor = new ConnectionJanitor({
+    ...ports,
+    graceMs: policy.handshakeGraceMs,
+    afterGone: async (removed) => {
+      await Promise.all(removed.map((m) => announcer?.vanished(m.room, identityOf(m))));
+    },
+  });
   const pool = { ...ports, janitor, concurrency: policy.fanOutConcurrency, pageSize: policy.membersPageSize };
   const queue = ports.fanOutQueue;
   // With workers to hand them to, recipients an inline fan-out cannot serve in its time go to them.
@@ -132,10 +145,12 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
           shapeCacheMs: policy.roomShapeCacheMs,
         }));
   const fanOut = options.decorateFanOut === undefined ? strategy : options.decorateFanOut(strategy);
-  const announcer = new MembershipAnnouncer({
+  const occupancy = new OccupancyTracker({ ...ports, fanOut });
+  announcer = new MembershipAnnouncer({
     memberships: ports.memberships,
     fanOut,
     maxMembers: policy.announceMaxMembers,
+    occupancy,
   });
   // One memory per chat, and a function builds one chat per stage: refusals are remembered per container.
   const refusals = ports.rateLimiter === undefined ? undefined : new RefusalMemory(ports.clock);

@@ -9,6 +9,7 @@ import {
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
   DynamoDbRateLimiter,
+  DynamoDbOccupancy,
   DynamoDbReadMarkers,
   DynamoDbUserStatus,
   DynamoDbRoomMembership,
@@ -105,6 +106,13 @@ export function createContainer(config: ChatConfig): Container {
       [...onTable],
     );
 
+  container
+    .bind(TOKENS.occupancy)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbOccupancy(table(client, clock)),
+      [...onTable],
+    );
+
   container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
     const queueUrl = config.fanOutQueueUrl;
     if (queueUrl === undefined) return undefined;
@@ -162,6 +170,7 @@ export function createContainer(config: ChatConfig): Container {
       rateLimiter: context.get(TOKENS.rateLimiter),
       userStatus: context.get(TOKENS.userStatus),
       readMarkers: context.get(TOKENS.readMarkers),
+      occupancy: context.get(TOKENS.occupancy),
     };
     const fanOutQueue = context.get(TOKENS.fanOutQueue);
     const notifierFor = context.get(TOKENS.notifierFor);

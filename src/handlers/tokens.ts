@@ -14,6 +14,7 @@ import type {
   NotifierPort,
   RateLimiterPort,
   RoomMembershipPort,
+  OccupancyPort,
   ReadMarkersPort,
   UserStatusPort,
 } from '../domain/index.js';
@@ -32,6 +33,7 @@ export const TOKENS = {
   rateLimiter: Symbol('RateLimiterPort') as ServiceIdentifier<RateLimiterPort>,
   userStatus: Symbol('UserStatusPort') as ServiceIdentifier<UserStatusPort>,
   readMarkers: Symbol('ReadMarkersPort') as ServiceIdentifier<ReadMarkersPort>,
+  occupancy: Symbol('OccupancyPort') as ServiceIdentifier<OccupancyPort>,
   /** Present when FAN_OUT_QUEUE_URL is set. */
   fanOutQueue: Symbol('FanOutQueuePort') as ServiceIdentifier<FanOutQueuePort | undefined>,
   /** endpoint -> notifier for that stage's @connections API */

@@ -44,6 +44,7 @@ const entries = (...types: string[]): JsonSchema => ({
   type: 'array',
   items: { oneOf: types.map((type) => ref(type)) },
 });
+const counts: Described = { connections: ref('Count'), users: ref('Count') };
 const readState: Described = { readSeq: ref('ReadSeq'), lastSeq: ref('LastSeq'), unread: ref('Count') };
 const conversation: Described = { room: ref('RoomName'), with: ref('UserId') };
 const reply: Described = { requestId: ref('RequestId') };
@@ -78,6 +79,12 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
     change,
     ['seq', 'messageId', 'target', 'by', 'at'],
     { ...reply, ...amendedIn },
+  ),
+  occupancy: event(
+    'occupancy',
+    "A room's counts changed: its member connections and distinct users. At most once every few seconds per room, to everyone in it.",
+    { room: ref('RoomName'), ...counts },
+    ['room', 'connections', 'users'],
   ),
   room_reaction: event(
     'room_reaction',
@@ -138,6 +145,11 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
     ['room', 'members', 'truncated', 'readSeq', 'lastSeq', 'unread'],
     {
       ...reply,
+      occupancy: closedObject(
+        counts,
+        ['connections', 'users'],
+        "The room's counts, this connection included.",
+      ),
       missed: entries('MessageEvent', 'MessageUpdatedEvent', 'MessageDeletedEvent'),
       hasMore: ref('HasMore'),
     },
@@ -266,4 +278,5 @@ export const PUSHED_EVENTS: readonly EventType[] = [
   'room_reaction',
   'status_changed',
   'read_marker',
+  'occupancy',
 ];

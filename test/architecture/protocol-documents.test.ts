@@ -40,6 +40,7 @@ const EVENT_TYPES: Record<ServerEvent['type'], true> = {
   status: true,
   read_marker: true,
   unread: true,
+  occupancy: true,
 };
 
 /** The component message names of the operations with this `action` (and their replies). */

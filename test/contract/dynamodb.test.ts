@@ -6,6 +6,7 @@ import {
   DynamoDbMessageLog,
   DynamoDbRateLimiter,
   DynamoDbRoomMembership,
+  DynamoDbOccupancy,
   DynamoDbReadMarkers,
   DynamoDbUserStatus,
 } from '../../src/adapters/dynamodb/index.js';
@@ -17,6 +18,7 @@ import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
 import { userStatusContract } from './user-status.contract.js';
 import { readMarkersContract } from './read-markers.contract.js';
+import { occupancyContract } from './occupancy.contract.js';
 
 let table: TestTable;
 
@@ -59,3 +61,5 @@ readMarkersContract('DynamoDB', async () => {
   const { clock, adapter } = config();
   return { clock, markers: new DynamoDbReadMarkers(adapter) };
 });
+
+occupancyContract('DynamoDB', async () => new DynamoDbOccupancy(config().adapter));

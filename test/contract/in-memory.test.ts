@@ -13,6 +13,8 @@ import { rateLimiterContract } from './rate-limiter.contract.js';
 import { roomMembershipContract } from './room-membership.contract.js';
 import { userStatusContract } from './user-status.contract.js';
 import { readMarkersContract } from './read-markers.contract.js';
+import { occupancyContract } from './occupancy.contract.js';
+import { InMemoryOccupancy } from '../fakes/in-memory-occupancy.js';
 import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
 
@@ -52,3 +54,5 @@ readMarkersContract('in-memory fake', async () => {
   const clock = new ManualClock();
   return { clock, markers: new InMemoryReadMarkers(clock) };
 });
+
+occupancyContract('in-memory fake', async () => new InMemoryOccupancy());

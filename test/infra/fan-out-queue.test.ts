@@ -208,6 +208,8 @@ terraformSuite('the fan-out queue (module.queues) and its worker', () => {
         'apiDeleteRoomMessage',
         'apiEditRoomMessage',
         'apiPublishToRoom',
+        'connect',
+        'disconnect',
         'fanout',
         'message',
       ]);

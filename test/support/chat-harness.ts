@@ -13,6 +13,7 @@ import { InMemoryRateLimiter } from '../fakes/in-memory-rate-limiter.js';
 import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
 import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
+import { InMemoryOccupancy } from '../fakes/in-memory-occupancy.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { RecordingNotifier } from '../fakes/recording-notifier.js';
@@ -29,6 +30,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
   const rateLimiter = new InMemoryRateLimiter(clock);
   const userStatus = new InMemoryUserStatus();
   const readMarkers = new InMemoryReadMarkers(clock);
+  const occupancy = new InMemoryOccupancy();
   const policy = chatPolicy(overrides);
   const chat = createChat(
     {
@@ -42,6 +44,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
       rateLimiter,
       userStatus,
       readMarkers,
+      occupancy,
     },
     policy,
   );
@@ -65,6 +68,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
     rateLimiter,
     userStatus,
     readMarkers,
+    occupancy,
     policy,
     chat,
     connect,

@@ -27,6 +27,7 @@ describe('join', () => {
       readSeq: 0,
       lastSeq: 0,
       unread: 0,
+      occupancy: { connections: 3, users: 2 },
       members: [
         { userId: 'alice', displayName: 'Alice', connections: 1, status: 'available' },
         { userId: 'bob', displayName: 'Bob', connections: 2, status: 'available' },

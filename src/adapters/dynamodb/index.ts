@@ -8,3 +8,4 @@ export * from './dynamodb-room-membership.js';
 export * from './dynamodb-user-status.js';
 export * from './table-schema.js';
 export * from './dynamodb-read-markers.js';
+export * from './dynamodb-occupancy.js';

@@ -35,6 +35,8 @@ export const keys = {
   roomShape: (room: RoomName) => ({ pk: roomBucketPartition(room, 0), sk: 'MEMBER!' }),
   /** Covers the members and, in bucket 0, the shape item. */
   memberRangePrefix: 'MEMBER',
+  /** The room's occupancy counters; `OCCUPANCY` sorts after every `MEMBER` key, so no member page meets it. */
+  occupancy: (room: RoomName) => ({ pk: roomBucketPartition(room, 0), sk: 'OCCUPANCY' }),
   memberPrefix: 'MEMBER#',
   memberOfUserPrefix: (userId: UserId) => `MEMBER#${userId}#`,
 

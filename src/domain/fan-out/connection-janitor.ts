@@ -20,6 +20,8 @@ export class ConnectionJanitor {
       clock: ClockPort;
       /** Defaults to HANDSHAKE_GRACE_MS. */
       graceMs?: number;
+      /** Told of the memberships a gone connection lost (occupancy counts follow); never throws. */
+      afterGone?: (removed: readonly Membership[]) => Promise<void>;
     },
   ) {}
 
@@ -32,7 +34,8 @@ export class ConnectionJanitor {
     const record = await this.deps.connections.find(connectionId);
     const grace = this.deps.graceMs ?? HANDSHAKE_GRACE_MS;
     if (record !== undefined && this.deps.clock.now() - record.connectedAt < grace) return false;
-    await this.purge(connectionId);
+    const removed = await this.purge(connectionId);
+    await this.deps.afterGone?.(removed);
     return true;
   }
 

@@ -5,6 +5,7 @@ import type { Identity, UserId } from '../model/identity.js';
 import type { RoomName } from '../model/room.js';
 import type { StoredMessage } from '../model/message.js';
 import type { StatusName } from '../model/user-status.js';
+import type { Occupancy } from '../model/occupancy.js';
 import type { ErrorEvent } from './errors.js';
 
 export interface RoomMessageEvent {
@@ -108,6 +109,8 @@ export interface JoinedEvent extends PresenceSnapshot {
   readonly readSeq: number;
   readonly lastSeq: number;
   readonly unread: number;
+  /** How many connections and users the room holds, this one counted (when the service counts). */
+  readonly occupancy?: Occupancy;
   /**
    * Present when the join asked for `since`: what came after that sequence number, oldest first:
    * messages, and the edits and deletes that have their own numbers.
@@ -146,6 +149,12 @@ export interface TypingEvent {
   readonly room: RoomName;
   readonly user: Identity;
   readonly isTyping: boolean;
+}
+
+/** A room's counts changed; sent at most once every few seconds per room, to everyone in it. */
+export interface OccupancyEvent extends Occupancy {
+  readonly type: 'occupancy';
+  readonly room: RoomName;
 }
 
 export interface RoomReactionEvent {
@@ -252,6 +261,7 @@ export type ServerEvent =
   | MemberLeftEvent
   | TypingEvent
   | RoomReactionEvent
+  | OccupancyEvent
   | StatusChangedEvent
   | StatusEvent
   | ReadMarkerEvent

@@ -10,6 +10,7 @@ import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { ReadMarkersPort } from '../ports/read-markers.port.js';
 import type { UserStatusPort } from '../ports/user-status.port.js';
+import type { OccupancyPort } from '../ports/occupancy.port.js';
 import { unreadCount } from '../model/read-state.js';
 import type { JoinAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
@@ -26,6 +27,8 @@ export interface JoinRoomDeps {
   readonly userStatus?: UserStatusPort;
   /** Without one, every room counts as never read. */
   readonly readMarkers?: ReadMarkersPort;
+  /** Without one, `joined` carries no occupancy. */
+  readonly occupancy?: OccupancyPort;
   readonly announcer: MembershipAnnouncer;
   readonly notifier: NotifierPort;
   readonly logger: LoggerPort;
@@ -78,15 +81,23 @@ export class JoinRoom {
     });
     if (!alreadyMember) await this.deps.announcer.joined(room, caller.identity, caller.connectionId);
 
-    const snapshot = await presenceSnapshot(this.deps.memberships, room, {
-      maxUsers: policy.presenceMaxUsers,
-      pageSize: policy.membersPageSize,
-    });
+    // The counts are read with the snapshot: after the arrival above, so the joiner is counted.
+    const [snapshot, occupancy] = await Promise.all([
+      presenceSnapshot(this.deps.memberships, room, {
+        maxUsers: policy.presenceMaxUsers,
+        pageSize: policy.membersPageSize,
+      }),
+      this.deps.occupancy?.get(room).catch((error: unknown) => {
+        this.deps.logger.warn('occupancy not read', { room, error });
+        return undefined;
+      }),
+    ]);
     const base: JoinedEvent = {
       type: 'joined',
       room,
       ...snapshot,
       ...unreadCount(readSeq ?? 0, lastSeq),
+      ...(occupancy === undefined ? {} : { occupancy }),
       requestId: action.requestId,
     };
     let joined = base;

@@ -6,10 +6,17 @@ import type { Identity } from '../model/identity.js';
 import type { RoomName } from '../model/room.js';
 import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { OccupancyTracker } from './occupancy-tracker.js';
 
 export class MembershipAnnouncer {
   constructor(
-    private readonly deps: { memberships: RoomMembershipPort; fanOut: FanOutPort; maxMembers: number },
+    private readonly deps: {
+      memberships: RoomMembershipPort;
+      fanOut: FanOutPort;
+      maxMembers: number;
+      /** Counts arrivals and departures (occupancy); absent in tools that do not count. */
+      occupancy?: OccupancyTracker;
+    },
   ) {}
 
   /** Announces `member_joined` unless the user already had another connection in the room. */
@@ -19,7 +26,9 @@ export class MembershipAnnouncer {
     connectionId: ConnectionId,
   ): Promise<FanOutReport | undefined> {
     const present = await this.deps.memberships.connectionsOfUserInRoom(room, user.userId);
-    if (present.some((id) => id !== connectionId)) return undefined;
+    const firstOfUser = !present.some((id) => id !== connectionId);
+    await this.deps.occupancy?.arrived(room, firstOfUser, connectionId);
+    if (!firstOfUser) return undefined;
     return this.deps.fanOut.toRoom(
       room,
       { type: 'member_joined', room, user },
@@ -30,11 +39,18 @@ export class MembershipAnnouncer {
   /** Announces `member_left` only when the user has no connection left in the room. */
   async left(room: RoomName, user: Identity): Promise<FanOutReport | undefined> {
     const present = await this.deps.memberships.connectionsOfUserInRoom(room, user.userId);
+    await this.deps.occupancy?.departed(room, present.length === 0);
     if (present.length > 0) return undefined;
     return this.deps.fanOut.toRoom(
       room,
       { type: 'member_left', room, user },
       { atMost: this.deps.maxMembers },
     );
+  }
+
+  /** A connection found gone left the room without a word: only the counts move. */
+  async vanished(room: RoomName, user: Identity): Promise<void> {
+    const present = await this.deps.memberships.connectionsOfUserInRoom(room, user.userId);
+    await this.deps.occupancy?.departed(room, present.length === 0, true);
   }
 }
