@@ -111,12 +111,12 @@ export interface CreateChatOptions {
 /** Builds the use cases; only the fan-out strategy can be swapped, everything else stays as it is. */
 export function createChat(ports: ChatPorts, policy: ChatPolicy, options: CreateChatOptions = {}): Chat {
   // The announcer needs the fan-out, which needs the janitor: the janitor reaches it once it exists.
-  let announcer: MembershipAnnouncer | undefined;
+  const later: { announcer?: MembershipAnnouncer } = {};
   const janitor = new ConnectionJanitor({
     ...ports,
     graceMs: policy.handshakeGraceMs,
     afterGone: async (removed) => {
-      await Promise.all(removed.map((m) => announcer?.vanished(m.room, identityOf(m))));
+      await Promise.all(removed.map((m) => later.announcer?.vanished(m.room, identityOf(m))));
     },
   });
   const pool = { ...ports, janitor, concurrency: policy.fanOutConcurrency, pageSize: policy.membersPageSize };
@@ -146,12 +146,13 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
         }));
   const fanOut = options.decorateFanOut === undefined ? strategy : options.decorateFanOut(strategy);
   const occupancy = new OccupancyTracker({ ...ports, fanOut });
-  announcer = new MembershipAnnouncer({
+  const announcer = new MembershipAnnouncer({
     memberships: ports.memberships,
     fanOut,
     maxMembers: policy.announceMaxMembers,
     occupancy,
   });
+  later.announcer = announcer;
   // One memory per chat, and a function builds one chat per stage: refusals are remembered per container.
   const refusals = ports.rateLimiter === undefined ? undefined : new RefusalMemory(ports.clock);
   const deps = { ...ports, fanOut, announcer, janitor, policy, refusals };
