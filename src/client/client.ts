@@ -185,45 +185,38 @@ export class RoomcastClient {
    * change reaches everyone there as `message_updated`, this client's listeners included.
    */
   async editMessage(target: HistoryTarget, seq: number, text: string): Promise<MessageUpdatedEvent> {
-    const change = await this.enqueue(
-      { action: 'editMessage', ...target, seq, text },
-      'room' in target ? { gateRoom: target.room } : {},
-    );
-    this.routeChange(change);
-    return change;
+    return this.route(await this.inConversation(target, { action: 'editMessage', ...target, seq, text }));
   }
 
   /** Deletes one of this user's messages: everyone there gets `message_deleted` and shows a tombstone. */
   async deleteMessage(target: HistoryTarget, seq: number): Promise<MessageDeletedEvent> {
-    const change = await this.enqueue(
-      { action: 'deleteMessage', ...target, seq },
-      'room' in target ? { gateRoom: target.room } : {},
-    );
-    this.routeChange(change);
-    return change;
-  }
-
-  /** The reply is this connection's copy of the change: it goes through the conversation's cursor. */
-  private routeChange(change: MessageUpdatedEvent | MessageDeletedEvent): void {
-    const { requestId: _answered, ...event } = change;
-    if (event.room !== undefined) this.conversations.routeRoomMessage(event);
-    else this.conversations.routeDirect(event);
+    return this.route(await this.inConversation(target, { action: 'deleteMessage', ...target, seq }));
   }
 
   /** Signals typing in a room. Fire and forget: dropped while disconnected. */
   typing(room: string, isTyping = true): void {
-    const link = this.connection.live;
-    if (link === undefined) return;
-    if (this.conversations.room(room) !== undefined && !link.joined.has(room)) return;
-    this.connection.write(link, JSON.stringify({ action: 'typing', room, isTyping }));
+    this.signal(room, { action: 'typing', room, isTyping });
   }
 
   /** Sends an ephemeral reaction to a room (never stored). Fire and forget: dropped while disconnected. */
   roomReaction(room: string, reaction: string): void {
+    this.signal(room, { action: 'roomReaction', room, reaction });
+  }
+
+  /** Writes a signal to a room now, or drops it: not while disconnected, nor before the room's join. */
+  private signal(room: string, frame: object): void {
     const link = this.connection.live;
     if (link === undefined) return;
     if (this.conversations.room(room) !== undefined && !link.joined.has(room)) return;
-    this.connection.write(link, JSON.stringify({ action: 'roomReaction', room, reaction }));
+    this.connection.write(link, JSON.stringify(frame));
+  }
+
+  /** A request about a room (which waits for the room's join) or a direct conversation. */
+  private inConversation<B extends RequestBody>(
+    target: HistoryTarget,
+    body: B,
+  ): Promise<ReplyOf[B['action']]> {
+    return this.enqueue(body, 'room' in target ? { gateRoom: target.room } : {});
   }
 
   /** Sets this user's status, shown in every room's presence and kept across their connections. */
@@ -236,10 +229,7 @@ export class RoomcastClient {
    * other connections get `read_marker`. Resolves with the conversation's read state.
    */
   markRead(target: HistoryTarget, seq: number): Promise<ReadMarkerEvent> {
-    return this.enqueue(
-      { action: 'markRead', ...target, seq },
-      'room' in target ? { gateRoom: target.room } : {},
-    );
+    return this.inConversation(target, { action: 'markRead', ...target, seq });
   }
 
   /** The unread count of every conversation this user follows, most unread first. */
@@ -256,10 +246,7 @@ export class RoomcastClient {
 
   /** Reads one page of history as it is, e.g. older messages (`before`) for scrolling back. */
   history(target: HistoryTarget, options: HistoryOptions = {}): Promise<HistoryEvent> {
-    return this.enqueue(
-      { action: 'history', ...target, ...options },
-      'room' in target ? { gateRoom: target.room } : {},
-    );
+    return this.inConversation(target, { action: 'history', ...target, ...options });
   }
 
   ping(): Promise<PongEvent> {
@@ -293,6 +280,16 @@ export class RoomcastClient {
     });
   }
 
+  /**
+   * An edit or delete entry goes to its conversation's cursor (a reply too: it is this connection's copy
+   * of the change, and the cursor drops a second copy).
+   */
+  private route<E extends MessageUpdatedEvent | MessageDeletedEvent>(event: E): E {
+    if (event.room !== undefined) this.conversations.routeRoomMessage(event);
+    else this.conversations.routeDirect(event);
+    return event;
+  }
+
   private received(link: Link, data: unknown): void {
     const frame = readFrame(data);
     if (frame === undefined) return;
@@ -308,8 +305,7 @@ export class RoomcastClient {
         return;
       case 'message_updated':
       case 'message_deleted':
-        if (event.room !== undefined) this.conversations.routeRoomMessage(event);
-        else this.conversations.routeDirect(event);
+        this.route(event);
         return;
       case 'member_joined':
       case 'member_left':
