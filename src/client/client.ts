@@ -21,20 +21,7 @@ import type {
   RoomcastClientOptions,
   SendOptions,
 } from './options.js';
-import type {
-  AckEvent,
-  HistoryEvent,
-  Identity,
-  PongEvent,
-  PresenceEntry,
-  MessageDeletedEvent,
-  MessageUpdatedEvent,
-  ReadMarkerEvent,
-  ReplyOf,
-  StatusEvent,
-  StatusName,
-  UnreadEvent,
-} from './protocol.js';
+import type { AckEvent, HistoryEvent, Identity, PongEvent, PresenceEntry, ReplyOf } from './protocol.js';
 import { Requests, type RequestBody } from './requests.js';
 import { readFrame, toServerEvent } from './server-frames.js';
 import type { RoomSnapshot } from './tracks.js';
@@ -180,19 +167,6 @@ export class RoomcastClient {
     return ack;
   }
 
-  /**
-   * Replaces the text of one of this user's messages (`seq`) in a room or a direct conversation. The
-   * change reaches everyone there as `message_updated`, this client's listeners included.
-   */
-  async editMessage(target: HistoryTarget, seq: number, text: string): Promise<MessageUpdatedEvent> {
-    return this.route(await this.inConversation(target, { action: 'editMessage', ...target, seq, text }));
-  }
-
-  /** Deletes one of this user's messages: everyone there gets `message_deleted` and shows a tombstone. */
-  async deleteMessage(target: HistoryTarget, seq: number): Promise<MessageDeletedEvent> {
-    return this.route(await this.inConversation(target, { action: 'deleteMessage', ...target, seq }));
-  }
-
   /** Signals typing in a room. Fire and forget: dropped while disconnected. */
   typing(room: string, isTyping = true): void {
     this.signal(room, { action: 'typing', room, isTyping });
@@ -211,30 +185,13 @@ export class RoomcastClient {
     this.connection.write(link, JSON.stringify(frame));
   }
 
-  /** A request about a room (which waits for the room's join) or a direct conversation. */
-  private inConversation<B extends RequestBody>(
-    target: HistoryTarget,
-    body: B,
-  ): Promise<ReplyOf[B['action']]> {
-    return this.enqueue(body, 'room' in target ? { gateRoom: target.room } : {});
-  }
-
-  /** Sets this user's status, shown in every room's presence and kept across their connections. */
-  setStatus(status: StatusName, text?: string): Promise<StatusEvent> {
-    return this.enqueue({ action: 'setStatus', status, ...(text === undefined ? {} : { text }) });
-  }
-
   /**
-   * Marks a room or a direct conversation read up to `seq` (a marker only moves forward); the user's
-   * other connections get `read_marker`. Resolves with the conversation's read state.
+   * Sends an action and resolves with its reply, queued while disconnected like every request; about a
+   * room (`target` `{ room }`), it waits for the room's join. The chat actions of `chat-actions.ts`
+   * (edits, status, read state) are functions on it, so a page that does not use them does not carry them.
    */
-  markRead(target: HistoryTarget, seq: number): Promise<ReadMarkerEvent> {
-    return this.inConversation(target, { action: 'markRead', ...target, seq });
-  }
-
-  /** The unread count of every conversation this user follows, most unread first. */
-  unread(): Promise<UnreadEvent> {
-    return this.enqueue({ action: 'unread' });
+  request<B extends RequestBody>(body: B, target?: HistoryTarget): Promise<ReplyOf[B['action']]> {
+    return this.enqueue(body, target !== undefined && 'room' in target ? { gateRoom: target.room } : {});
   }
 
   /** Asks for a room's member list (and updates `members(room)`). */
@@ -246,7 +203,7 @@ export class RoomcastClient {
 
   /** Reads one page of history as it is, e.g. older messages (`before`) for scrolling back. */
   history(target: HistoryTarget, options: HistoryOptions = {}): Promise<HistoryEvent> {
-    return this.inConversation(target, { action: 'history', ...target, ...options });
+    return this.request({ action: 'history', ...target, ...options }, target);
   }
 
   ping(): Promise<PongEvent> {
@@ -280,16 +237,6 @@ export class RoomcastClient {
     });
   }
 
-  /**
-   * An edit or delete entry goes to its conversation's cursor (a reply too: it is this connection's copy
-   * of the change, and the cursor drops a second copy).
-   */
-  private route<E extends MessageUpdatedEvent | MessageDeletedEvent>(event: E): E {
-    if (event.room !== undefined) this.conversations.routeRoomMessage(event);
-    else this.conversations.routeDirect(event);
-    return event;
-  }
-
   private received(link: Link, data: unknown): void {
     const frame = readFrame(data);
     if (frame === undefined) return;
@@ -305,7 +252,8 @@ export class RoomcastClient {
         return;
       case 'message_updated':
       case 'message_deleted':
-        this.route(event);
+        if (event.room !== undefined) this.conversations.routeRoomMessage(event);
+        else this.conversations.routeDirect(event);
         return;
       case 'member_joined':
       case 'member_left':

@@ -68,14 +68,14 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
   ),
   message_updated: event(
     'message_updated',
-    'A message was edited: an entry with its own `seq`, in order with the messages; `target` is the edited one. The answer to `editMessage`, and to everyone else in the conversation.',
+    'A message was edited: an entry with its own `seq`, in order with the messages; `target` is the edited one. The answer to `editMessage`, then to everyone in the conversation (the editor too).',
     { ...change, text: ref('StoredText') },
     ['seq', 'messageId', 'target', 'by', 'text', 'at'],
     { ...reply, ...amendedIn },
   ),
   message_deleted: event(
     'message_deleted',
-    'A message was deleted (its text is gone): an entry with its own `seq`. The answer to `deleteMessage`, and to everyone else there.',
+    'A message was deleted (its text is gone): an entry with its own `seq`. The answer to `deleteMessage`, then to everyone in the conversation.',
     change,
     ['seq', 'messageId', 'target', 'by', 'at'],
     { ...reply, ...amendedIn },

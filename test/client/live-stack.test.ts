@@ -8,7 +8,16 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from '@jest/globals';
 import WebSocket from 'ws';
-import { RoomcastClient, type ConnectionState, type RoomcastClientOptions } from '../../src/client/index.js';
+import {
+  deleteMessage,
+  editMessage,
+  markRead,
+  RoomcastClient,
+  setStatus,
+  unread,
+  type ConnectionState,
+  type RoomcastClientOptions,
+} from '../../src/client/index.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
 import { waitFor } from '../support/ws-client.js';
@@ -238,7 +247,7 @@ describe('the client SDK on the local stack', () => {
     hal.client.on('room_reaction', ({ reaction }) => reactions.push(`self:${reaction}`));
     const halIn = (client: RoomcastClient) => client.members('lounge').find((m) => m.userId === 'hal');
 
-    const reply = await hal.client.setStatus('busy', 'in a call');
+    const reply = await setStatus(hal.client, 'busy', 'in a call');
     expect(reply).toMatchObject({ type: 'status', status: 'busy', statusText: 'in a call' });
     await waitFor(() => halIn(ivy.client)?.status === 'busy', 5_000, 'Hal busy at Ivy');
     expect(halIn(ivy.client)).toMatchObject({ statusText: 'in a call' });
@@ -266,11 +275,11 @@ describe('the client SDK on the local stack', () => {
     for (const text of ['one', 'two', 'three']) await lee.client.send('reading', text);
     await lee.client.sendDirect('kim', 'psst');
 
-    const marked = await phone.client.markRead({ room: 'reading' }, 2);
+    const marked = await markRead(phone.client, { room: 'reading' }, 2);
     expect(marked).toMatchObject({ room: 'reading', readSeq: 2, lastSeq: 3, unread: 1 });
     await waitFor(() => markers.includes(2), 5_000, 'the marker on the laptop');
 
-    const { conversations } = await laptop.client.unread();
+    const { conversations } = await unread(laptop.client);
     expect(conversations).toContainEqual({ room: 'reading', readSeq: 2, lastSeq: 3, unread: 1 });
     expect(conversations).toContainEqual({ with: 'lee', readSeq: 0, lastSeq: 1, unread: 1 });
   });
@@ -289,17 +298,17 @@ describe('the client SDK on the local stack', () => {
     max.client.on('message_updated', ({ change }) => mine.push(`${change.seq}:edit`));
 
     const sent = await max.client.send('edits', 'teh first');
-    const edited = await max.client.editMessage({ room: 'edits' }, sent.seq, 'the first');
+    const edited = await editMessage(max.client, { room: 'edits' }, sent.seq, 'the first');
     expect(edited).toMatchObject({ type: 'message_updated', seq: sent.seq + 1, target: sent.seq });
     await waitFor(() => changes.length === 1, 5_000, 'the edit at Nia');
     expect(mine).toEqual([`${sent.seq + 1}:edit`]);
-    await expect(nia.client.deleteMessage({ room: 'edits' }, sent.seq)).rejects.toMatchObject({
+    await expect(deleteMessage(nia.client, { room: 'edits' }, sent.seq)).rejects.toMatchObject({
       code: 'forbidden',
     });
 
     // Nia is cut off; the delete happens while she is away and reaches her on her way back.
     nia.sockets.at(-1)?.terminate();
-    await max.client.deleteMessage({ room: 'edits' }, sent.seq);
+    await deleteMessage(max.client, { room: 'edits' }, sent.seq);
     await waitFor(() => changes.length === 2, 10_000, 'the delete at Nia after she is back');
     expect(changes).toEqual([
       `edits:${sent.seq + 1}:edit ${sent.seq}:the first`,

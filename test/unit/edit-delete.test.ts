@@ -19,7 +19,7 @@ async function room() {
 }
 
 describe('editMessage', () => {
-  it('stores the edit as the next entry, answers the sender, tells the room and keeps the latest text', async () => {
+  it('stores the edit as the next entry, answers the sender, tells the whole room and keeps the latest text', async () => {
     const { h, adaTab } = await room();
 
     const { event } = await h.chat.amend.execute(adaTab, {
@@ -41,7 +41,8 @@ describe('editMessage', () => {
       at: h.clock.now(),
     };
     expect(event).toEqual(change);
-    expect(h.notifier.ofType('c-ada', 'message_updated')).toEqual([{ ...change, requestId: 'e1' }]);
+    // The answer first, then the change in its place among the room's entries, as every member gets it.
+    expect(h.notifier.ofType('c-ada', 'message_updated')).toEqual([{ ...change, requestId: 'e1' }, change]);
     expect(h.notifier.ofType('c-bob', 'message_updated')).toEqual([change]);
     const history = await h.chat.history.execute(adaTab, { action: 'history', target: { room: 'lobby' } });
     expect(history.messages).toEqual([
@@ -95,7 +96,7 @@ describe('deleteMessage', () => {
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('works in a direct conversation, reaching both users’ other connections', async () => {
+  it('works in a direct conversation, reaching both users’ connections', async () => {
     const h = chatHarness();
     const adaTab = await h.connect('ada', 'c-ada');
     await h.connect('ada', 'c-ada-2');
@@ -115,7 +116,10 @@ describe('deleteMessage', () => {
     expect(event).toMatchObject({ type: 'message_deleted', users: ['ada', 'bob'], seq: 2, target: 1 });
     expect(h.notifier.ofType('c-bob', 'message_deleted')).toEqual([event]);
     expect(h.notifier.ofType('c-ada-2', 'message_deleted')).toEqual([event]);
-    expect(h.notifier.ofType('c-ada', 'message_deleted')).toEqual([{ ...event, requestId: undefined }]);
+    expect(h.notifier.ofType('c-ada', 'message_deleted')).toEqual([
+      { ...event, requestId: undefined },
+      event,
+    ]);
     expect(h.messages.stored(directConversation('ada', 'bob'))[0]).toMatchObject({ text: '' });
   });
 

@@ -28,8 +28,7 @@ export type StoreClient = Pick<
   | 'typing'
   | 'history'
   | 'roomReaction'
-  | 'unread'
-  | 'markRead'
+  | 'request'
 >;
 
 export interface RoomcastBindingsSettings {
@@ -226,7 +225,7 @@ export class RoomcastStore {
   async refreshUnread(): Promise<void> {
     this.unread.loading();
     try {
-      const { conversations, truncated } = await this.client.unread();
+      const { conversations, truncated } = await this.client.request({ action: 'unread' });
       this.unread.replace(conversations, truncated);
     } catch (error) {
       this.unread.failed(asRoomcastError(error));
@@ -235,7 +234,7 @@ export class RoomcastStore {
 
   /** Marks a conversation read up to `seq`; the counts follow the answer. */
   async markRead(target: HistoryTarget, seq: number): Promise<void> {
-    this.unread.marked(await this.client.markRead(target, seq));
+    this.unread.marked(await this.client.request({ action: 'markRead', ...target, seq }, target));
   }
 
   /** Records why the client could not start (from the provider's `connect()`). */

@@ -74,18 +74,17 @@ export class AmendMessage {
       async (event) => {
         await reply(this.deps, caller, { ...event, requestId: action.requestId });
       },
-      caller.connectionId,
     );
   }
 
   /**
    * Checks the target, stores the change, answers (through `answer`, for a client) and fans the change
-   * out to the conversation, except to the connection that asked.
+   * out to the whole conversation. The asking connection gets it too, after its answer, as a sender
+   * gets its own message after the ack: every connection meets the change in the same place in order.
    */
   async amend(
     request: AmendRequest,
     answer?: (event: AmendmentEvent) => Promise<void>,
-    except?: string,
   ): Promise<AmendResult> {
     const { conversation, seq, text } = request;
     if (text !== undefined) checkTextLength(text, this.deps.policy);
@@ -109,13 +108,9 @@ export class AmendMessage {
     await answer?.(event);
     const recipients = async (): Promise<FanOutReport> => {
       if (conversation.kind === 'room') {
-        return this.deps.fanOut.toRoom(conversation.room, event, except === undefined ? {} : { except });
+        return this.deps.fanOut.toRoom(conversation.room, event);
       }
-      const ids = await this.connectionsOf(conversation.users);
-      return this.deps.fanOut.toConnections(
-        ids.filter((id) => id !== except),
-        event,
-      );
+      return this.deps.fanOut.toConnections(await this.connectionsOf(conversation.users), event);
     };
     return { event, fanOut: await recipients() };
   }
