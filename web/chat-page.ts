@@ -1,7 +1,14 @@
 // Web page: the signed-in chat. Wires the client's events and the page's forms to what they change
 // (conversations, typing) and asks the view to redraw; drawing itself is chat-view.ts.
 
-import { isValidRoomName, RoomcastError, ROOM_NAME_RULE, type RoomcastClient } from '../src/client/index.js';
+import {
+  deleteMessage,
+  editMessage,
+  isValidRoomName,
+  RoomcastError,
+  ROOM_NAME_RULE,
+  type RoomcastClient,
+} from '../src/client/index.js';
 import { ChatView } from './chat-view.js';
 import {
   Conversations,
@@ -25,6 +32,8 @@ export class ChatPage {
   });
   private readonly view: ChatView;
   private typingSentAt = 0;
+  /** The seq of the message the composer is editing, if it is. */
+  private editing: number | undefined;
 
   constructor(
     private readonly client: RoomcastClient,
@@ -44,6 +53,14 @@ export class ChatPage {
           this.openDirect(peer, name);
           this.view.text.focus();
         },
+        edit: (message) => {
+          // The composer edits the message until it is sent or Escape is pressed.
+          this.editing = message.seq;
+          this.view.text.value = message.text;
+          this.view.text.placeholder = 'Edit the message';
+          this.view.text.focus();
+        },
+        remove: (message) => void this.change(message.seq),
       },
       lobby,
     );
@@ -110,12 +127,23 @@ export class ChatPage {
       const message = text.value;
       if (conversation === undefined || message.trim() === '') return;
       text.value = '';
+      if (this.editing !== undefined) {
+        const seq = this.editing;
+        this.stopEditing();
+        void this.change(seq, message);
+        return;
+      }
       if (conversation.kind === 'room' && this.typingSentAt !== 0)
         this.client.typing(conversation.target, false);
       this.typingSentAt = 0;
       void this.send(conversation, message);
     });
     text.addEventListener('input', () => this.signalTyping());
+    text.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || this.editing === undefined) return;
+      this.stopEditing();
+      text.value = '';
+    });
     byId('leave').addEventListener('click', () => {
       const conversation = this.conversations.current();
       if (conversation?.kind === 'room') void this.leaveRoom(conversation.target);
@@ -133,6 +161,7 @@ export class ChatPage {
   private activate(key: string | undefined): void {
     this.conversations.activate(key);
     this.typingSentAt = 0;
+    this.editing = undefined;
     this.view.renderSidebar();
     this.view.renderConversation();
   }
@@ -185,6 +214,26 @@ export class ChatPage {
       // The retry reuses the message's clientMsgId: the service never stores it twice.
       const retryId = error instanceof RoomcastError ? error.clientMsgId : undefined;
       this.view.say(`Not sent (${reason}): “${text}”`, () => void this.send(conversation, text, retryId));
+    }
+  }
+
+  private stopEditing(): void {
+    this.editing = undefined;
+    this.view.renderConversation();
+  }
+
+  /** Edits (with `text`) or deletes one of this user's messages in the open conversation. */
+  private async change(seq: number, text?: string): Promise<void> {
+    const conversation = this.conversations.current();
+    if (conversation === undefined) return;
+    const target =
+      conversation.kind === 'room' ? { room: conversation.target } : { with: conversation.target };
+    try {
+      if (text === undefined) await deleteMessage(this.client, target, seq);
+      else await editMessage(this.client, target, seq, text);
+    } catch (error) {
+      const reason = error instanceof RoomcastError ? error.code.replace(/_/g, ' ') : String(error);
+      this.view.say(`Not ${text === undefined ? 'deleted' : 'edited'} (${reason})`);
     }
   }
 

@@ -18,6 +18,10 @@ export interface ViewActions {
   pick(key: string): void;
   /** "Message" was pressed next to a member. */
   write(peer: string, name: string): void;
+  /** "Edit" was pressed on one of this user's messages. */
+  edit(message: ShownMessage): void;
+  /** "Delete" was pressed on one of this user's messages. */
+  remove(message: ShownMessage): void;
 }
 
 const STATUS_TEXT: Readonly<Record<ConnectionState, string>> = {
@@ -176,6 +180,22 @@ export class ChatView {
       message.deleted
         ? el('p', { className: 'text deleted' }, 'This message was deleted')
         : el('p', { className: 'text' }, message.text),
+      mine && !message.deleted ? this.ownActions(message) : null,
+    );
+  }
+
+  /** Edit and Delete, on this user's own messages. */
+  private ownActions(message: ShownMessage): HTMLDivElement {
+    const button = (label: string, act: () => void) => {
+      const element = el('button', { type: 'button', className: `own ${label.toLowerCase()}` }, label);
+      element.addEventListener('click', act);
+      return element;
+    };
+    return el(
+      'div',
+      { className: 'own-actions' },
+      button('Edit', () => this.actions.edit(message)),
+      button('Delete', () => this.actions.remove(message)),
     );
   }
 

@@ -189,6 +189,33 @@ suite('the chat page in Chromium', () => {
     await waitFor(async () => (await memberNames(ada.page)).join() === 'Ada (you)', 10_000, 'Bob to leave');
   }, 45_000);
 
+  it('lets a user edit and delete their own messages, and shows both on every page', async () => {
+    const cyd = await signIn(stack, 'Cyd');
+    await joinRoom(cyd.page, 'edits');
+    const dan = await signIn(stack, 'Dan');
+    await joinRoom(dan.page, 'edits');
+    await say(cyd.page, 'helo wrold');
+    await dan.page.locator('#messages .message', { hasText: 'helo wrold' }).waitFor();
+    // Only one's own messages offer the actions.
+    expect(await dan.page.locator('#messages .own-actions').count()).toBe(0);
+
+    await cyd.page.locator('#messages .message', { hasText: 'helo wrold' }).locator('button.edit').click();
+    expect(await cyd.page.getByLabel('Message', { exact: true }).inputValue()).toBe('helo wrold');
+    await say(cyd.page, 'hello world');
+    for (const user of [cyd, dan]) {
+      await user.page
+        .locator('#messages .message', { hasText: '(edited)' })
+        .filter({ hasText: 'hello world' })
+        .waitFor();
+    }
+
+    await cyd.page.locator('#messages .message', { hasText: 'hello world' }).locator('button.delete').click();
+    for (const user of [cyd, dan]) {
+      await user.page.locator('#messages .text.deleted', { hasText: 'This message was deleted' }).waitFor();
+      expect(await messageTexts(user.page)).not.toContain('hello world');
+    }
+  }, 30_000);
+
   it('signs in with a dev token', async () => {
     const config = (await (await fetch(`${stack().web.url}/config.json`)).json()) as Record<string, unknown>;
     expect(config).toEqual({ wsUrl: stack().wsUrl, anonymous: false, lobby: 'lobby' });
