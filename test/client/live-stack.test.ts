@@ -7,7 +7,7 @@ import {
   DeleteConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from '@jest/globals';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import {
   deleteMessage,
   editMessage,
@@ -20,6 +20,7 @@ import {
 } from '../../src/client/index.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
+import { CheckedWebSocket } from '../support/protocol-checks.js';
 import { waitFor } from '../support/ws-client.js';
 
 const clients: RoomcastClient[] = [];
@@ -41,7 +42,8 @@ interface App {
 
 function app(userId: string, options: Partial<RoomcastClientOptions> = {}): App {
   const sockets: WebSocket[] = [];
-  class RecordedSocket extends WebSocket {
+  // Every frame either way is checked against docs/asyncapi.json, as in the end-to-end suites.
+  class RecordedSocket extends CheckedWebSocket {
     constructor(url: string) {
       super(url);
       sockets.push(this);
