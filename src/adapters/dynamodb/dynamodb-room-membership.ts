@@ -16,8 +16,6 @@ import {
   bucketsForWriting,
   bucketsOfUser,
   DEFAULT_CHAT_POLICY,
-  DEFAULT_STATUS,
-  isStatusName,
   growthGraceMs,
   grownBuckets,
   isCountedConnection,
@@ -33,6 +31,7 @@ import {
   type UserId,
   type UserStatus,
 } from '../../domain/index.js';
+import { toMembership } from './stored-records.js';
 import {
   checkPartition,
   encodePosition,
@@ -391,25 +390,4 @@ export class DynamoDbRoomMembership implements RoomMembershipPort {
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
-function toMembership(item: Record<string, unknown>): Membership {
-  return {
-    room: item['room'] as string,
-    connectionId: item['connectionId'] as string,
-    userId: item['userId'] as string,
-    displayName: item['displayName'] as string,
-    joinedAt: item['joinedAt'] as number,
-    expiresAt: item['expiresAt'] as number,
-    ...(item['status'] === undefined ? {} : { status: toStatus(item['status']) }),
-  };
-}
-
-function toStatus(stored: unknown): UserStatus {
-  const { status, text, changedAt } = stored as Record<string, unknown>;
-  return {
-    status: isStatusName(status) ? status : DEFAULT_STATUS.status,
-    ...(typeof text === 'string' ? { text } : {}),
-    ...(typeof changedAt === 'number' ? { changedAt } : {}),
-  };
 }

@@ -2,15 +2,10 @@
 // STATUS). It has no expiry: a status is the user's own setting, like a profile field.
 
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  DEFAULT_STATUS,
-  isStatusName,
-  type UserId,
-  type UserStatus,
-  type UserStatusPort,
-} from '../../domain/index.js';
+import type { UserId, UserStatus, UserStatusPort } from '../../domain/index.js';
 import type { DynamoDbAdapterConfig } from './dynamodb-connection-registry.js';
 import { keys } from './keys.js';
+import { toUserStatus } from './stored-records.js';
 
 export class DynamoDbUserStatus implements UserStatusPort {
   constructor(private readonly config: DynamoDbAdapterConfig) {}
@@ -19,12 +14,7 @@ export class DynamoDbUserStatus implements UserStatusPort {
     const { Item } = await this.config.client.send(
       new GetCommand({ TableName: this.config.tableName, Key: keys.userStatus(userId) }),
     );
-    if (Item === undefined) return undefined;
-    return {
-      status: isStatusName(Item['status']) ? Item['status'] : DEFAULT_STATUS.status,
-      ...(typeof Item['text'] === 'string' ? { text: Item['text'] } : {}),
-      ...(typeof Item['changedAt'] === 'number' ? { changedAt: Item['changedAt'] } : {}),
-    };
+    return Item === undefined ? undefined : toUserStatus(Item);
   }
 
   async set(userId: UserId, status: UserStatus): Promise<void> {
