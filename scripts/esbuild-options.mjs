@@ -22,6 +22,10 @@ export function functionBuildOptions(entry, outfile) {
     sourcesContent: false,
     legalComments: 'none',
     metafile: true,
+    // The AWS SDK's browser user-agent parser loads `bowser` with a dynamic import that only browsers
+    // reach; left out, a bundle is 34 KiB (7.7 KiB gzipped) smaller, and nothing on Node ever asks for it.
+    // A static import of it would fail every bundle's load in the bundle tests.
+    external: ['bowser'],
     logLevel: 'warning',
     // Some bundled CommonJS dependencies call require() for Node built-ins; ESM has no require.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
