@@ -3,54 +3,18 @@
 // typing and presence, and the page shows the reconnect when the emulator drops a connection; on an
 // anonymous stack the page signs in without a token.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { DevStackOptions } from '../../src/local/dev-stack.js';
+import { CHROMIUM_FLAGS, useChromium } from '../support/chromium.js';
 import { useDevStack, type DevStackHandle } from '../support/dev-stack-suite.js';
 import { waitFor } from '../support/ws-client.js';
 
 const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '../../artifacts/browser');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** CHROMIUM_PATH, else `chromium` on the PATH (what `command -v chromium` finds). */
-function findChromium(): string | undefined {
-  const explicit = process.env['CHROMIUM_PATH'];
-  if (explicit !== undefined && explicit !== '') return existsSync(explicit) ? explicit : undefined;
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    const candidate = join(dir, 'chromium');
-    if (dir !== '' && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-const executablePath = findChromium();
-
-if (executablePath === undefined) {
-  if (process.env['REQUIRE_BROWSER'] === '1') {
-    describe('Chromium', () => {
-      it('is installed, as REQUIRE_BROWSER=1 demands', () => {
-        throw new Error('No chromium on the PATH and no CHROMIUM_PATH: apt-get install chromium');
-      });
-    });
-  } else {
-    // One plain line (console.warn would add a code frame): the suite below then reports as skipped.
-    process.stderr.write(
-      '\nbrowser tests SKIPPED: no chromium on the PATH (or CHROMIUM_PATH); REQUIRE_BROWSER=1 makes this a failure.\n',
-    );
-  }
-}
-
-const suite = executablePath === undefined ? describe.skip : describe;
+const { executablePath, suite } = useChromium();
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];

@@ -4,30 +4,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { typeCheck } from '../support/dom-type-check.js';
 
 const configPath = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/tsconfig.json');
 
 describe('the web page sources', () => {
   it('type-check with the DOM library and without Node types', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(
-      configPath,
-      {},
-      {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-          throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-        },
-      },
-    );
-    if (config === undefined) throw new Error(`cannot read ${configPath}`);
-    const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
-    const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-      const where = diagnostic.file?.fileName ?? '';
-      return `${where}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
-    });
-    expect(config.fileNames.some((file) => file.endsWith('web/app.ts'))).toBe(true);
-    expect(config.fileNames.some((file) => file.endsWith('src/client/client.ts'))).toBe(true);
+    const { fileNames, problems } = typeCheck(configPath);
+    expect(fileNames.some((file) => file.endsWith('web/app.ts'))).toBe(true);
+    expect(fileNames.some((file) => file.endsWith('src/client/client.ts'))).toBe(true);
     expect(problems).toEqual([]);
   }, 30_000);
 });

@@ -5,41 +5,20 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import ts from 'typescript';
 import type { RequestLogEntry } from '../../src/local/emulator/gateway-config.js';
+import { CHROMIUM_FLAGS, useChromium } from '../support/chromium.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
+import { typeCheck } from '../support/dom-type-check.js';
 import { waitFor } from '../support/ws-client.js';
 
 const EXAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/react-chat');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-
-/** CHROMIUM_PATH, else `chromium` on the PATH, as test/browser/chat-page.test.ts finds it. */
-function findChromium(): string | undefined {
-  const explicit = process.env['CHROMIUM_PATH'];
-  if (explicit !== undefined && explicit !== '') return existsSync(explicit) ? explicit : undefined;
-  return (process.env['PATH'] ?? '')
-    .split(delimiter)
-    .filter((dir) => dir !== '')
-    .map((dir) => join(dir, 'chromium'))
-    .find((candidate) => existsSync(candidate));
-}
-
-const executablePath = findChromium();
-if (executablePath === undefined && process.env['REQUIRE_BROWSER'] === '1') {
-  describe('Chromium', () => {
-    it('is installed, as REQUIRE_BROWSER=1 demands', () => {
-      throw new Error('No chromium on the PATH and no CHROMIUM_PATH: apt-get install chromium');
-    });
-  });
-}
-const suite = executablePath === undefined ? describe.skip : describe;
+const { executablePath, suite } = useChromium();
 
 /** The example bundled as a user would: React's development build, so StrictMode remounts effects. */
 async function bundleExample(): Promise<Uint8Array> {
@@ -113,26 +92,8 @@ const RECORD_STATUSES = `(() => {
 describe('the React example', () => {
   // esbuild strips types without checking them, and the repository's tsconfig has no DOM types.
   it('type-checks against the DOM library and the bindings, as the package names them', () => {
-    const configPath = join(EXAMPLE, 'tsconfig.json');
-    const config = ts.getParsedCommandLineOfConfigFile(
-      configPath,
-      {},
-      {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-          throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-        },
-      },
-    );
-    if (config === undefined) throw new Error(`cannot read ${configPath}`);
-    const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
-    const problems = ts
-      .getPreEmitDiagnostics(program)
-      .map(
-        (diagnostic) =>
-          `${diagnostic.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`,
-      );
-    expect(config.fileNames.some((file) => file.endsWith('main.ts'))).toBe(true);
+    const { fileNames, problems } = typeCheck(join(EXAMPLE, 'tsconfig.json'));
+    expect(fileNames.some((file) => file.endsWith('main.ts'))).toBe(true);
     expect(problems).toEqual([]);
   }, 30_000);
 });
