@@ -20,6 +20,7 @@ import type { RoomMembershipPort } from './ports/room-membership.port.js';
 import type { UserStatusPort } from './ports/user-status.port.js';
 import type { ReadMarkersPort } from './ports/read-markers.port.js';
 import type { OccupancyPort } from './ports/occupancy.port.js';
+import type { MessageReactionsPort } from './ports/message-reactions.port.js';
 import { identityOf } from './model/connection.js';
 import { OccupancyTracker } from './use-cases/occupancy-tracker.js';
 import type { ClientAction } from './protocol/client-actions.js';
@@ -38,6 +39,7 @@ import { RoomReaction } from './use-cases/room-reaction.js';
 import { SetStatus } from './use-cases/set-status.js';
 import { MarkRead } from './use-cases/mark-read.js';
 import { AmendMessage } from './use-cases/amend-message.js';
+import { ReactToMessage, SendReactionSummary } from './use-cases/react-to-message.js';
 import { Unread } from './use-cases/unread.js';
 import { SendDirectMessage } from './use-cases/send-direct-message.js';
 import { SendRoomMessage } from './use-cases/send-room-message.js';
@@ -66,6 +68,8 @@ export interface ChatPorts {
   readonly readMarkers?: ReadMarkersPort;
   /** Counts each room's connections and users; without one, rooms show no occupancy. */
   readonly occupancy?: OccupancyPort;
+  /** Keeps reactions to stored messages; without one, `react` is unavailable. */
+  readonly reactions?: MessageReactionsPort;
 }
 
 export interface Chat {
@@ -83,6 +87,9 @@ export interface Chat {
   readonly sendDirect: SendDirectMessage;
   /** Edits and deletes, by their senders (and by backends through `backend.amend`). */
   readonly amend: AmendMessage;
+  readonly react: ReactToMessage;
+  /** What a `fanout` worker runs for a reaction summary job. */
+  readonly reactionSummary: SendReactionSummary;
   readonly history: ReadHistory;
   readonly presence: RoomPresence;
   readonly typing: Typing;
@@ -171,6 +178,8 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     sendMessage: new SendRoomMessage(deps),
     sendDirect: new SendDirectMessage(deps),
     amend,
+    react: new ReactToMessage(deps),
+    reactionSummary: new SendReactionSummary(deps),
     history: new ReadHistory(deps),
     presence: new RoomPresence(deps),
     typing: new Typing(deps),
@@ -203,6 +212,8 @@ export function dispatch(chat: Chat, caller: Caller, action: ClientAction): Prom
     case 'editMessage':
     case 'deleteMessage':
       return chat.amend.execute(caller, action);
+    case 'react':
+      return chat.react.execute(caller, action);
     case 'history':
       return chat.history.execute(caller, action);
     case 'presence':

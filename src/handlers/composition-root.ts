@@ -116,8 +116,8 @@ export function createContainer(config: ChatConfig): Container {
   container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
     const queueUrl = config.fanOutQueueUrl;
     if (queueUrl === undefined) return undefined;
-    // Only rooms past the inline threshold enqueue: the SQS client is loaded on the first of them, so
-    // the cold start of every function that could fan out does not pay for it.
+    // Only rooms past the inline threshold and reaction summaries enqueue: the SQS client is loaded on the
+    // first of them, so the cold start of every function that could fan out does not pay for it.
     let loaded: Promise<FanOutQueuePort> | undefined;
     const load = (): Promise<FanOutQueuePort> =>
       (loaded ??= import('../adapters/sqs/index.js').then(
@@ -134,6 +134,9 @@ export function createContainer(config: ChatConfig): Container {
     return {
       async enqueue(jobs) {
         await (await load()).enqueue(jobs);
+      },
+      async enqueueLater(job, delaySeconds) {
+        await (await load()).enqueueLater(job, delaySeconds);
       },
     } satisfies FanOutQueuePort;
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from '@jest/globals';
 import {
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
+  DynamoDbMessageReactions,
   DynamoDbRateLimiter,
   DynamoDbRoomMembership,
   DynamoDbOccupancy,
@@ -19,6 +20,7 @@ import { roomMembershipContract } from './room-membership.contract.js';
 import { userStatusContract } from './user-status.contract.js';
 import { readMarkersContract } from './read-markers.contract.js';
 import { occupancyContract } from './occupancy.contract.js';
+import { messageReactionsContract } from './message-reactions.contract.js';
 
 let table: TestTable;
 
@@ -48,6 +50,15 @@ roomMembershipContract('DynamoDB', async (sharding = {}) => {
 messageLogContract('DynamoDB', async () => {
   const { clock, adapter } = config();
   return { clock, messages: new DynamoDbMessageLog(adapter) };
+});
+
+messageReactionsContract('DynamoDB', async () => {
+  const { clock, adapter } = config();
+  return {
+    clock,
+    messages: new DynamoDbMessageLog(adapter),
+    reactions: new DynamoDbMessageReactions(adapter),
+  };
 });
 
 rateLimiterContract('DynamoDB', async () => {

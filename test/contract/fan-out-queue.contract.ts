@@ -2,12 +2,21 @@
 // the local SQS server: every job taken once and readable by the worker's codec, or a throw.
 
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import type { FanOutJob, FanOutQueuePort, ServerEvent } from '../../src/domain/index.js';
+import {
+  directConversation,
+  type FanOutJob,
+  type FanOutQueuePort,
+  type ReactionSummaryJob,
+  type ServerEvent,
+  type WorkerJob,
+} from '../../src/domain/index.js';
 
 export interface FanOutQueueUnderTest {
   readonly queue: FanOutQueuePort;
   /** Every job waiting, as a worker would read it, taken off the queue. */
   drain(): Promise<FanOutJob[]>;
+  /** Waits until delayed jobs may be seen (at most a few seconds past their delay), and takes them. */
+  drainDelayed(count: number): Promise<WorkerJob[]>;
   /** Makes the queue unreachable, then reachable again. */
   breakQueue(): Promise<void>;
   mendQueue(): Promise<void>;
@@ -69,6 +78,23 @@ export function fanOutQueueContract(name: string, make: () => Promise<FanOutQueu
     it('takes nothing and does not fail for an empty list', async () => {
       await subject.queue.enqueue([]);
       expect(await subject.drain()).toEqual([]);
+    });
+
+    it('holds a delayed job back from workers until its delay has passed, then gives it once', async () => {
+      const job: ReactionSummaryJob = {
+        reactionSummary: { conversation: directConversation('bob', 'alice'), seq: 7 },
+      };
+      await subject.queue.enqueueLater(job, 2);
+      expect(await subject.drain()).toEqual([]);
+      expect(await subject.drainDelayed(1)).toEqual([job]);
+      expect(await subject.drain()).toEqual([]);
+    });
+
+    it('refuses a delay the queue cannot hold', async () => {
+      const job: ReactionSummaryJob = {
+        reactionSummary: { conversation: directConversation('a', 'b'), seq: 1 },
+      };
+      await expect(subject.queue.enqueueLater(job, 901)).rejects.toThrow();
     });
 
     it('throws when the queue cannot be reached, and takes jobs again once it can', async () => {

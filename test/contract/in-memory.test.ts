@@ -14,6 +14,8 @@ import { roomMembershipContract } from './room-membership.contract.js';
 import { userStatusContract } from './user-status.contract.js';
 import { readMarkersContract } from './read-markers.contract.js';
 import { occupancyContract } from './occupancy.contract.js';
+import { messageReactionsContract } from './message-reactions.contract.js';
+import { InMemoryMessageReactions } from '../fakes/in-memory-message-reactions.js';
 import { InMemoryOccupancy } from '../fakes/in-memory-occupancy.js';
 import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
@@ -43,6 +45,7 @@ fanOutQueueContract('in-memory fake', async () => {
   return {
     queue,
     drain: async () => queue.drain(),
+    drainDelayed: async () => queue.later.splice(0).map(({ job }) => job),
     breakQueue: async () => queue.failAlways(),
     mendQueue: async () => queue.failAlways(false),
   };
@@ -56,3 +59,9 @@ readMarkersContract('in-memory fake', async () => {
 });
 
 occupancyContract('in-memory fake', async () => new InMemoryOccupancy());
+
+messageReactionsContract('in-memory fake', async () => {
+  const clock = new ManualClock();
+  const messages = new InMemoryMessageLog(clock);
+  return { clock, messages, reactions: new InMemoryMessageReactions(messages, clock) };
+});

@@ -2,9 +2,9 @@
 // the real AWS SDK client.
 
 import { afterAll } from '@jest/globals';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient, SqsFanOutQueue } from '../../src/adapters/sqs/index.js';
-import { parseFanOutJob, type FanOutJob } from '../../src/domain/index.js';
+import { parseFanOutJob, parseWorkerJob, type FanOutJob, type WorkerJob } from '../../src/domain/index.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
 import { startSqsLocal, type SqsLocal } from '../../src/local/sqs-local.js';
 import { fanOutQueueContract } from './fan-out-queue.contract.js';
@@ -50,6 +50,26 @@ fanOutQueueContract('SQS on the local server', async () => {
           }),
         );
       }
+    },
+    async drainDelayed(count) {
+      const jobs: WorkerJob[] = [];
+      // Long polls: each returns as soon as a job turns visible, so this waits on the condition.
+      for (let polls = 0; jobs.length < count && polls < 5; polls += 1) {
+        const { Messages = [] } = await server.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: server.queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 2,
+          }),
+        );
+        for (const message of Messages) {
+          jobs.push(parseWorkerJob(message.Body ?? ''));
+          await server.client.send(
+            new DeleteMessageCommand({ QueueUrl: server.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+          );
+        }
+      }
+      return jobs;
     },
     async breakQueue() {
       await server.stop();

@@ -1,7 +1,14 @@
 // Test fake for FanOutQueuePort: keeps enqueued shard jobs in order until a test takes them out to run
-// them through DeliverShard, and can be told to fail, as a queue that is down or throttling would.
+// them through DeliverShard (and delayed jobs apart, with their delay), and can be told to fail, as a
+// queue that is down or throttling would.
 
-import { parseFanOutJob, type FanOutJob, type FanOutQueuePort } from '../../src/domain/index.js';
+import {
+  parseFanOutJob,
+  parseWorkerJob,
+  type FanOutJob,
+  type FanOutQueuePort,
+  type ReactionSummaryJob,
+} from '../../src/domain/index.js';
 
 export class InMemoryFanOutQueue implements FanOutQueuePort {
   private readonly waiting: FanOutJob[] = [];
@@ -22,6 +29,21 @@ export class InMemoryFanOutQueue implements FanOutQueuePort {
     }
     const bodies = jobs.map((job) => parseFanOutJob(JSON.stringify(job)));
     this.waiting.push(...bodies);
+  }
+
+  /** Delayed jobs with their delay, oldest first; a test runs them when it lets the time pass. */
+  readonly later: { job: ReactionSummaryJob; delaySeconds: number }[] = [];
+
+  async enqueueLater(job: ReactionSummaryJob, delaySeconds: number): Promise<void> {
+    this.calls += 1;
+    if (this.failingAlways || this.failingCalls > 0) {
+      this.failingCalls = Math.max(0, this.failingCalls - 1);
+      throw new Error('fan-out queue unavailable');
+    }
+    if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
+      throw new Error(`SQS takes a delay of 0 to 900 whole seconds, not ${delaySeconds}`);
+    }
+    this.later.push({ job: parseWorkerJob(JSON.stringify(job)) as ReactionSummaryJob, delaySeconds });
   }
 
   /** Makes every later call fail (`true`) or succeed again (`false`). */

@@ -69,6 +69,22 @@ export class InMemoryMessageLog implements MessageLogPort {
     return entry;
   }
 
+  /**
+   * The stored entry, for the reactions fake that keeps its counts on it (as the table does); `change`
+   * returns its new version. Undefined when there is no such entry.
+   */
+  patch(
+    conversation: Conversation,
+    seq: number,
+    change?: (message: StoredMessage) => StoredMessage,
+  ): StoredMessage | undefined {
+    const log = this.logs.get(conversationKey(conversation));
+    const message = log?.[seq - 1];
+    if (log === undefined || message === undefined) return undefined;
+    if (change !== undefined) log[seq - 1] = change(message);
+    return log[seq - 1];
+  }
+
   async latestSeq(conversation: Conversation): Promise<number> {
     return this.logs.get(conversationKey(conversation))?.length ?? 0;
   }

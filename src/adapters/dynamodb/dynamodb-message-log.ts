@@ -24,6 +24,7 @@ import {
   type StoredMessage,
 } from '../../domain/index.js';
 import { keys, ttlSeconds } from './keys.js';
+import { reactionCountsOf } from './reaction-records.js';
 
 export interface DynamoDbMessageLogConfig {
   readonly client: DynamoDBDocumentClient;
@@ -349,6 +350,7 @@ function toItem(key: string, message: StoredMessage): Item {
 }
 
 function fromItem(conversation: Conversation, item: Item): StoredMessage {
+  const reactions = reactionCountsOf(item);
   return {
     conversation,
     seq: item['seq'] as number,
@@ -364,5 +366,6 @@ function fromItem(conversation: Conversation, item: Item): StoredMessage {
       : {}),
     ...(typeof item['editedAt'] === 'number' ? { editedAt: item['editedAt'] } : {}),
     ...(typeof item['deletedAt'] === 'number' ? { deletedAt: item['deletedAt'] } : {}),
+    ...(reactions === undefined ? {} : { reactions }),
   };
 }

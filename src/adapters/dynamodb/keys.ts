@@ -73,6 +73,20 @@ export const keys = {
   messageSortKey: (seq: number) => `MSG#${String(seq).padStart(16, '0')}`,
   messagePrefix: 'MSG#',
   counter: (conversationKey: string) => ({ pk: `CONV#${conversationKey}`, sk: 'COUNTER' }),
+  /**
+   * One user's reaction to one message, sorted by user, then message, then reaction: "this user's
+   * reactions to a page of messages" is one range. The reaction comes last, so whatever it holds
+   * cannot reach into another key.
+   */
+  reaction: (conversationKey: string, userId: UserId, seq: number, reaction: string) => ({
+    pk: `CONV#${conversationKey}`,
+    sk: `${reactionsOfUserPrefix(userId)}${String(seq).padStart(16, '0')}#${reaction}`,
+  }),
+  /** The range of a user's reactions to messages `from` to `to`: `$` sorts just after the `#` that ends a seq. */
+  reactionRange: (userId: UserId, from: number, to: number) => ({
+    lower: `${reactionsOfUserPrefix(userId)}${String(from).padStart(16, '0')}#`,
+    upper: `${reactionsOfUserPrefix(userId)}${String(to).padStart(16, '0')}$`,
+  }),
   idempotency: (conversationKey: string, userId: UserId, clientMsgId: string) => ({
     pk: `CONV#${conversationKey}`,
     sk: `IDEMP#${userId}#${clientMsgId}`,
@@ -97,4 +111,8 @@ function roomBucketPartition(room: RoomName, bucket: number): string {
 /** DynamoDB's TTL attribute is in epoch seconds; the domain's expiries are in milliseconds. */
 export function ttlSeconds(expiresAtMs: number): number {
   return Math.ceil(expiresAtMs / 1000);
+}
+
+function reactionsOfUserPrefix(userId: UserId): string {
+  return `REACT#${userId}#`;
 }

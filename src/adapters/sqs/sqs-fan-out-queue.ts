@@ -1,8 +1,13 @@
 // Driven adapter: FanOutQueuePort on an SQS standard queue. Jobs go out in SendMessageBatch requests of at
 // most 10 entries and 256 KiB, several requests at once; entries SQS refuses are retried, then reported.
 
-import { SendMessageBatchCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import type { FanOutJob, FanOutQueuePort } from '../../domain/index.js';
+import {
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+  type SQSClientConfig,
+} from '@aws-sdk/client-sqs';
+import type { FanOutJob, FanOutQueuePort, ReactionSummaryJob } from '../../domain/index.js';
 
 /** SQS's limits for one SendMessageBatch request. */
 export const SQS_BATCH_ENTRIES = 10;
@@ -39,6 +44,17 @@ export class SqsFanOutQueue implements FanOutQueuePort {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  }
+
+  /** One SendMessage with SQS's per-message delay: the message stays invisible to workers until then. */
+  async enqueueLater(job: ReactionSummaryJob, delaySeconds: number): Promise<void> {
+    await this.config.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.config.queueUrl,
+        MessageBody: JSON.stringify(job),
+        DelaySeconds: delaySeconds,
+      }),
+    );
   }
 
   private async sendBatch(bodies: readonly string[]): Promise<void> {

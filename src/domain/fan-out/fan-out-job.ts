@@ -2,6 +2,8 @@
 // The sending invocation enqueues jobs; `fanout` workers run them (see deliver-shard.ts).
 
 import type { ConnectionId } from '../model/connection.js';
+import { isValidUserId } from '../model/identity.js';
+import { directConversation, roomConversation, type Conversation } from '../model/message.js';
 import { isValidRoomName, type RoomName } from '../model/room.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 
@@ -31,6 +33,21 @@ export interface FanOutJob {
   readonly cursor?: string;
 }
 
+/**
+ * A job to send one message's reaction summary once its gathering window has passed (enqueued with a
+ * delay by the first reaction change of the window; see react-to-message.ts).
+ */
+export interface ReactionSummaryJob {
+  readonly reactionSummary: { readonly conversation: Conversation; readonly seq: number };
+}
+
+/** Anything a `fanout` worker is handed. */
+export type WorkerJob = FanOutJob | ReactionSummaryJob;
+
+export function isReactionSummaryJob(job: WorkerJob): job is ReactionSummaryJob {
+  return 'reactionSummary' in job;
+}
+
 /** The jobs that serve these recipients, each naming at most `MAX_LISTED_RECIPIENTS` of them. */
 export function listedJobs(connectionIds: readonly ConnectionId[], event: ServerEvent): FanOutJob[] {
   const jobs: FanOutJob[] = [];
@@ -57,6 +74,13 @@ export class MalformedJobError extends Error {
  * input: anything else is refused with a reason, so it ends in the dead-letter queue, not in a crash.
  */
 export function parseFanOutJob(body: string): FanOutJob {
+  const job = parseWorkerJob(body);
+  if (isReactionSummaryJob(job)) throw new MalformedJobError('job is not a fan-out job');
+  return job;
+}
+
+/** Reads any worker job back from its queue body: a shard job or a reaction summary job. */
+export function parseWorkerJob(body: string): WorkerJob {
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -64,6 +88,7 @@ export function parseFanOutJob(body: string): FanOutJob {
     throw new MalformedJobError('job body is not JSON');
   }
   if (!isRecord(value)) throw new MalformedJobError('job is not an object');
+  if ('reactionSummary' in value) return { reactionSummary: parseSummaryTarget(value['reactionSummary']) };
   const { shard, event, cursor } = value;
   if (!isRecord(shard)) throw new MalformedJobError('job has no shard');
   if (!isRecord(event) || typeof event['type'] !== 'string') throw new MalformedJobError('job has no event');
@@ -96,6 +121,25 @@ function parseShard(shard: Record<string, unknown>): FanOutShard {
   if (except !== undefined && typeof except !== 'string')
     throw new MalformedJobError('except is not a string');
   return except === undefined ? { kind: 'room', room, bucket } : { kind: 'room', room, bucket, except };
+}
+
+function parseSummaryTarget(value: unknown): ReactionSummaryJob['reactionSummary'] {
+  if (!isRecord(value)) throw new MalformedJobError('reactionSummary is not an object');
+  const { conversation, seq } = value;
+  if (!isIndex(seq) || seq < 1) throw new MalformedJobError('seq is not a positive whole number');
+  if (!isRecord(conversation)) throw new MalformedJobError('job has no conversation');
+  if (conversation['kind'] === 'room') {
+    const room = conversation['room'];
+    if (typeof room !== 'string' || !isValidRoomName(room)) throw new MalformedJobError('invalid room');
+    return { conversation: roomConversation(room), seq };
+  }
+  const users = conversation['users'];
+  if (conversation['kind'] !== 'direct' || !Array.isArray(users) || users.length !== 2) {
+    throw new MalformedJobError('unknown conversation kind');
+  }
+  const [a, b] = users as unknown[];
+  if (!isValidUserId(a) || !isValidUserId(b)) throw new MalformedJobError('invalid user id');
+  return { conversation: directConversation(a, b), seq };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

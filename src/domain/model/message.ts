@@ -1,6 +1,7 @@
 // Domain model: a persisted chat message, in a room or in a direct conversation between two users.
 
 import type { Identity, UserId } from './identity.js';
+import type { ReactionCounts } from './reactions.js';
 import type { RoomName } from './room.js';
 
 /** Where a message lives. Each conversation has its own gap-free sequence starting at 1. */
@@ -57,4 +58,8 @@ export interface MessageDraft {
 
 export interface StoredMessage extends MessageDraft {
   readonly seq: number;
+  /** On a message: how many users gave each reaction (kept on the message by the reactions port). */
+  readonly reactions?: ReactionCounts;
+  /** Filled in for one reader (history, joins), never stored: the reactions that reader gave. */
+  readonly myReactions?: readonly string[];
 }

@@ -1,6 +1,6 @@
 // Port (driven): where the sharded fan-out hands its jobs to workers. Implemented by SQS in production.
 
-import type { FanOutJob } from '../fan-out/fan-out-job.js';
+import type { FanOutJob, ReactionSummaryJob } from '../fan-out/fan-out-job.js';
 
 export interface FanOutQueuePort {
   /**
@@ -8,4 +8,7 @@ export interface FanOutQueuePort {
    * its way. Jobs may be enqueued in several requests; after a throw, some of them may have been taken.
    */
   enqueue(jobs: readonly FanOutJob[]): Promise<void>;
+
+  /** Enqueues one job that no worker may take before `delaySeconds` (0 to 900) have passed, or throws. */
+  enqueueLater(job: ReactionSummaryJob, delaySeconds: number): Promise<void>;
 }

@@ -23,6 +23,7 @@ export const ACTIONS = [
   'sendDirect',
   'editMessage',
   'deleteMessage',
+  'react',
   'history',
   'presence',
   'typing',
@@ -76,6 +77,14 @@ export interface DeleteMessageAction extends Correlated {
   readonly target: { readonly room: RoomName } | { readonly with: UserId };
   readonly seq: number;
 }
+/** Adds (`on`, the default) or takes back (`on: false`) the caller's reaction to a stored message. */
+export interface ReactAction extends Correlated {
+  readonly action: 'react';
+  readonly target: { readonly room: RoomName } | { readonly with: UserId };
+  readonly seq: number;
+  readonly reaction: string;
+  readonly on: boolean;
+}
 export interface HistoryAction extends Correlated {
   readonly action: 'history';
   readonly target: { readonly room: RoomName } | { readonly with: UserId };
@@ -127,6 +136,7 @@ export type ClientAction =
   | SendDirectAction
   | EditMessageAction
   | DeleteMessageAction
+  | ReactAction
   | HistoryAction
   | PresenceAction
   | TypingAction
@@ -230,6 +240,18 @@ function parseAction(name: ActionName, body: Body): ClientAction {
         seq: requiredMessageSeq(body),
         ...correlated,
       };
+    case 'react': {
+      const on = own(body, 'on');
+      if (on !== undefined && typeof on !== 'boolean') throw invalidField('on', 'a boolean');
+      return {
+        action: 'react',
+        target: parseTarget(body, name),
+        seq: requiredMessageSeq(body),
+        reaction: parseReactionField(own(body, 'reaction')),
+        on: on ?? true,
+        ...correlated,
+      };
+    }
     case 'history':
       return parseHistory(body, correlated);
     case 'presence':

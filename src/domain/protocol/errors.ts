@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'too_many_connections',
   'too_many_rooms',
+  'too_many_reactions',
   'unauthorized',
   'unavailable',
   'internal_error',
@@ -40,6 +41,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   too_many_connections: 429,
   // Not a rate: the connection must leave a room first, waiting does not help.
   too_many_rooms: 403,
+  // The message carries as many distinct reactions as it may: only an existing one can be added.
+  too_many_reactions: 409,
   unauthorized: 401,
   unavailable: 503,
   internal_error: 500,

@@ -6,6 +6,7 @@ import type { RoomName } from '../model/room.js';
 import type { StoredMessage } from '../model/message.js';
 import type { StatusName } from '../model/user-status.js';
 import type { Occupancy } from '../model/occupancy.js';
+import { summarise, type ReactionSummary } from '../model/reactions.js';
 import type { ErrorEvent } from './errors.js';
 
 export interface RoomMessageEvent {
@@ -20,6 +21,8 @@ export interface RoomMessageEvent {
   readonly editedAt?: number;
   /** In history and catch-up: a deleted message's tombstone (its `text` is empty). */
   readonly deletedAt?: number;
+  /** In history and catch-up: the message's reactions, each saying whether the reader gave it. */
+  readonly reactions?: readonly ReactionSummary[];
 }
 
 export interface DirectMessageEvent {
@@ -32,6 +35,7 @@ export interface DirectMessageEvent {
   readonly sentAt: number;
   readonly editedAt?: number;
   readonly deletedAt?: number;
+  readonly reactions?: readonly ReactionSummary[];
 }
 
 /** Where an edit or a delete happened: a room, or the direct conversation of two users. */
@@ -68,6 +72,18 @@ export interface MessageDeletedEvent extends AmendedConversation {
 }
 
 export type AmendmentEvent = MessageUpdatedEvent | MessageDeletedEvent;
+
+/**
+ * A message's reactions changed. As the reply to `react` (with `requestId`), at once, each entry says
+ * whether the caller gave it (`mine`). To the whole conversation, at most once per message per gathering
+ * window, without `mine`: a burst of reactions costs one fan-out. `seq` is the message's.
+ */
+export interface ReactionsUpdatedEvent extends AmendedConversation {
+  readonly type: 'reactions_updated';
+  readonly requestId?: string;
+  readonly seq: number;
+  readonly reactions: readonly ReactionSummary[];
+}
 
 /** Everything with a place in a conversation's sequence. */
 export type ConversationEntryEvent = RoomMessageEvent | DirectMessageEvent | AmendmentEvent;
@@ -253,6 +269,7 @@ export type ServerEvent =
   | DirectMessageEvent
   | MessageUpdatedEvent
   | MessageDeletedEvent
+  | ReactionsUpdatedEvent
   | AckEvent
   | JoinedEvent
   | LeftEvent
@@ -309,9 +326,18 @@ export function toMessageEvent(message: StoredMessage): ConversationEntryEvent {
     sentAt: message.sentAt,
     ...(message.editedAt === undefined ? {} : { editedAt: message.editedAt }),
     ...(message.deletedAt === undefined ? {} : { deletedAt: message.deletedAt }),
+    ...reactionsOf(message),
   };
   if (conversation.kind === 'room') return { type: 'message', room: conversation.room, ...body };
   return { type: 'direct', to: message.to ?? otherUser(message), ...body };
+}
+
+/** A live message's reactions with a count, each marked for the reader when the reader is known. */
+function reactionsOf(message: StoredMessage): { reactions?: ReactionSummary[] } {
+  if (message.reactions === undefined || message.deletedAt !== undefined) return {};
+  const mine = message.myReactions === undefined ? undefined : new Set(message.myReactions);
+  const reactions = summarise(message.reactions, mine);
+  return reactions.length === 0 ? {} : { reactions };
 }
 
 function otherUser(message: StoredMessage): UserId {

@@ -5,7 +5,7 @@
 
 import type { ChatPolicy } from '../chat-policy.js';
 import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
-import type { Identity, UserId } from '../model/identity.js';
+import type { Identity } from '../model/identity.js';
 import { directConversation, roomConversation, type Amendment, type Conversation } from '../model/message.js';
 import type { ClockPort } from '../ports/clock.port.js';
 import type { ConnectionRegistryPort } from '../ports/connection-registry.port.js';
@@ -18,6 +18,7 @@ import type { DeleteMessageAction, EditMessageAction } from '../protocol/client-
 import { ChatError } from '../protocol/errors.js';
 import { toMessageEvent, type AmendmentEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
+import { fanOutToConversation } from './conversation-fan-out.js';
 import { requireMember } from './members-only.js';
 import { checkTextLength, draftMessage } from './message-rules.js';
 import { reply } from './replies.js';
@@ -106,19 +107,6 @@ export class AmendMessage {
     const stored = await this.deps.messages.amend({ ...draft, amends });
     const event = toMessageEvent(stored) as AmendmentEvent;
     await answer?.(event);
-    const recipients = async (): Promise<FanOutReport> => {
-      if (conversation.kind === 'room') {
-        return this.deps.fanOut.toRoom(conversation.room, event);
-      }
-      return this.deps.fanOut.toConnections(await this.connectionsOf(conversation.users), event);
-    };
-    return { event, fanOut: await recipients() };
-  }
-
-  private async connectionsOf(users: readonly [UserId, UserId]): Promise<string[]> {
-    const lists = await Promise.all(
-      [...new Set(users)].map((user) => this.deps.connections.connectionsOfUser(user)),
-    );
-    return lists.flat().map((connection) => connection.connectionId);
+    return { event, fanOut: await fanOutToConversation(this.deps, conversation, event) };
   }
 }

@@ -11,6 +11,7 @@ import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { ReadMarkersPort } from '../ports/read-markers.port.js';
 import type { UserStatusPort } from '../ports/user-status.port.js';
 import type { OccupancyPort } from '../ports/occupancy.port.js';
+import type { MessageReactionsPort } from '../ports/message-reactions.port.js';
 import { unreadCount } from '../model/read-state.js';
 import type { JoinAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
@@ -18,6 +19,7 @@ import { isRoomEntry, type JoinedEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
 import type { MembershipAnnouncer } from './membership-announcer.js';
 import { presenceSnapshot } from './presence-snapshot.js';
+import { withReaderReactions } from './reader-reactions.js';
 import { fitMessages, reply } from './replies.js';
 
 export interface JoinRoomDeps {
@@ -29,6 +31,8 @@ export interface JoinRoomDeps {
   readonly readMarkers?: ReadMarkersPort;
   /** Without one, `joined` carries no occupancy. */
   readonly occupancy?: OccupancyPort;
+  /** Without one, missed messages carry no reactions of the caller's. */
+  readonly reactions?: MessageReactionsPort;
   readonly announcer: MembershipAnnouncer;
   readonly notifier: NotifierPort;
   readonly logger: LoggerPort;
@@ -106,7 +110,13 @@ export class JoinRoom {
         after: action.since,
         limit: policy.historyLimitMax,
       });
-      const fitted = fitMessages(page.messages, policy.maxPayloadBytes, (missed) => ({
+      const messages = await withReaderReactions(
+        this.deps.reactions,
+        conversation,
+        caller.identity.userId,
+        page.messages,
+      );
+      const fitted = fitMessages(messages, policy.maxPayloadBytes, (missed) => ({
         ...base,
         missed: missed.filter(isRoomEntry),
         hasMore: true,

@@ -5,12 +5,14 @@ import { directConversation, roomConversation } from '../model/message.js';
 import type { ChatPolicy } from '../chat-policy.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { MessageLogPort } from '../ports/message-log.port.js';
+import type { MessageReactionsPort } from '../ports/message-reactions.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { HistoryAction } from '../protocol/client-actions.js';
 import type { HistoryEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
 import { requireMember } from './members-only.js';
+import { withReaderReactions } from './reader-reactions.js';
 import { fitMessages, reply } from './replies.js';
 
 export interface ReadHistoryDeps {
@@ -19,6 +21,7 @@ export interface ReadHistoryDeps {
   readonly notifier: NotifierPort;
   readonly logger: LoggerPort;
   readonly policy: ChatPolicy;
+  readonly reactions?: MessageReactionsPort;
 }
 
 /**
@@ -50,7 +53,13 @@ export class ReadHistory {
       ...action.target,
       requestId: action.requestId,
     };
-    const fitted = fitMessages(page.messages, policy.maxPayloadBytes, (messages) => ({
+    const messages = await withReaderReactions(
+      this.deps.reactions,
+      conversation,
+      caller.identity.userId,
+      page.messages,
+    );
+    const fitted = fitMessages(messages, policy.maxPayloadBytes, (messages) => ({
       ...base,
       messages,
       hasMore: true,
