@@ -1,4 +1,4 @@
-// Client SDK: the chat actions beyond sending (edits and deletes, status, read state), as functions on
+// Client SDK: the chat actions beyond sending (edits and deletes, reactions, status, read state), as functions on
 // a client rather than methods, so a page bundles only those it calls.
 
 import type { RoomcastClient } from './client.js';
@@ -6,6 +6,7 @@ import type { HistoryTarget } from './options.js';
 import type {
   MessageDeletedEvent,
   MessageUpdatedEvent,
+  ReactionsUpdatedEvent,
   ReadMarkerEvent,
   StatusEvent,
   StatusName,
@@ -32,6 +33,21 @@ export function deleteMessage(
   seq: number,
 ): Promise<MessageDeletedEvent> {
   return client.request({ action: 'deleteMessage', ...target, seq }, target);
+}
+
+/**
+ * Adds (`on`, the default) or takes back this user's reaction to a message. Resolves at once with the
+ * message's reactions, each marked `mine` or not; everyone in the conversation gets `reactions_updated`
+ * (without `mine`) about a second later, one per message however many reactions were given meanwhile.
+ */
+export function react(
+  client: RoomcastClient,
+  target: HistoryTarget,
+  seq: number,
+  reaction: string,
+  on = true,
+): Promise<ReactionsUpdatedEvent> {
+  return client.request({ action: 'react', ...target, seq, reaction, on }, target);
 }
 
 /** Sets this user's status, shown in every room's presence and kept across their connections. */

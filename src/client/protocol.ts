@@ -5,6 +5,7 @@
 import type {
   MessageDeletedEvent,
   MessageUpdatedEvent,
+  ReactionsUpdatedEvent,
   AckEvent,
   DirectMessageEvent,
   HistoryEvent,
@@ -20,6 +21,7 @@ import type {
 } from '../domain/protocol/server-events.js';
 
 export type {
+  ReactionsUpdatedEvent,
   AmendmentEvent,
   ConversationEntryEvent,
   MessageDeletedEvent,
@@ -50,6 +52,7 @@ export type {
 export type { ErrorCode, ErrorEvent } from '../domain/protocol/errors.js';
 export type { Identity } from '../domain/model/identity.js';
 export type { StatusName } from '../domain/model/user-status.js';
+export type { ReactionSummary } from '../domain/model/reactions.js';
 
 interface Correlated {
   readonly requestId?: string;
@@ -88,6 +91,14 @@ export interface DeleteMessageFrame extends Correlated {
   readonly room?: string;
   readonly with?: string;
   readonly seq: number;
+}
+export interface ReactFrame extends Correlated {
+  readonly action: 'react';
+  readonly room?: string;
+  readonly with?: string;
+  readonly seq: number;
+  readonly reaction: string;
+  readonly on?: boolean;
 }
 export interface HistoryFrame extends Correlated {
   readonly action: 'history';
@@ -139,6 +150,7 @@ export type ClientFrame =
   | SendDirectFrame
   | EditMessageFrame
   | DeleteMessageFrame
+  | ReactFrame
   | HistoryFrame
   | PresenceFrame
   | TypingFrame
@@ -157,6 +169,7 @@ export interface ReplyOf {
   sendDirect: AckEvent;
   editMessage: MessageUpdatedEvent;
   deleteMessage: MessageDeletedEvent;
+  react: ReactionsUpdatedEvent;
   history: HistoryEvent;
   presence: PresenceEvent;
   setStatus: StatusEvent;
@@ -179,6 +192,7 @@ const ACTION_NAMES: { readonly [A in ClientFrame['action']]: true } = {
   sendDirect: true,
   editMessage: true,
   deleteMessage: true,
+  react: true,
   history: true,
   presence: true,
   typing: true,

@@ -43,6 +43,7 @@ const SHAPES: { readonly [T in ServerEvent['type']]: (frame: Frame) => boolean }
   direct: (f) => isString(f['to']) && isNumber(f['seq']) && isIdentity(f['from']),
   message_updated: (f) => amended(f) && isString(f['text']),
   message_deleted: amended,
+  reactions_updated: (f) => isNumber(f['seq']) && Array.isArray(f['reactions']),
   ack: (f) => isNumber(f['seq']) && isString(f['messageId']),
   joined: roomSnapshot,
   left: (f) => isString(f['room']),

@@ -10,6 +10,7 @@ import {
   DynamoDbMessageLog,
   DynamoDbRateLimiter,
   DynamoDbOccupancy,
+  DynamoDbMessageReactions,
   DynamoDbReadMarkers,
   DynamoDbUserStatus,
   DynamoDbRoomMembership,
@@ -113,6 +114,14 @@ export function createContainer(config: ChatConfig): Container {
       [...onTable],
     );
 
+  container
+    .bind(TOKENS.reactions)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) =>
+        new DynamoDbMessageReactions(table(client, clock)),
+      [...onTable],
+    );
+
   container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
     const queueUrl = config.fanOutQueueUrl;
     if (queueUrl === undefined) return undefined;
@@ -174,6 +183,7 @@ export function createContainer(config: ChatConfig): Container {
       userStatus: context.get(TOKENS.userStatus),
       readMarkers: context.get(TOKENS.readMarkers),
       occupancy: context.get(TOKENS.occupancy),
+      reactions: context.get(TOKENS.reactions),
     };
     const fanOutQueue = context.get(TOKENS.fanOutQueue);
     const notifierFor = context.get(TOKENS.notifierFor);

@@ -15,6 +15,7 @@ import type {
   RateLimiterPort,
   RoomMembershipPort,
   OccupancyPort,
+  MessageReactionsPort,
   ReadMarkersPort,
   UserStatusPort,
 } from '../domain/index.js';
@@ -34,6 +35,7 @@ export const TOKENS = {
   userStatus: Symbol('UserStatusPort') as ServiceIdentifier<UserStatusPort>,
   readMarkers: Symbol('ReadMarkersPort') as ServiceIdentifier<ReadMarkersPort>,
   occupancy: Symbol('OccupancyPort') as ServiceIdentifier<OccupancyPort>,
+  reactions: Symbol('MessageReactionsPort') as ServiceIdentifier<MessageReactionsPort>,
   /** Present when FAN_OUT_QUEUE_URL is set. */
   fanOutQueue: Symbol('FanOutQueuePort') as ServiceIdentifier<FanOutQueuePort | undefined>,
   /** endpoint -> notifier for that stage's @connections API */

@@ -55,6 +55,19 @@ const SHAPES: Readonly<Record<ActionName, ActionShape>> = {
     required: ['seq'],
     rules: { oneOf: [{ required: ['room'] }, { required: ['with'] }] },
   },
+  react: {
+    summary:
+      'Add (`on`, the default) or take back (`on: false`) a reaction to a message (`seq`) in a room (joined) or the conversation `with` a user. One of each reaction per user.',
+    properties: {
+      room: ref('RoomName'),
+      with: ref('UserId'),
+      seq: ref('SequenceNumber'),
+      reaction: ref('Reaction'),
+      on: { type: 'boolean' },
+    },
+    required: ['seq', 'reaction'],
+    rules: { oneOf: [{ required: ['room'] }, { required: ['with'] }] },
+  },
   history: {
     summary:
       'Read a page of a room (joined) or of the direct conversation `with` a user. `before` must exceed `after` + 1.',

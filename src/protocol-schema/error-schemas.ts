@@ -41,6 +41,10 @@ export const ERROR_DETAILS: Readonly<Record<ErrorCode, JsonSchema | null>> = {
     'maxConnections',
   ]),
   too_many_rooms: closedObject({ maxRooms: count('Rooms a connection may be in.') }, ['maxRooms']),
+  too_many_reactions: closedObject(
+    { seq: ref('SequenceNumber'), max: count('Different reactions a message may carry.') },
+    ['seq', 'max'],
+  ),
   unauthorized: null,
   unavailable: closedObject({ retryable: { const: true } }, ['retryable']),
   internal_error: null,

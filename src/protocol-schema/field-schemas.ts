@@ -6,6 +6,7 @@ import {
   CLIENT_MSG_ID_RULE,
   DEFAULT_CHAT_POLICY,
   MAX_DISPLAY_NAME,
+  MAX_REACTION_KINDS,
   MAX_STATUS_TEXT,
   REACTION_PATTERN,
   REACTION_RULE,
@@ -126,6 +127,20 @@ export const FIELD_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     pattern: REACTION_PATTERN.source,
     description: `A reaction: ${REACTION_RULE}.`,
     examples: ['👏'],
+  },
+  ReactionSummaries: {
+    type: 'array',
+    items: closedObject(
+      {
+        reaction: ref('Reaction'),
+        count: { type: 'integer', minimum: 1 },
+        mine: { type: 'boolean', description: 'Whether the reader gave it; absent in fan-out events.' },
+      },
+      ['reaction', 'count'],
+      'One reaction of a message and how many users gave it.',
+    ),
+    maxItems: MAX_REACTION_KINDS,
+    description: `A message's reactions, most given first; at most ${MAX_REACTION_KINDS} different ones.`,
   },
   StatusName: { enum: [...STATUS_NAMES], description: 'What a user says about their availability.' },
   StatusText: {

@@ -30,7 +30,11 @@ const message: Described = {
   sentAt: ref('EpochMillis'),
 };
 /** A message as history and catch-up show it: last edited when, or deleted when (its text then empty). */
-const version: Described = { editedAt: ref('EpochMillis'), deletedAt: ref('EpochMillis') };
+const version: Described = {
+  editedAt: ref('EpochMillis'),
+  deletedAt: ref('EpochMillis'),
+  reactions: ref('ReactionSummaries'),
+};
 /** Where an edit or a delete happened: a room, or a direct conversation's two users. */
 const amendedIn: Described = { room: ref('RoomName'), users: ref('UserPair') };
 const change: Described = {
@@ -78,6 +82,13 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
     'A message was deleted (its text is gone): an entry with its own `seq`. The answer to `deleteMessage`, then to everyone in the conversation.',
     change,
     ['seq', 'messageId', 'target', 'by', 'at'],
+    { ...reply, ...amendedIn },
+  ),
+  reactions_updated: event(
+    'reactions_updated',
+    "A message's reactions changed (`seq` is the message's). The answer to `react` at once, each entry with `mine`; to everyone in the conversation at most once per message every second or so, without `mine`.",
+    { seq: ref('SequenceNumber'), reactions: ref('ReactionSummaries') },
+    ['seq', 'reactions'],
     { ...reply, ...amendedIn },
   ),
   occupancy: event(
@@ -254,6 +265,7 @@ export const REPLIES: Readonly<Record<ActionName, EventType | null>> = {
   sendDirect: 'ack',
   editMessage: 'message_updated',
   deleteMessage: 'message_deleted',
+  react: 'reactions_updated',
   history: 'history',
   presence: 'presence',
   typing: null,
@@ -275,6 +287,7 @@ export const PUSHED_EVENTS: readonly EventType[] = [
   'notice',
   'message_updated',
   'message_deleted',
+  'reactions_updated',
   'room_reaction',
   'status_changed',
   'read_marker',

@@ -21,6 +21,7 @@ const openApi = JSON.parse(committed('docs/openapi.json')) as Json;
 const EVENT_TYPES: Record<ServerEvent['type'], true> = {
   message: true,
   direct: true,
+  reactions_updated: true,
   ack: true,
   joined: true,
   left: true,

@@ -122,6 +122,14 @@ const validBodies: Record<ActionName, fc.Arbitrary<Record<string, unknown>>> = {
   deleteMessage: fc
     .tuple(fc.oneof(fc.record({ room: roomName }), fc.record({ with: userId })), fc.integer({ min: 1 }))
     .map(([target, at]) => ({ ...target, seq: at })),
+  react: fc
+    .tuple(
+      fc.oneof(fc.record({ room: roomName }), fc.record({ with: userId })),
+      fc.integer({ min: 1 }),
+      fc.constantFrom('👍', '🎉', 'clap', '👨‍👩‍👧'),
+      fc.option(fc.boolean(), { nil: undefined }),
+    )
+    .map(([target, at, reaction, on]) => ({ ...target, seq: at, reaction, ...(on === undefined ? {} : { on }) })),
   markRead: fc
     .tuple(fc.oneof(fc.record({ room: roomName }), fc.record({ with: userId })), seq)
     .map(([target, at]) => ({ ...target, seq: at })),
