@@ -210,6 +210,11 @@ describe('IAM grants, proven by the calls the functions make', () => {
     expect(await ask(a, { action: 'editMessage', ...edit, text: 'fixed' })).toMatchObject({
       type: 'message_updated',
     });
+    // A reaction: answered at once, summarised to the room by the worker once its window has passed.
+    expect(await ask(b, { action: 'react', ...edit, reaction: '👍' })).toMatchObject({
+      type: 'reactions_updated',
+    });
+    await received(a, (f) => f['type'] === 'reactions_updated' && f['requestId'] === undefined);
     expect(await ask(a, { action: 'deleteMessage', ...edit })).toMatchObject({ type: 'message_deleted' });
 
     // A room past the inline threshold (two counted members and more) goes to the fan-out worker,

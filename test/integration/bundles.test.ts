@@ -162,6 +162,16 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
     () => expect(lastFrame()).toMatchObject({ type: 'message_updated', seq: 2, target: 1, text: 'hi!' }),
   ],
   [
+    'react',
+    () => message('react', { room: 'bundles', seq: 1, reaction: '👍' }),
+    () =>
+      expect(lastFrame()).toMatchObject({
+        type: 'reactions_updated',
+        seq: 1,
+        reactions: [{ reaction: '👍', count: 1 }],
+      }),
+  ],
+  [
     'deleteMessage',
     () => message('deleteMessage', { room: 'bundles', seq: 1 }),
     () => expect(lastFrame()).toMatchObject({ type: 'message_deleted', seq: 3, target: 1 }),

@@ -14,12 +14,18 @@ import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
 import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { InMemoryOccupancy } from '../fakes/in-memory-occupancy.js';
+import { InMemoryMessageReactions } from '../fakes/in-memory-message-reactions.js';
+import type { InMemoryFanOutQueue } from '../fakes/in-memory-fan-out-queue.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { RecordingNotifier } from '../fakes/recording-notifier.js';
 import { SequentialIds } from '../fakes/sequential-ids.js';
 
-export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
+/** `fanOutQueue` hands large rooms and reaction summaries to a queue, as a deployed stack does. */
+export function chatHarness(
+  overrides: Partial<ChatPolicy> = {},
+  options: { readonly fanOutQueue?: InMemoryFanOutQueue } = {},
+) {
   const clock = new ManualClock();
   const ids = new SequentialIds();
   const logger = new RecordingLogger();
@@ -31,6 +37,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
   const userStatus = new InMemoryUserStatus();
   const readMarkers = new InMemoryReadMarkers(clock);
   const occupancy = new InMemoryOccupancy();
+  const reactions = new InMemoryMessageReactions(messages, clock);
   const policy = chatPolicy(overrides);
   const chat = createChat(
     {
@@ -45,6 +52,8 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
       userStatus,
       readMarkers,
       occupancy,
+      reactions,
+      ...(options.fanOutQueue === undefined ? {} : { fanOutQueue: options.fanOutQueue }),
     },
     policy,
   );
@@ -69,6 +78,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
     userStatus,
     readMarkers,
     occupancy,
+    reactions,
     policy,
     chat,
     connect,

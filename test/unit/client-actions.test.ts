@@ -98,6 +98,7 @@ describe('parseClientAction', () => {
       markRead: { room: 'general', seq: 0 },
       editMessage: { room: 'general', seq: 1, text: 'fixed' },
       deleteMessage: { with: 'bob', seq: 1 },
+      react: { room: 'general', seq: 1, reaction: '👍' },
       unread: {},
       ping: {},
       whoami: {},
