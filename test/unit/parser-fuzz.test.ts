@@ -129,7 +129,12 @@ const validBodies: Record<ActionName, fc.Arbitrary<Record<string, unknown>>> = {
       fc.constantFrom('👍', '🎉', 'clap', '👨‍👩‍👧'),
       fc.option(fc.boolean(), { nil: undefined }),
     )
-    .map(([target, at, reaction, on]) => ({ ...target, seq: at, reaction, ...(on === undefined ? {} : { on }) })),
+    .map(([target, at, reaction, on]) => ({
+      ...target,
+      seq: at,
+      reaction,
+      ...(on === undefined ? {} : { on }),
+    })),
   markRead: fc
     .tuple(fc.oneof(fc.record({ room: roomName }), fc.record({ with: userId })), seq)
     .map(([target, at]) => ({ ...target, seq: at })),
