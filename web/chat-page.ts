@@ -5,8 +5,10 @@ import {
   deleteMessage,
   editMessage,
   isValidRoomName,
+  react,
   RoomcastError,
   ROOM_NAME_RULE,
+  type ReactionSummary,
   type RoomcastClient,
 } from '../src/client/index.js';
 import { ChatView } from './chat-view.js';
@@ -61,6 +63,7 @@ export class ChatPage {
           this.view.text.focus();
         },
         remove: (message) => void this.change(message.seq),
+        react: (message, reaction, on) => void this.react(message.seq, reaction, on),
       },
       lobby,
     );
@@ -93,6 +96,11 @@ export class ChatPage {
           this.view.renderMessages(false);
       });
     }
+    client.on('reactions_updated', ({ room, users, seq, reactions }) => {
+      const me = client.identity?.userId;
+      const peer = users?.find((user) => user !== me) ?? me ?? '';
+      this.showReactions(room !== undefined ? roomKey(room) : directKey(peer), seq, reactions);
+    });
     client.on('presence', ({ room }) => {
       if (this.conversations.active === roomKey(room)) this.view.renderMembers();
     });
@@ -235,6 +243,25 @@ export class ChatPage {
       const reason = error instanceof RoomcastError ? error.code.replace(/_/g, ' ') : String(error);
       this.view.say(`Not ${text === undefined ? 'deleted' : 'edited'} (${reason})`);
     }
+  }
+
+  private async react(seq: number, reaction: string, on: boolean): Promise<void> {
+    const conversation = this.conversations.current();
+    if (conversation === undefined) return;
+    const target =
+      conversation.kind === 'room' ? { room: conversation.target } : { with: conversation.target };
+    try {
+      const answer = await react(this.client, target, seq, reaction, on);
+      this.showReactions(conversation.key, seq, answer.reactions);
+    } catch (error) {
+      const reason = error instanceof RoomcastError ? error.code.replace(/_/g, ' ') : String(error);
+      this.view.say(`Reaction not saved (${reason})`);
+    }
+  }
+
+  private showReactions(key: string, seq: number, reactions: readonly ReactionSummary[]): void {
+    if (this.conversations.react(key, seq, reactions) && this.conversations.active === key)
+      this.view.renderMessages(false);
   }
 
   private async loadOlder(conversation: Conversation): Promise<void> {

@@ -22,7 +22,12 @@ export interface ViewActions {
   edit(message: ShownMessage): void;
   /** "Delete" was pressed on one of this user's messages. */
   remove(message: ShownMessage): void;
+  /** A reaction was given (`on`) or taken back on a message. */
+  react(message: ShownMessage, reaction: string, on: boolean): void;
 }
+
+/** The reactions offered on every message, besides those it already has. */
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉'] as const;
 
 const STATUS_TEXT: Readonly<Record<ConnectionState, string>> = {
   connecting: 'Connecting…',
@@ -180,7 +185,42 @@ export class ChatView {
       message.deleted
         ? el('p', { className: 'text deleted' }, 'This message was deleted')
         : el('p', { className: 'text' }, message.text),
+      message.deleted ? null : this.reactionBar(message),
       mine && !message.deleted ? this.ownActions(message) : null,
+    );
+  }
+
+  /** A message's reactions as toggles (pressed when this user gave one), then the quick ones to add. */
+  private reactionBar(message: ShownMessage): HTMLDivElement {
+    const given = new Set(message.reactions.map((r) => r.reaction));
+    const toggle = (reaction: string, count: number, mine: boolean) => {
+      const button = el(
+        'button',
+        {
+          type: 'button',
+          className: 'reaction',
+          'aria-pressed': mine ? 'true' : 'false',
+          'aria-label': `${reaction} ${count}${mine ? ', yours' : ''}`,
+        },
+        `${reaction} ${count}`,
+      );
+      button.addEventListener('click', () => this.actions.react(message, reaction, !mine));
+      return button;
+    };
+    const quick = QUICK_REACTIONS.filter((reaction) => !given.has(reaction)).map((reaction) => {
+      const button = el(
+        'button',
+        { type: 'button', className: 'quick-reaction', 'aria-label': `React ${reaction}` },
+        reaction,
+      );
+      button.addEventListener('click', () => this.actions.react(message, reaction, true));
+      return button;
+    });
+    return el(
+      'div',
+      { className: 'reactions' },
+      ...message.reactions.map((r) => toggle(r.reaction, r.count, r.mine === true)),
+      ...quick,
     );
   }
 

@@ -5,6 +5,7 @@ import type {
   AmendmentEvent,
   ConversationEntryEvent,
   DirectMessageEvent,
+  ReactionSummary,
   RoomMessageEvent,
 } from '../src/client/index.js';
 
@@ -18,6 +19,8 @@ export interface ShownMessage {
   readonly edited: boolean;
   /** Deleted: shown as a tombstone, its text gone. */
   readonly deleted: boolean;
+  /** Its reactions, most given first; `mine` marks this user's. */
+  readonly reactions: readonly ReactionSummary[];
 }
 
 export interface Conversation {
@@ -42,6 +45,7 @@ export function toShown(message: RoomMessageEvent | DirectMessageEvent): ShownMe
     sentAt: message.sentAt,
     edited: message.editedAt !== undefined,
     deleted: message.deletedAt !== undefined,
+    reactions: message.reactions ?? [],
   };
 }
 
@@ -106,6 +110,23 @@ export class Conversations {
       change.type === 'message_updated'
         ? { ...shown, text: change.text, edited: true }
         : { ...shown, text: '', deleted: true };
+    return true;
+  }
+
+  /**
+   * Shows a message's new reactions. A summary sent to everyone says nothing about whose they are, so
+   * this user's own marks are kept from what the page knew (its answers to `react`, history).
+   */
+  react(key: string, seq: number, reactions: readonly ReactionSummary[]): boolean {
+    const messages = this.all.get(key)?.messages;
+    const index = messages?.findIndex((message) => message.seq === seq) ?? -1;
+    const shown = messages?.[index];
+    if (messages === undefined || shown === undefined) return false;
+    const mine = new Set(shown.reactions.filter((r) => r.mine === true).map((r) => r.reaction));
+    messages[index] = {
+      ...shown,
+      reactions: reactions.map((r) => ({ ...r, mine: r.mine ?? mine.has(r.reaction) })),
+    };
     return true;
   }
 

@@ -267,6 +267,7 @@ export class RoomcastClient {
       case 'typing':
       case 'room_reaction':
       case 'occupancy':
+      case 'reactions_updated':
       case 'read_marker':
       case 'error':
         this.events.emit(event.type, event);

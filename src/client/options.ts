@@ -10,6 +10,7 @@ import type {
   MessageDeletedEvent,
   MessageUpdatedEvent,
   OccupancyEvent,
+  ReactionsUpdatedEvent,
   ReadMarkerEvent,
   RoomMessageEvent,
   RoomReactionEvent,
@@ -75,6 +76,11 @@ export interface ClientEvents {
     readonly peer?: string;
     readonly source: Source;
   };
+  /**
+   * A message's reactions changed (`seq` is the message's): one summary per message about a second after
+   * a burst, without `mine`; keep the `mine` of this user's own reactions from `react` and history.
+   */
+  reactions_updated: ReactionsUpdatedEvent;
   /** The member list of a joined room changed. */
   presence: RoomSnapshot;
   member_joined: MemberJoinedEvent;

@@ -153,7 +153,7 @@ suite('the chat page in Chromium', () => {
     await waitFor(async () => (await memberNames(ada.page)).join() === 'Ada (you)', 10_000, 'Bob to leave');
   }, 45_000);
 
-  it('lets a user edit and delete their own messages, and shows both on every page', async () => {
+  it('lets a user edit and delete their own messages, others react to them, and shows it all on every page', async () => {
     const cyd = await signIn(stack, 'Cyd');
     await joinRoom(cyd.page, 'edits');
     const dan = await signIn(stack, 'Dan');
@@ -172,6 +172,21 @@ suite('the chat page in Chromium', () => {
         .filter({ hasText: 'hello world' })
         .waitFor();
     }
+
+    // Dan reacts: his page shows it as his at once; Cyd's gets the room's summary a moment later.
+    await dan.page
+      .locator('#messages .message', { hasText: 'hello world' })
+      .getByRole('button', { name: 'React 👍' })
+      .click();
+    await dan.page.getByRole('button', { name: '👍 1, yours', pressed: true }).waitFor();
+    await cyd.page.getByRole('button', { name: '👍 1', exact: true, pressed: false }).waitFor();
+    // Cyd adds the same one: both pages count two, each marking only its own.
+    await cyd.page.getByRole('button', { name: '👍 1', exact: true }).click();
+    await cyd.page.getByRole('button', { name: '👍 2, yours', pressed: true }).waitFor();
+    await dan.page.getByRole('button', { name: '👍 2, yours', pressed: true }).waitFor();
+    // Taking it back.
+    await dan.page.getByRole('button', { name: '👍 2, yours' }).click();
+    await dan.page.getByRole('button', { name: '👍 1', exact: true, pressed: false }).waitFor();
 
     await cyd.page.locator('#messages .message', { hasText: 'hello world' }).locator('button.delete').click();
     for (const user of [cyd, dan]) {
