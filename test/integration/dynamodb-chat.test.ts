@@ -7,7 +7,11 @@ import { ManagementApiNotifier, ManagementClientPool } from '../../src/adapters/
 import {
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
+  DynamoDbMessageReactions,
+  DynamoDbOccupancy,
+  DynamoDbReadMarkers,
   DynamoDbRoomMembership,
+  DynamoDbUserStatus,
   USER_INDEX,
 } from '../../src/adapters/dynamodb/index.js';
 import {
@@ -40,7 +44,8 @@ afterAll(async () => {
   await Promise.all([table?.stop(), api?.stop()]);
 });
 
-async function realChat(overrides: Partial<ChatPolicy> = {}) {
+/** `features` adds the chat-feature ports (status, read state, occupancy, reactions), as deployed. */
+async function realChat(overrides: Partial<ChatPolicy> = {}, features = false) {
   const tableName = await table.freshTable();
   const clock = new ManualClock();
   const config = { client: table.client, tableName, clock };
@@ -51,7 +56,23 @@ async function realChat(overrides: Partial<ChatPolicy> = {}) {
   const policy = chatPolicy(overrides);
   const logger = new RecordingLogger();
   const chat = createChat(
-    { connections, memberships, messages, notifier, clock, ids: new SequentialIds(), logger },
+    {
+      connections,
+      memberships,
+      messages,
+      notifier,
+      clock,
+      ids: new SequentialIds(),
+      logger,
+      ...(features
+        ? {
+            userStatus: new DynamoDbUserStatus(config),
+            readMarkers: new DynamoDbReadMarkers(config),
+            occupancy: new DynamoDbOccupancy(config),
+            reactions: new DynamoDbMessageReactions(config),
+          }
+        : {}),
+    },
     policy,
   );
 
@@ -241,7 +262,7 @@ describe('the chat on DynamoDB Local', () => {
   });
 
   it('sends no Scan in a whole session of every use case', async () => {
-    const { chat, connect, clock } = await realChat();
+    const { chat, connect, clock } = await realChat({}, true);
     // Each step's requests, so that a Scan names the use case that sent it.
     const requestsOf: Record<string, Record<string, number>> = {};
     async function step(name: string, run: () => Promise<unknown>): Promise<void> {
@@ -273,6 +294,51 @@ describe('the chat on DynamoDB Local', () => {
       await chat.history.execute(a, { action: 'history', target: { room: 'general' } });
       await chat.history.execute(a, { action: 'history', target: { with: 'bob' } });
     });
+    await step('editMessage', () =>
+      chat.amend.execute(a, { action: 'editMessage', target: { room: 'general' }, seq: 1, text: 'hey' }),
+    );
+    await step('react', () =>
+      chat.react.execute(b, {
+        action: 'react',
+        target: { room: 'general' },
+        seq: 1,
+        reaction: '👍',
+        on: true,
+      }),
+    );
+    await step('react again', () =>
+      chat.react.execute(a, {
+        action: 'react',
+        target: { room: 'general' },
+        seq: 1,
+        reaction: '👍',
+        on: true,
+      }),
+    );
+    await step('react, already given', () =>
+      chat.react.execute(a, {
+        action: 'react',
+        target: { room: 'general' },
+        seq: 1,
+        reaction: '👍',
+        on: true,
+      }),
+    );
+    await step('history with reactions', () =>
+      chat.history.execute(a, { action: 'history', target: { room: 'general' } }),
+    );
+    await step('roomReaction', () =>
+      chat.roomReaction.execute(a, { action: 'roomReaction', room: 'general', reaction: '👏' }),
+    );
+    await step('setStatus', () => chat.setStatus.execute(a, { action: 'setStatus', status: 'away' }));
+    await step('markRead', () =>
+      chat.markRead.execute(a, { action: 'markRead', target: { room: 'general' }, seq: 2 }),
+    );
+    await step('unread', () => chat.unread.execute(a, { action: 'unread' }));
+    await step('moderate', () => chat.backend.moderate.edit('general', 1, { text: 'moderated' }));
+    await step('deleteMessage', () =>
+      chat.amend.execute(a, { action: 'deleteMessage', target: { room: 'general' }, seq: 1 }),
+    );
     await step('presence', () => chat.presence.execute(a, { action: 'presence', room: 'general' }));
     await step('typing', () => chat.typing.execute(a, { action: 'typing', room: 'general', isTyping: true }));
     await step('ping', () => chat.ping.execute(a, { action: 'ping' }));
@@ -306,5 +372,21 @@ describe('the chat on DynamoDB Local', () => {
     // Every step but the two that need no table reached DynamoDB, so its silence about Scan means something.
     const silent = Object.entries(requestsOf).filter(([, requests]) => Object.keys(requests).length === 0);
     expect(silent.map(([name]) => name)).toEqual(['ping', 'whoami']);
+    // What a reaction costs: the membership check, then one transaction (the user's record and the count),
+    // then at once the window's update and the read of the user's reactions. With no queue here, the
+    // summary goes out at once too: it closes the window (an update) and lists the room (a query).
+    const cost = (name: string) => requestsOf[name];
+    expect(cost('react')).toEqual({
+      GetItemCommand: 1,
+      TransactWriteItemsCommand: 1,
+      UpdateItemCommand: 1 + 1,
+      QueryCommand: 1 + 1,
+    });
+    expect(cost('react again')).toEqual(cost('react'));
+    expect(cost('react, already given')).toEqual({
+      GetItemCommand: 2,
+      TransactWriteItemsCommand: 1,
+      QueryCommand: 1,
+    });
   });
 });
