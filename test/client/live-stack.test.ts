@@ -10,6 +10,7 @@ import { describe, expect, it } from '@jest/globals';
 import type WebSocket from 'ws';
 import {
   deleteMessage,
+  react,
   editMessage,
   markRead,
   RoomcastClient,
@@ -285,7 +286,7 @@ describe('the client SDK on the local stack', () => {
     expect(conversations).toContainEqual({ room: 'reading', readSeq: 2, lastSeq: 3, unread: 1 });
     expect(conversations).toContainEqual({ with: 'lee', readSeq: 0, lastSeq: 1, unread: 1 });
   });
-  it('applies edits and deletes in order, live and when catching up after a cut', async () => {
+  it('applies edits and deletes in order, live and when catching up after a cut, and summarises reactions', async () => {
     const max = app('max');
     const nia = app('nia');
     await Promise.all([max.client.joinRoom('edits'), nia.client.joinRoom('edits')]);
@@ -307,6 +308,21 @@ describe('the client SDK on the local stack', () => {
     await expect(deleteMessage(nia.client, { room: 'edits' }, sent.seq)).rejects.toMatchObject({
       code: 'forbidden',
     });
+
+    // Nia reacts: her answer marks it hers at once; Max's client hears the room's summary.
+    const summaries: string[] = [];
+    max.client.on('reactions_updated', ({ seq, reactions }) =>
+      summaries.push(`${seq}:${reactions.map((r) => `${r.reaction}${r.count}`).join()}`),
+    );
+    const reacted = await react(nia.client, { room: 'edits' }, sent.seq, '👍');
+    expect(reacted.reactions).toEqual([{ reaction: '👍', count: 1, mine: true }]);
+    await waitFor(() => summaries.length === 1, 10_000, 'the reaction summary at Max');
+    expect(summaries).toEqual([`${sent.seq}:👍1`]);
+    // A burst of five at once costs fewer summaries than clicks, and the last one counts them all.
+    const burst = ['🎉', '❤️', '😂', '👀', '🚀'];
+    await Promise.all(burst.map((reaction) => react(nia.client, { room: 'edits' }, sent.seq, reaction)));
+    await waitFor(() => summaries.at(-1)?.split(',').length === 6, 10_000, 'the burst summarised');
+    expect(summaries.length - 1).toBeLessThan(burst.length);
 
     // Nia is cut off; the delete happens while she is away and reaches her on her way back.
     nia.sockets.at(-1)?.terminate();
