@@ -281,4 +281,28 @@ describe('the React bindings store', () => {
       { room: 'general', readSeq: 4, lastSeq: 4, unread: 0 },
     ]);
   });
+
+  it('shows message reactions at once as this user’s, and keeps that mark through the room’s summaries', async () => {
+    h.server.post('general', 'bob', 'hello');
+    store.holdRoom('general');
+    await settle();
+    const bob = await otherMember(h, 'bob', 'general');
+    const reactionsOf = () => store.room('general').conversation.view.get().messages[0]?.reactions;
+
+    await store.reactToMessage({ room: 'general' }, 1, '👍', true);
+    expect(reactionsOf()).toEqual([{ reaction: '👍', count: 1, mine: true }]);
+    // Bob's reaction reaches this client as a summary without `mine`: this user's mark stays.
+    bob.send(JSON.stringify({ action: 'react', room: 'general', seq: 1, reaction: '👍' }));
+    bob.send(JSON.stringify({ action: 'react', room: 'general', seq: 1, reaction: '🎉' }));
+    await settle();
+    expect(reactionsOf()).toEqual([
+      { reaction: '👍', count: 2, mine: true },
+      { reaction: '🎉', count: 1, mine: false },
+    ]);
+    await store.reactToMessage({ room: 'general' }, 1, '👍', false);
+    expect(reactionsOf()).toEqual([
+      { reaction: '👍', count: 1, mine: false },
+      { reaction: '🎉', count: 1, mine: false },
+    ]);
+  });
 });

@@ -6,6 +6,7 @@ import type {
   AmendmentEvent,
   ConversationEntryEvent,
   DirectMessageEvent,
+  ReactionSummary,
   RoomMessageEvent,
 } from '../protocol.js';
 import { Cell } from './cell.js';
@@ -61,6 +62,22 @@ export class Conversation<M extends AnyMessage> {
           ? { ...message, text: change.text, editedAt: change.at }
           : { ...message, text: '', deletedAt: change.at };
       }),
+      {},
+    );
+  }
+
+  /**
+   * Shows a message's reactions as they now stand. A summary to the whole conversation carries no `mine`,
+   * so this user's marks are kept from the last answer to `react` or history page that had them.
+   */
+  react(seq: number, reactions: readonly ReactionSummary[]): void {
+    const { messages } = this.view.get();
+    const held = messages.find((message) => message.seq === seq);
+    if (held === undefined) return;
+    const mine = new Set(held.reactions?.filter((r) => r.mine === true).map((r) => r.reaction));
+    const marked = reactions.map((r) => ({ ...r, mine: r.mine ?? mine.has(r.reaction) }));
+    this.publish(
+      messages.map((message) => (message.seq === seq ? { ...message, reactions: marked } : message)),
       {},
     );
   }

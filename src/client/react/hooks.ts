@@ -37,6 +37,8 @@ export interface ConversationActions {
   retry(clientMsgId: string): void;
   /** Puts the previous page of history in front of `messages`, when `hasMore`. */
   loadOlder(): Promise<void>;
+  /** Gives (`on`, the default) or takes back a reaction to message `seq`; `messages` show it at once. */
+  react(seq: number, reaction: string, on?: boolean): Promise<void>;
 }
 
 export type RoomState = ConversationView<RoomMessageEvent> & JoinView & ConversationActions;
@@ -55,6 +57,7 @@ export function useRoom(room: string): RoomState {
       send: (text) => store.sendToRoom(room, text),
       retry: (clientMsgId) => store.retryInRoom(room, clientMsgId),
       loadOlder: () => store.loadOlderInRoom(room),
+      react: (seq, reaction, on = true) => store.reactToMessage({ room }, seq, reaction, on),
     }),
     [store, room],
   );
@@ -107,6 +110,7 @@ export function useDirect(userId: string): DirectState {
       send: (text) => store.sendToPeer(userId, text),
       retry: (clientMsgId) => store.retryToPeer(userId, clientMsgId),
       loadOlder: () => store.loadOlderWithPeer(userId),
+      react: (seq, reaction, on = true) => store.reactToMessage({ with: userId }, seq, reaction, on),
     }),
     [store, userId],
   );

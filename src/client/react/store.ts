@@ -221,6 +221,17 @@ export class RoomcastStore {
     entry.reactions.add({ id: (this.reactionIds += 1), user: me, reaction, at: this.clock.now() });
   }
 
+  /**
+   * Gives (`on`) or takes back this user's reaction to message `seq` of a room or a direct conversation;
+   * the answer shows at once, marked as this user's, and the others' summaries follow.
+   */
+  async reactToMessage(target: HistoryTarget, seq: number, reaction: string, on: boolean): Promise<void> {
+    const answer = await this.client.request({ action: 'react', ...target, seq, reaction, on }, target);
+    const conversation =
+      'room' in target ? this.heldRoom(target.room)?.conversation : this.direct(target.with).conversation;
+    conversation?.react(seq, answer.reactions);
+  }
+
   /** Asks the service for every followed conversation's unread count. */
   async refreshUnread(): Promise<void> {
     this.unread.loading();
@@ -279,6 +290,11 @@ export class RoomcastStore {
           else if (peer !== undefined) this.direct(peer).conversation.amend(change);
         }),
       ),
+      client.on('reactions_updated', ({ room, users, seq, reactions }) => {
+        if (room !== undefined) this.heldRoom(room)?.conversation.react(seq, reactions);
+        const peer = users?.find((user) => user !== this.client.identity?.userId) ?? users?.[0];
+        if (peer !== undefined) this.direct(peer).conversation.react(seq, reactions);
+      }),
       client.on('presence', ({ room, members, truncated }) =>
         this.heldRoom(room)?.presence.set({ members, truncated }),
       ),

@@ -122,6 +122,8 @@ export class FakeServer {
   private readonly accepted = new Map<string, { seq: number; messageId: string; sentAt: number }>();
   /** Read markers: user -> conversation (`room:<r>` or `with:<peer>`) -> seq. */
   private readonly markers = new Map<string, Map<string, number>>();
+  /** `<room>#<seq>` -> reaction -> who gave it. */
+  private readonly reactions = new Map<string, Map<string, Set<string>>>();
   private clock = 1_767_225_600_000;
   private ids = 0;
   private readonly lobby: string;
@@ -280,6 +282,30 @@ export class FakeServer {
               sentAt: this.clock,
             });
         return;
+      case 'react': {
+        // Rooms only, and each change summarised at once: the service's gathering window is its own test.
+        if (!socket.rooms.has(room)) return fail('not_a_member', 'join first', { room });
+        const seq = frame['seq'] as number;
+        const given = this.reactions.get(`${room}#${seq}`) ?? new Map<string, Set<string>>();
+        this.reactions.set(`${room}#${seq}`, given);
+        const reaction = frame['reaction'] as string;
+        const users = given.get(reaction) ?? new Set<string>();
+        given.set(reaction, users);
+        if (frame['on'] === false) users.delete(me.userId);
+        else users.add(me.userId);
+        const summary = (reader?: string) =>
+          [...given]
+            .filter(([, by]) => by.size > 0)
+            .map(([name, by]) => ({
+              reaction: name,
+              count: by.size,
+              ...(reader === undefined ? {} : { mine: by.has(reader) }),
+            }));
+        reply({ type: 'reactions_updated', room, seq, reactions: summary(me.userId) });
+        for (const other of this.members(room))
+          other.push({ type: 'reactions_updated', room, seq, reactions: summary() });
+        return;
+      }
       case 'markRead': {
         const target = typeof frame['room'] === 'string' ? { room } : { with: frame['with'] as string };
         const last =
