@@ -13,6 +13,7 @@ import {
   DynamoDbReadMarkers,
   DynamoDbUserStatus,
   DynamoDbRoomMembership,
+  DynamoDbBans,
 } from '../adapters/dynamodb/index.js';
 import { PowertoolsLogger } from '../adapters/powertools/powertools-logger.js';
 import { RandomIds } from '../adapters/system/random-ids.js';
@@ -113,6 +114,13 @@ export function createContainer(config: ChatConfig): Container {
       [...onTable],
     );
 
+  container
+    .bind(TOKENS.bans)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbBans(table(client, clock)),
+      [...onTable],
+    );
+
   container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
     const queueUrl = config.fanOutQueueUrl;
     if (queueUrl === undefined) return undefined;
@@ -171,6 +179,7 @@ export function createContainer(config: ChatConfig): Container {
       userStatus: context.get(TOKENS.userStatus),
       readMarkers: context.get(TOKENS.readMarkers),
       occupancy: context.get(TOKENS.occupancy),
+      bans: context.get(TOKENS.bans),
     };
     const fanOutQueue = context.get(TOKENS.fanOutQueue);
     const notifierFor = context.get(TOKENS.notifierFor);

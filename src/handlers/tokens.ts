@@ -17,6 +17,7 @@ import type {
   OccupancyPort,
   ReadMarkersPort,
   UserStatusPort,
+  BanPort,
 } from '../domain/index.js';
 import type { ChatConfig } from './config.js';
 
@@ -34,6 +35,7 @@ export const TOKENS = {
   userStatus: Symbol('UserStatusPort') as ServiceIdentifier<UserStatusPort>,
   readMarkers: Symbol('ReadMarkersPort') as ServiceIdentifier<ReadMarkersPort>,
   occupancy: Symbol('OccupancyPort') as ServiceIdentifier<OccupancyPort>,
+  bans: Symbol('BanPort') as ServiceIdentifier<BanPort>,
   /** Present when FAN_OUT_QUEUE_URL is set. */
   fanOutQueue: Symbol('FanOutQueuePort') as ServiceIdentifier<FanOutQueuePort | undefined>,
   /** endpoint -> notifier for that stage's @connections API */

@@ -17,6 +17,8 @@ import { occupancyContract } from './occupancy.contract.js';
 import { InMemoryOccupancy } from '../fakes/in-memory-occupancy.js';
 import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
+import { InMemoryBans } from '../fakes/in-memory-bans.js';
+import { bansContract } from './bans.contract.js';
 
 connectionRegistryContract('in-memory fake', async () => {
   const clock = new ManualClock();
@@ -56,3 +58,8 @@ readMarkersContract('in-memory fake', async () => {
 });
 
 occupancyContract('in-memory fake', async () => new InMemoryOccupancy());
+
+bansContract('in-memory fake', async () => ({
+  bans: new InMemoryBans(),
+  memberships: new InMemoryRoomMembership(new ManualClock()),
+}));

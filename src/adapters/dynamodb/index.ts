@@ -9,3 +9,4 @@ export * from './dynamodb-user-status.js';
 export * from './table-schema.js';
 export * from './dynamodb-read-markers.js';
 export * from './dynamodb-occupancy.js';
+export * from './dynamodb-bans.js';

@@ -32,6 +32,7 @@ export const ACTIONS = [
   'unread',
   'ping',
   'whoami',
+  'removeMember',
 ] as const;
 
 export type ActionName = (typeof ACTIONS)[number];
@@ -113,6 +114,12 @@ export interface MarkReadAction extends Correlated {
 export interface UnreadAction extends Correlated {
   readonly action: 'unread';
 }
+/** A moderator takes every connection of a user out of a room they are in themselves. */
+export interface RemoveMemberAction extends Correlated {
+  readonly action: 'removeMember';
+  readonly room: RoomName;
+  readonly user: UserId;
+}
 export interface PingAction extends Correlated {
   readonly action: 'ping';
 }
@@ -135,7 +142,8 @@ export type ClientAction =
   | MarkReadAction
   | UnreadAction
   | PingAction
-  | WhoAmIAction;
+  | WhoAmIAction
+  | RemoveMemberAction;
 
 type Body = Readonly<Record<string, unknown>>;
 
@@ -260,6 +268,13 @@ function parseAction(name: ActionName, body: Body): ClientAction {
       return { action: 'ping', ...correlated };
     case 'whoami':
       return { action: 'whoami', ...correlated };
+    case 'removeMember':
+      return {
+        action: 'removeMember',
+        room: requiredRoom(body),
+        user: parseUserField(own(body, 'user'), 'user'),
+        ...correlated,
+      };
   }
 }
 
