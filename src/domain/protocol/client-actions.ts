@@ -118,7 +118,8 @@ export interface UnreadAction extends Correlated {
 export interface RemoveMemberAction extends Correlated {
   readonly action: 'removeMember';
   readonly room: RoomName;
-  readonly user: UserId;
+  /** The user to remove (named `member`: a frame's `user` would read as a claim of identity). */
+  readonly member: UserId;
 }
 export interface PingAction extends Correlated {
   readonly action: 'ping';
@@ -272,7 +273,7 @@ function parseAction(name: ActionName, body: Body): ClientAction {
       return {
         action: 'removeMember',
         room: requiredRoom(body),
-        user: parseUserField(own(body, 'user'), 'user'),
+        member: parseUserField(own(body, 'member'), 'member'),
         ...correlated,
       };
   }

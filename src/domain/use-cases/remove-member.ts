@@ -32,16 +32,16 @@ export class RemoveMember {
    * `connections: 0`, as a leave of a room one is not in is answered: nothing else is learned.
    */
   async execute(caller: Caller, action: RemoveMemberAction): Promise<MemberRemovedEvent> {
-    const { room, user } = action;
+    const { room, member } = action;
     if (!isModerator(caller.permissions)) {
       throw new ChatError('forbidden', 'Only moderators may remove members', { room });
     }
     await requireMember(this.deps.memberships, room, caller, 'to remove its members');
-    const connections = await this.evict(room, user, false);
+    const connections = await this.evict(room, member, false);
     const removed: MemberRemovedEvent = {
       type: 'member_removed',
       room,
-      userId: user,
+      userId: member,
       connections,
       requestId: action.requestId,
     };

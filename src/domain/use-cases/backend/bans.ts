@@ -6,7 +6,6 @@ import type { UserId } from '../../model/identity.js';
 import type { RoomName } from '../../model/room.js';
 import type { BanPort } from '../../ports/ban.port.js';
 import type { ClockPort } from '../../ports/clock.port.js';
-import { ChatError } from '../../protocol/errors.js';
 import type { RemoveMember } from '../remove-member.js';
 
 export interface BansDeps {
@@ -35,7 +34,8 @@ export class Bans {
   }
 
   private store(): BanPort {
-    if (this.deps.bans === undefined) throw new ChatError('unavailable', 'Bans are not kept here');
+    // A chat assembled without a ban store (a tool, a test) has no ban routes to serve.
+    if (this.deps.bans === undefined) throw new Error('This chat keeps no bans');
     return this.deps.bans;
   }
 }
