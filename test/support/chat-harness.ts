@@ -6,6 +6,7 @@ import {
   type Caller,
   type ChatPolicy,
   type Identity,
+  type Permissions,
 } from '../../src/domain/index.js';
 import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
 import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
@@ -14,6 +15,7 @@ import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
 import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { InMemoryOccupancy } from '../fakes/in-memory-occupancy.js';
+import { InMemoryBans } from '../fakes/in-memory-bans.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { RecordingNotifier } from '../fakes/recording-notifier.js';
@@ -31,6 +33,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
   const userStatus = new InMemoryUserStatus();
   const readMarkers = new InMemoryReadMarkers(clock);
   const occupancy = new InMemoryOccupancy();
+  const bans = new InMemoryBans();
   const policy = chatPolicy(overrides);
   const chat = createChat(
     {
@@ -45,16 +48,23 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
       userStatus,
       readMarkers,
       occupancy,
+      bans,
     },
     policy,
   );
 
   /** Runs $connect for a user and returns the caller that later requests on this connection carry. */
-  async function connect(userId: string, connectionId: string, displayName = userId): Promise<Caller> {
+  async function connect(
+    userId: string,
+    connectionId: string,
+    displayName = userId,
+    permissions?: Permissions,
+  ): Promise<Caller> {
     const identity: Identity = { userId, displayName };
     const connectedAt = clock.now();
-    await chat.connect.execute({ connectionId, identity, connectedAt });
-    return { connectionId, identity, connectedAt };
+    const granted = permissions === undefined ? {} : { permissions };
+    await chat.connect.execute({ connectionId, identity, connectedAt, ...granted });
+    return { connectionId, identity, connectedAt, ...granted };
   }
 
   return {
@@ -69,6 +79,7 @@ export function chatHarness(overrides: Partial<ChatPolicy> = {}) {
     userStatus,
     readMarkers,
     occupancy,
+    bans,
     policy,
     chat,
     connect,
