@@ -112,7 +112,7 @@ export const HTTP_ROUTES: Readonly<Record<HttpRouteKey, HttpRouteDoc>> = {
   'PUT /rooms/{room}/bans/{user}': {
     operationId: 'banUser',
     summary:
-      "Ban a user from a room: their joins and sends there are refused (`forbidden`), and their live connections leave it (`removed`, then `member_left` to the room). Banning again is harmless.",
+      'Ban a user from a room: their joins and sends there are refused (`forbidden`), and their live connections leave it (`removed`, then `member_left` to the room). Banning again is harmless.',
     parameters: ['room', 'user'],
     answers: {
       200: { description: 'Banned; how many connections left the room.', schema: 'BanResult' },
