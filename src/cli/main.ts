@@ -23,6 +23,9 @@ Commands:
   delete <room> <seq>             delete a message: its text leaves storage, a tombstone stays
   kick <connectionId>             close one connection
   kick --user <user>              close every connection of a user
+  ban <room> <user>               keep a user out of a room (joins and sends refused); their
+                                  connections there leave it at once
+  unban <room> <user>             lift a ban
 
 Options:
   --url <url>       the API (default: $ROOMCAST_API_URL or http://localhost:3000/api, the local stack);
@@ -102,6 +105,16 @@ function describe(command: string, args: string[], values: Values, body: Record<
       return [
         `${command === 'edit' ? 'Edited' : 'Deleted'} message ${String(body['target'])} of #${args[0]} (entry ${String(body['seq'])}): ${counts(body)}`,
       ];
+    case 'ban':
+      return [
+        `Banned ${args[1]} from #${args[0]}: ${String(body['removed'])} connection(s) removed from the room`,
+      ];
+    case 'unban':
+      return [
+        body['unbanned'] === true
+          ? `Unbanned ${args[1]} from #${args[0]}`
+          : `${args[1]} was not banned from #${args[0]}`,
+      ];
     case 'kick':
       return values.user !== undefined
         ? [
@@ -167,6 +180,13 @@ function requestFor(
         ? { method: 'PATCH', path, body: { text: text(2), from: values.from } }
         : { method: 'DELETE', path, ...(values.from === undefined ? {} : { body: { from: values.from } }) };
     }
+    case 'ban':
+    case 'unban':
+      need(2, '<room> <user>');
+      return {
+        method: command === 'ban' ? 'PUT' : 'DELETE',
+        path: `/rooms/${segment(args[0] as string)}/bans/${segment(args[1] as string)}`,
+      };
     case 'kick':
       if (values.user !== undefined)
         return { method: 'DELETE', path: `/users/${segment(values.user)}/connections` };

@@ -4,6 +4,7 @@
 import type { RoomcastClient } from './client.js';
 import type { HistoryTarget } from './options.js';
 import type {
+  MemberRemovedEvent,
   MessageDeletedEvent,
   MessageUpdatedEvent,
   ReactionsUpdatedEvent,
@@ -70,4 +71,16 @@ export function markRead(
 /** The unread count of every conversation this user follows, most unread first. */
 export function unread(client: RoomcastClient): Promise<UnreadEvent> {
   return client.request({ action: 'unread' });
+}
+
+/**
+ * Moderators only: takes every connection of user `member` out of `room`, which this client has joined. They
+ * get `removed` and may join again (a backend's ban keeps them out); the room gets `member_left`.
+ */
+export function removeMember(
+  client: RoomcastClient,
+  room: string,
+  member: string,
+): Promise<MemberRemovedEvent> {
+  return client.request({ action: 'removeMember', room, member }, { room });
 }

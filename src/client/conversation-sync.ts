@@ -67,9 +67,13 @@ export class ConversationSync {
       room,
       (entry, source) => {
         if (entry.type === 'message') this.deps.events.emit('message', { message: entry, source });
-        else if (entry.type === 'message_updated')
-          this.deps.events.emit(entry.type, { change: entry, room, source });
-        else this.deps.events.emit(entry.type, { change: entry, room, source });
+        // An edit or a delete: one call for both, as each event carries its own change.
+        else
+          this.deps.events.emit(entry.type, {
+            change: entry,
+            room,
+            source,
+          } as ClientEvents[typeof entry.type]);
       },
       this.settings(options),
     );
@@ -197,9 +201,13 @@ export class ConversationSync {
         peer,
         (entry, source) => {
           if (entry.type === 'direct') this.deps.events.emit('direct', { message: entry, peer, source });
-          else if (entry.type === 'message_updated')
-            this.deps.events.emit(entry.type, { change: entry, peer, source });
-          else this.deps.events.emit(entry.type, { change: entry, peer, source });
+          // An edit or a delete: one call for both, as each event carries its own change.
+          else
+            this.deps.events.emit(entry.type, {
+              change: entry,
+              peer,
+              source,
+            } as ClientEvents[typeof entry.type]);
         },
         this.settings(options),
       );

@@ -1,7 +1,15 @@
 // Client SDK: the public entry (package export `roomcast/client`). Runs in browsers and in Node.
 
 export { RoomcastClient } from './client.js';
-export { deleteMessage, editMessage, markRead, react, setStatus, unread } from './chat-actions.js';
+export {
+  deleteMessage,
+  editMessage,
+  markRead,
+  react,
+  removeMember,
+  setStatus,
+  unread,
+} from './chat-actions.js';
 export type * from './options.js';
 export { RoomcastError, type ClientErrorCode } from './errors.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';

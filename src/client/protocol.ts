@@ -11,6 +11,7 @@ import type {
   HistoryEvent,
   JoinedEvent,
   LeftEvent,
+  MemberRemovedEvent,
   PongEvent,
   PresenceEvent,
   ReadMarkerEvent,
@@ -33,12 +34,14 @@ export type {
   LeftEvent,
   MemberJoinedEvent,
   MemberLeftEvent,
+  MemberRemovedEvent,
   NoticeEvent,
   OccupancyEvent,
   PongEvent,
   PresenceEntry,
   PresenceEvent,
   ReadMarkerEvent,
+  RemovedEvent,
   RoomMessageEvent,
   RoomReactionEvent,
   ServerEvent,
@@ -142,6 +145,11 @@ export interface PingFrame extends Correlated {
 export interface WhoAmIFrame extends Correlated {
   readonly action: 'whoami';
 }
+export interface RemoveMemberFrame extends Correlated {
+  readonly action: 'removeMember';
+  readonly room: string;
+  readonly member: string;
+}
 
 export type ClientFrame =
   | JoinFrame
@@ -159,7 +167,8 @@ export type ClientFrame =
   | MarkReadFrame
   | UnreadFrame
   | PingFrame
-  | WhoAmIFrame;
+  | WhoAmIFrame
+  | RemoveMemberFrame;
 
 /** Which reply each action expects; `typing` and `roomReaction` have none on success. */
 export interface ReplyOf {
@@ -177,6 +186,7 @@ export interface ReplyOf {
   unread: UnreadEvent;
   ping: PongEvent;
   whoami: WhoAmIEvent;
+  removeMember: MemberRemovedEvent;
 }
 
 export type RepliedAction = keyof ReplyOf;
@@ -202,6 +212,7 @@ const ACTION_NAMES: { readonly [A in ClientFrame['action']]: true } = {
   unread: true,
   ping: true,
   whoami: true,
+  removeMember: true,
 };
 
 export const CLIENT_ACTIONS = Object.keys(ACTION_NAMES) as readonly ClientFrame['action'][];

@@ -28,6 +28,8 @@ function isIdentity(value: unknown): boolean {
   return isString(user['userId']) && isString(user['displayName']);
 }
 
+const inRoom = (frame: Frame) => isString(frame['room']);
+
 /** An edit or delete entry: in a room or between two users, with its own seq and the one it changes. */
 const amended = (f: Frame) =>
   (isString(f['room']) || Array.isArray(f['users'])) &&
@@ -46,10 +48,12 @@ const SHAPES: { readonly [T in ServerEvent['type']]: (frame: Frame) => boolean }
   reactions_updated: (f) => isNumber(f['seq']) && Array.isArray(f['reactions']),
   ack: (f) => isNumber(f['seq']) && isString(f['messageId']),
   joined: roomSnapshot,
-  left: (f) => isString(f['room']),
+  left: inRoom,
+  removed: inRoom,
   presence: roomSnapshot,
   member_joined: roomUpdate,
   member_left: roomUpdate,
+  member_removed: inRoom,
   typing: roomUpdate,
   occupancy: (f) => isString(f['room']) && isNumber(f['connections']) && isNumber(f['users']),
   room_reaction: (f) => roomUpdate(f) && isString(f['reaction']),

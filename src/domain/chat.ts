@@ -21,6 +21,7 @@ import type { UserStatusPort } from './ports/user-status.port.js';
 import type { ReadMarkersPort } from './ports/read-markers.port.js';
 import type { OccupancyPort } from './ports/occupancy.port.js';
 import type { MessageReactionsPort } from './ports/message-reactions.port.js';
+import type { BanPort } from './ports/ban.port.js';
 import { identityOf } from './model/connection.js';
 import { OccupancyTracker } from './use-cases/occupancy-tracker.js';
 import type { ClientAction } from './protocol/client-actions.js';
@@ -45,6 +46,8 @@ import { SendDirectMessage } from './use-cases/send-direct-message.js';
 import { SendRoomMessage } from './use-cases/send-room-message.js';
 import { Typing } from './use-cases/typing.js';
 import { WhoAmI } from './use-cases/who-am-i.js';
+import { RemoveMember } from './use-cases/remove-member.js';
+import { Bans } from './use-cases/backend/bans.js';
 import { Kick } from './use-cases/backend/kick.js';
 import { Publish } from './use-cases/backend/publish.js';
 import { RoomQueries } from './use-cases/backend/room-queries.js';
@@ -70,6 +73,8 @@ export interface ChatPorts {
   readonly occupancy?: OccupancyPort;
   /** Keeps reactions to stored messages; without one, `react` is unavailable. */
   readonly reactions?: MessageReactionsPort;
+  /** Keeps room bans; without one, nobody is banned and the ban routes answer `unavailable`. */
+  readonly bans?: BanPort;
 }
 
 export interface Chat {
@@ -99,12 +104,15 @@ export interface Chat {
   readonly unread: Unread;
   readonly ping: Ping;
   readonly whoami: WhoAmI;
+  /** Moderators take users out of rooms; bans reuse it. */
+  readonly removeMember: RemoveMember;
   /** What backends may do, through the HTTP API and the CLI. */
   readonly backend: {
     readonly publish: Publish;
     readonly rooms: RoomQueries;
     readonly kick: Kick;
     readonly moderate: Moderate;
+    readonly bans: Bans;
   };
 }
 
@@ -164,6 +172,7 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
   const refusals = ports.rateLimiter === undefined ? undefined : new RefusalMemory(ports.clock);
   const deps = { ...ports, fanOut, announcer, janitor, policy, refusals };
   const amend = new AmendMessage(deps);
+  const removeMember = new RemoveMember(deps);
   return {
     admission: new Admission(deps),
     janitor,
@@ -189,11 +198,13 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
     unread: new Unread(deps),
     ping: new Ping(deps),
     whoami: new WhoAmI(deps),
+    removeMember,
     backend: {
       publish: new Publish(deps),
       rooms: new RoomQueries(deps),
       kick: new Kick(deps),
       moderate: new Moderate(amend),
+      bans: new Bans(deps, removeMember),
     },
   };
 }
@@ -232,5 +243,7 @@ export function dispatch(chat: Chat, caller: Caller, action: ClientAction): Prom
       return chat.ping.execute(caller, action);
     case 'whoami':
       return chat.whoami.execute(caller, action);
+    case 'removeMember':
+      return chat.removeMember.execute(caller, action);
   }
 }

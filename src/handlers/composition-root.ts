@@ -14,6 +14,7 @@ import {
   DynamoDbReadMarkers,
   DynamoDbUserStatus,
   DynamoDbRoomMembership,
+  DynamoDbBans,
 } from '../adapters/dynamodb/index.js';
 import { PowertoolsLogger } from '../adapters/powertools/powertools-logger.js';
 import { RandomIds } from '../adapters/system/random-ids.js';
@@ -122,6 +123,13 @@ export function createContainer(config: ChatConfig): Container {
       [...onTable],
     );
 
+  container
+    .bind(TOKENS.bans)
+    .toResolvedValue(
+      (client: DynamoDBDocumentClient, clock: ClockPort) => new DynamoDbBans(table(client, clock)),
+      [...onTable],
+    );
+
   container.bind(TOKENS.fanOutQueue).toDynamicValue(() => {
     const queueUrl = config.fanOutQueueUrl;
     if (queueUrl === undefined) return undefined;
@@ -184,6 +192,7 @@ export function createContainer(config: ChatConfig): Container {
       readMarkers: context.get(TOKENS.readMarkers),
       occupancy: context.get(TOKENS.occupancy),
       reactions: context.get(TOKENS.reactions),
+      bans: context.get(TOKENS.bans),
     };
     const fanOutQueue = context.get(TOKENS.fanOutQueue);
     const notifierFor = context.get(TOKENS.notifierFor);

@@ -18,6 +18,7 @@ import type {
   MessageReactionsPort,
   ReadMarkersPort,
   UserStatusPort,
+  BanPort,
 } from '../domain/index.js';
 import type { ChatConfig } from './config.js';
 
@@ -36,6 +37,7 @@ export const TOKENS = {
   readMarkers: Symbol('ReadMarkersPort') as ServiceIdentifier<ReadMarkersPort>,
   occupancy: Symbol('OccupancyPort') as ServiceIdentifier<OccupancyPort>,
   reactions: Symbol('MessageReactionsPort') as ServiceIdentifier<MessageReactionsPort>,
+  bans: Symbol('BanPort') as ServiceIdentifier<BanPort>,
   /** Present when FAN_OUT_QUEUE_URL is set. */
   fanOutQueue: Symbol('FanOutQueuePort') as ServiceIdentifier<FanOutQueuePort | undefined>,
   /** endpoint -> notifier for that stage's @connections API */

@@ -83,8 +83,11 @@ export interface DevStack {
   readonly anonymous: boolean;
   /** The backend HTTP API, `http://localhost:{port}/api` (no IAM locally). */
   readonly apiUrl: string;
-  /** A dev token for a user, as `GET /dev/token` hands out. */
-  tokenFor(userId: string, name?: string): string;
+  /**
+   * A dev token for a user, as `GET /dev/token` hands out; `claims` adds others, such as the permission
+   * claims (`roomcast:rooms`, `roomcast:role`).
+   */
+  tokenFor(userId: string, name?: string, claims?: Readonly<Record<string, unknown>>): string;
   stop(): Promise<void>;
 }
 
@@ -240,7 +243,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
       managementEndpoint: started.managementEndpoint,
       anonymous,
       apiUrl: `${web.url}/api`,
-      tokenFor: (userId, name) => keys.sign({ sub: userId, name: name ?? userId }),
+      tokenFor: (userId, name, claims = {}) => keys.sign({ ...claims, sub: userId, name: name ?? userId }),
       stop: async () => {
         await started.stop();
         await workers?.stop();

@@ -109,6 +109,12 @@ const SHAPES: Readonly<Record<ActionName, ActionShape>> = {
   unread: { summary: 'The unread count of every conversation the user follows.', properties: {} },
   ping: { summary: 'Keep the connection alive and measure the round trip.', properties: {} },
   whoami: { summary: "This connection's id, identity and `@connections` endpoint.", properties: {} },
+  removeMember: {
+    summary:
+      'Moderators only: take every connection of the user `member` out of `room` (which the caller has joined); they may join again unless banned.',
+    properties: { room: ref('RoomName'), member: ref('UserId') },
+    required: ['room', 'member'],
+  },
 };
 
 /** The component name of an action's schema and message, e.g. `SendMessageAction`. */

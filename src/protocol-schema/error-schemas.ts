@@ -19,7 +19,13 @@ export const ERROR_DETAILS: Readonly<Record<ErrorCode, JsonSchema | null>> = {
   invalid_user: closedObject({ field }, ['field']),
   not_a_member: closedObject({ room: ref('RoomName') }, ['room']),
   not_found: closedObject({ seq: ref('SequenceNumber') }, ['seq']),
-  forbidden: closedObject({ seq: ref('SequenceNumber') }, ['seq']),
+  // The message a user may not change, or the room they may not enter (none: a read-only user's write).
+  forbidden: {
+    oneOf: [
+      closedObject({ seq: ref('SequenceNumber') }, ['seq']),
+      closedObject({ room: ref('RoomName') }, ['room']),
+    ],
+  },
   unknown_room: closedObject({ room: ref('RoomName') }, ['room']),
   unknown_connection: closedObject({ connectionId: ref('ConnectionId') }, ['connectionId']),
   message_too_large: {

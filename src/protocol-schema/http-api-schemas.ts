@@ -109,6 +109,25 @@ export const HTTP_ROUTES: Readonly<Record<HttpRouteKey, HttpRouteDoc>> = {
     },
     errors: ['invalid_user'],
   },
+  'PUT /rooms/{room}/bans/{user}': {
+    operationId: 'banUser',
+    summary:
+      'Ban a user from a room: their joins and sends there are refused (`forbidden`), and their live connections leave it (`removed`, then `member_left` to the room). Banning again is harmless.',
+    parameters: ['room', 'user'],
+    answers: {
+      200: { description: 'Banned; how many connections left the room.', schema: 'BanResult' },
+    },
+    errors: ['invalid_room', 'invalid_user'],
+  },
+  'DELETE /rooms/{room}/bans/{user}': {
+    operationId: 'unbanUser',
+    summary: 'Lift a ban; the user may join again. Lifting a ban that does not exist succeeds too.',
+    parameters: ['room', 'user'],
+    answers: {
+      200: { description: 'Not banned; `unbanned` says whether there was a ban.', schema: 'UnbanResult' },
+    },
+    errors: ['invalid_room', 'invalid_user'],
+  },
 };
 
 const delivery: Readonly<Record<string, JsonSchema>> = {
@@ -188,4 +207,17 @@ export const HTTP_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     ['room', 'type', 'seq', 'target', 'delivered', 'gone', 'failed'],
   ),
   KickUserResult: closedObject({ closed: ref('Count'), gone: ref('Count') }, ['closed', 'gone']),
+  BanResult: closedObject(
+    { room: ref('RoomName'), user: ref('UserId'), banned: { const: true }, removed: ref('Count') },
+    ['room', 'user', 'banned', 'removed'],
+  ),
+  UnbanResult: closedObject(
+    {
+      room: ref('RoomName'),
+      user: ref('UserId'),
+      banned: { const: false },
+      unbanned: { type: 'boolean', description: 'False when the user was not banned.' },
+    },
+    ['room', 'user', 'banned', 'unbanned'],
+  ),
 };

@@ -215,6 +215,19 @@ const EVENTS: Readonly<Record<Exclude<EventType, 'error'>, JsonSchema>> = {
     ['connectionId', 'user'],
     { ...reply, connectedAt: ref('EpochMillis'), endpoint: { type: 'string', format: 'uri' } },
   ),
+  removed: event(
+    'removed',
+    'To each connection of a user a moderator (`removeMember`) or a backend (a ban) took out of a room; `banned` says whether joining again is refused.',
+    { room: ref('RoomName'), banned: { type: 'boolean' } },
+    ['room', 'banned'],
+  ),
+  member_removed: event(
+    'member_removed',
+    "The answer to `removeMember`: how many of the user's connections left the room (0 when the user was not in it).",
+    { room: ref('RoomName'), userId: ref('UserId'), connections: ref('Count') },
+    ['room', 'userId', 'connections'],
+    reply,
+  ),
   notice: event(
     'notice',
     'An announcement a backend broadcast to every connection; not stored.',
@@ -275,6 +288,7 @@ export const REPLIES: Readonly<Record<ActionName, EventType | null>> = {
   unread: 'unread',
   ping: 'pong',
   whoami: 'whoami',
+  removeMember: 'member_removed',
 };
 
 /** Events no action asks for: sent because of what other connections (or backends) did. */
@@ -292,4 +306,5 @@ export const PUSHED_EVENTS: readonly EventType[] = [
   'status_changed',
   'read_marker',
   'occupancy',
+  'removed',
 ];

@@ -42,6 +42,8 @@ const EVENT_TYPES: Record<ServerEvent['type'], true> = {
   read_marker: true,
   unread: true,
   occupancy: true,
+  removed: true,
+  member_removed: true,
 };
 
 /** The component message names of the operations with this `action` (and their replies). */

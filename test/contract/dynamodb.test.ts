@@ -10,6 +10,7 @@ import {
   DynamoDbOccupancy,
   DynamoDbReadMarkers,
   DynamoDbUserStatus,
+  DynamoDbBans,
 } from '../../src/adapters/dynamodb/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
@@ -21,6 +22,7 @@ import { userStatusContract } from './user-status.contract.js';
 import { readMarkersContract } from './read-markers.contract.js';
 import { occupancyContract } from './occupancy.contract.js';
 import { messageReactionsContract } from './message-reactions.contract.js';
+import { bansContract } from './bans.contract.js';
 
 let table: TestTable;
 
@@ -74,3 +76,8 @@ readMarkersContract('DynamoDB', async () => {
 });
 
 occupancyContract('DynamoDB', async () => new DynamoDbOccupancy(config().adapter));
+
+bansContract('DynamoDB', async () => {
+  const { adapter } = config();
+  return { bans: new DynamoDbBans(adapter), memberships: new DynamoDbRoomMembership(adapter) };
+});

@@ -19,6 +19,8 @@ import { InMemoryMessageReactions } from '../fakes/in-memory-message-reactions.j
 import { InMemoryOccupancy } from '../fakes/in-memory-occupancy.js';
 import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { InMemoryUserStatus } from '../fakes/in-memory-user-status.js';
+import { InMemoryBans } from '../fakes/in-memory-bans.js';
+import { bansContract } from './bans.contract.js';
 
 connectionRegistryContract('in-memory fake', async () => {
   const clock = new ManualClock();
@@ -65,3 +67,8 @@ messageReactionsContract('in-memory fake', async () => {
   const messages = new InMemoryMessageLog(clock);
   return { clock, messages, reactions: new InMemoryMessageReactions(messages, clock) };
 });
+
+bansContract('in-memory fake', async () => ({
+  bans: new InMemoryBans(),
+  memberships: new InMemoryRoomMembership(new ManualClock()),
+}));

@@ -238,6 +238,67 @@ describe('the backend HTTP API', () => {
     });
     expect((await two.closed).code).toBe(1000);
   });
+
+  it('applies permission claims of dev tokens, and bans and unbans through the API and the CLI', async () => {
+    const asker = (client: TestClient) => {
+      let n = 0;
+      return (frame: Record<string, unknown>) => {
+        const requestId = `p-${(n += 1)}`;
+        client.send({ ...frame, requestId });
+        return client.next((f) => f['requestId'] === requestId);
+      };
+    };
+    const open = async (user: string, claims: Record<string, unknown>) => {
+      const client = await openClient(`${stack().wsUrl}?token=${stack().tokenFor(user, user, claims)}`);
+      clients.push(client);
+      return client;
+    };
+    const mod = await open('perm-mod', { 'roomcast:role': 'moderator', 'roomcast:rooms': ['perm-*'] });
+    const reader = await open('perm-reader', { 'roomcast:role': 'readonly' });
+    const member = await connectAs('perm-member');
+    const [modAsk, readerAsk, memberAsk] = [asker(mod), asker(reader), asker(member)];
+    for (const ask of [modAsk, readerAsk, memberAsk]) {
+      expect(await ask({ action: 'join', room: 'perm-room' })).toMatchObject({ type: 'joined' });
+    }
+    expect(await modAsk({ action: 'join', room: 'lobby' })).toMatchObject({ code: 'forbidden' });
+    const sent = await memberAsk({ action: 'sendMessage', room: 'perm-room', text: 'spam' });
+    expect(await readerAsk({ action: 'sendMessage', room: 'perm-room', text: 'hi' })).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
+    expect(await modAsk({ action: 'deleteMessage', room: 'perm-room', seq: sent['seq'] })).toMatchObject({
+      type: 'message_deleted',
+      target: sent['seq'],
+    });
+    expect(await modAsk({ action: 'removeMember', room: 'perm-room', member: 'perm-member' })).toMatchObject({
+      type: 'member_removed',
+      connections: 1,
+    });
+    await member.next((f) => f['type'] === 'removed' && f['banned'] === false);
+    expect(await memberAsk({ action: 'join', room: 'perm-room' })).toMatchObject({ type: 'joined' });
+
+    expect(await api('PUT', '/rooms/perm-room/bans/perm-member')).toMatchObject({
+      status: 200,
+      body: { room: 'perm-room', user: 'perm-member', banned: true, removed: 1 },
+    });
+    await member.next((f) => f['type'] === 'removed' && f['banned'] === true);
+    expect(await memberAsk({ action: 'join', room: 'perm-room' })).toMatchObject({ code: 'forbidden' });
+    expect(await api('DELETE', '/rooms/perm-room/bans/perm-member')).toMatchObject({
+      status: 200,
+      body: { banned: false, unbanned: true },
+    });
+    expect(await memberAsk({ action: 'join', room: 'perm-room' })).toMatchObject({ type: 'joined' });
+
+    expect((await cli('ban', 'perm-room', 'perm-member')).stdout).toContain(
+      'Banned perm-member from #perm-room: 1 connection(s) removed from the room',
+    );
+    expect(await memberAsk({ action: 'join', room: 'perm-room' })).toMatchObject({ code: 'forbidden' });
+    expect((await cli('unban', 'perm-room', 'perm-member')).stdout).toContain(
+      'Unbanned perm-member from #perm-room',
+    );
+    expect((await cli('unban', 'perm-room', 'perm-member')).stdout).toContain('was not banned');
+    expect((await cli('ban', 'perm-room')).code).toBe(2);
+  });
 });
 
 describe('the CLI', () => {

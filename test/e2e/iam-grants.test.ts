@@ -274,6 +274,25 @@ describe('IAM grants, proven by the calls the functions make', () => {
     expect(await api('GET', '/rooms/iam-big/members')).toBe(200);
     expect(await api('GET', '/rooms/iam-big/messages')).toBe(200);
 
+    // A moderator's token removes a member; a backend bans them (their connection leaves the room and
+    // joins are refused) and lifts the ban.
+    const moderator = await openClient(
+      `${stack().wsUrl}?token=${stack().tokenFor('iam-mod', 'Mod', { 'roomcast:role': 'moderator' })}`,
+    );
+    clients.push(moderator);
+    await ask(moderator, { action: 'join', room: 'iam-small' });
+    expect(
+      await ask(moderator, { action: 'removeMember', room: 'iam-small', member: 'iam-a' }),
+    ).toMatchObject({
+      type: 'member_removed',
+      connections: 1,
+    });
+    await ask(a, { action: 'join', room: 'iam-small' });
+    expect(await api('PUT', '/rooms/iam-small/bans/iam-a')).toBe(200);
+    await received(a, (f) => f['type'] === 'removed' && f['banned'] === true);
+    expect(await ask(a, { action: 'join', room: 'iam-small' })).toMatchObject({ code: 'forbidden' });
+    expect(await api('DELETE', '/rooms/iam-small/bans/iam-a')).toBe(200);
+
     // Kicks: a live connection, a gone one, and a user with both.
     expect(await api('DELETE', `/connections/${encodeURIComponent(await connectionIdOf(e))}`)).toBe(204);
     await e.closed;

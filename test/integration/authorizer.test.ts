@@ -1,5 +1,5 @@
 // Integration: the REQUEST authorizer with real RS256 tokens from the local dev key, forged ones, and
-// ones whose clock claims do not hold.
+// ones whose clock claims do not hold; permission claims from the dev key and from a second issuer.
 
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createDevKeys, LOCAL_AUDIENCE, LOCAL_ISSUER, type DevKeys } from '../../src/local/dev-keys.js';
@@ -140,5 +140,58 @@ describe('the token verifier on its own clock', () => {
   it('refuses a token issued a day ahead', async () => {
     const token = keys.sign({ sub: 'u-c' }, { issuedAt: T + DAY });
     await expect(verifier().verify(token)).rejects.toThrow('issued in the future');
+  });
+});
+
+describe('permission claims', () => {
+  it('pass room patterns (an array or one string) and the role on as context strings', async () => {
+    const listed = await invoke({
+      token: keys.sign({ sub: 'u-p', 'roomcast:rooms': ['team-*', 'lobby'], 'roomcast:role': 'moderator' }),
+    });
+    expect(listed.context).toEqual({ userId: 'u-p', name: 'u-p', rooms: 'team-* lobby', role: 'moderator' });
+    const spaced = await invoke({ token: keys.sign({ sub: 'u-p', 'roomcast:rooms': 'ops, eu-*' }) });
+    expect(spaced.context).toEqual({ userId: 'u-p', name: 'u-p', rooms: 'ops eu-*' });
+    const reader = await invoke({ token: keys.sign({ sub: 'u-p', 'roomcast:role': 'readonly' }) });
+    expect(reader.context).toEqual({ userId: 'u-p', name: 'u-p', role: 'readonly' });
+  });
+
+  it.each([
+    ['a room pattern rooms cannot match', { 'roomcast:rooms': ['team#1'] }],
+    ['rooms that are not a list', { 'roomcast:rooms': { team: true } }],
+    ['an unknown role', { 'roomcast:role': 'admin' }],
+  ])('denies a token with %s rather than dropping the restriction', async (_label, claims) => {
+    const result = await invoke({ token: keys.sign({ sub: 'u-p', ...claims }) });
+    expect(result.policyDocument.Statement[0]?.Effect).toBe('Deny');
+  });
+});
+
+describe('permission claims from a second issuer', () => {
+  // Another issuer with its own key and audience; its key set is handed over as an issuer's JWKS would
+  // be fetched (aws-jwt-verify fetches only over https).
+  const issuer = 'https://idp.example.com/';
+  const issuerKeys = createDevKeys();
+  const verifier = () =>
+    createTokenVerifier({ kind: 'local', issuer, audience: ['second-app'], jwks: issuerKeys.jwks });
+
+  it('reads the same claims from its tokens', async () => {
+    const token = issuerKeys.sign(
+      { sub: 'idp|7', name: 'Rae', 'roomcast:rooms': 'support-*', 'roomcast:role': 'readonly' },
+      { issuer, audience: 'second-app' },
+    );
+    await expect(verifier().verify(token)).resolves.toEqual({
+      userId: 'idp|7',
+      name: 'Rae',
+      permissions: { rooms: 'support-*', role: 'readonly' },
+    });
+  });
+
+  it('refuses its token with a malformed claim, and a token of the dev key for its issuer', async () => {
+    const malformed = issuerKeys.sign(
+      { sub: 'idp|7', 'roomcast:rooms': [''] },
+      { issuer, audience: 'second-app' },
+    );
+    await expect(verifier().verify(malformed)).rejects.toThrow('roomcast:rooms');
+    const foreign = keys.sign({ sub: 'idp|7' }, { issuer, audience: 'second-app' });
+    await expect(verifier().verify(foreign)).rejects.toThrow();
   });
 });

@@ -212,6 +212,12 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
     () => expect(lastFrame()).toMatchObject({ type: 'whoami', connectionId }),
   ],
   [
+    'removeMember',
+    // The bundles' caller has no moderator claim: the refusal is the route's answer.
+    () => message('removeMember', { room: 'bundles', member: 'nobody' }),
+    () => expect(lastFrame()).toMatchObject({ type: 'error', code: 'forbidden' }),
+  ],
+  [
     'leave',
     () => message('leave', { room: 'bundles' }),
     () => expect(lastFrame()).toMatchObject({ type: 'left' }),
@@ -315,6 +321,36 @@ const cases: [string, () => unknown, (result: unknown) => void][] = [
         pathParameters: { user: 'nobody' },
       }),
     (result) => expect(JSON.parse((result as { body: string }).body)).toEqual({ closed: 0, gone: 0 }),
+  ],
+  [
+    'apiBanUser',
+    () =>
+      httpEvent('PUT /rooms/{room}/bans/{user}', {
+        path: '/rooms/bundles/bans/nobody',
+        pathParameters: { room: 'bundles', user: 'nobody' },
+      }),
+    (result) =>
+      expect(JSON.parse((result as { body: string }).body)).toEqual({
+        room: 'bundles',
+        user: 'nobody',
+        banned: true,
+        removed: 0,
+      }),
+  ],
+  [
+    'apiUnbanUser',
+    () =>
+      httpEvent('DELETE /rooms/{room}/bans/{user}', {
+        path: '/rooms/bundles/bans/nobody',
+        pathParameters: { room: 'bundles', user: 'nobody' },
+      }),
+    (result) =>
+      expect(JSON.parse((result as { body: string }).body)).toEqual({
+        room: 'bundles',
+        user: 'nobody',
+        banned: false,
+        unbanned: true,
+      }),
   ],
   [
     'fanout',

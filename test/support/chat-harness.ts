@@ -6,6 +6,7 @@ import {
   type Caller,
   type ChatPolicy,
   type Identity,
+  type Permissions,
 } from '../../src/domain/index.js';
 import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-registry.js';
 import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
@@ -16,6 +17,7 @@ import { InMemoryReadMarkers } from '../fakes/in-memory-read-markers.js';
 import { InMemoryOccupancy } from '../fakes/in-memory-occupancy.js';
 import { InMemoryMessageReactions } from '../fakes/in-memory-message-reactions.js';
 import type { InMemoryFanOutQueue } from '../fakes/in-memory-fan-out-queue.js';
+import { InMemoryBans } from '../fakes/in-memory-bans.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { RecordingNotifier } from '../fakes/recording-notifier.js';
@@ -38,6 +40,7 @@ export function chatHarness(
   const readMarkers = new InMemoryReadMarkers(clock);
   const occupancy = new InMemoryOccupancy();
   const reactions = new InMemoryMessageReactions(messages, clock);
+  const bans = new InMemoryBans();
   const policy = chatPolicy(overrides);
   const chat = createChat(
     {
@@ -54,16 +57,23 @@ export function chatHarness(
       occupancy,
       reactions,
       ...(options.fanOutQueue === undefined ? {} : { fanOutQueue: options.fanOutQueue }),
+      bans,
     },
     policy,
   );
 
   /** Runs $connect for a user and returns the caller that later requests on this connection carry. */
-  async function connect(userId: string, connectionId: string, displayName = userId): Promise<Caller> {
+  async function connect(
+    userId: string,
+    connectionId: string,
+    displayName = userId,
+    permissions?: Permissions,
+  ): Promise<Caller> {
     const identity: Identity = { userId, displayName };
     const connectedAt = clock.now();
-    await chat.connect.execute({ connectionId, identity, connectedAt });
-    return { connectionId, identity, connectedAt };
+    const granted = permissions === undefined ? {} : { permissions };
+    await chat.connect.execute({ connectionId, identity, connectedAt, ...granted });
+    return { connectionId, identity, connectedAt, ...granted };
   }
 
   return {
@@ -79,6 +89,7 @@ export function chatHarness(
     readMarkers,
     occupancy,
     reactions,
+    bans,
     policy,
     chat,
     connect,

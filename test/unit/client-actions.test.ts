@@ -102,6 +102,7 @@ describe('parseClientAction', () => {
       unread: {},
       ping: {},
       whoami: {},
+      removeMember: { room: 'general', member: 'bob' },
     };
     for (const action of ACTIONS) {
       expect(parseClientAction({ action, ...minimal[action] }).action).toBe(action);

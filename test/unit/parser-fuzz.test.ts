@@ -141,6 +141,7 @@ const validBodies: Record<ActionName, fc.Arbitrary<Record<string, unknown>>> = {
   unread: fc.constant({}),
   ping: fc.constant({}),
   whoami: fc.constant({}),
+  removeMember: fc.record({ room: roomName, member: userId }),
 };
 
 const validFrame = fc

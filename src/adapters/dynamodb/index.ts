@@ -10,3 +10,4 @@ export * from './table-schema.js';
 export * from './dynamodb-read-markers.js';
 export * from './dynamodb-occupancy.js';
 export * from './dynamodb-message-reactions.js';
+export * from './dynamodb-bans.js';

@@ -37,6 +37,8 @@ export const keys = {
   memberRangePrefix: 'MEMBER',
   /** The room's occupancy counters; `OCCUPANCY` sorts after every `MEMBER` key, so no member page meets it. */
   occupancy: (room: RoomName) => ({ pk: roomBucketPartition(room, 0), sk: 'OCCUPANCY' }),
+  /** A user's ban from a room; `BAN#` sorts before every `MEMBER` key, so no member page meets it. */
+  ban: (room: RoomName, userId: UserId) => ({ pk: roomBucketPartition(room, 0), sk: `BAN#${userId}` }),
   memberPrefix: 'MEMBER#',
   memberOfUserPrefix: (userId: UserId) => `MEMBER#${userId}#`,
 

@@ -33,6 +33,7 @@ export const ACTIONS = [
   'unread',
   'ping',
   'whoami',
+  'removeMember',
 ] as const;
 
 export type ActionName = (typeof ACTIONS)[number];
@@ -122,6 +123,13 @@ export interface MarkReadAction extends Correlated {
 export interface UnreadAction extends Correlated {
   readonly action: 'unread';
 }
+/** A moderator takes every connection of a user out of a room they are in themselves. */
+export interface RemoveMemberAction extends Correlated {
+  readonly action: 'removeMember';
+  readonly room: RoomName;
+  /** The user to remove (named `member`: a frame's `user` would read as a claim of identity). */
+  readonly member: UserId;
+}
 export interface PingAction extends Correlated {
   readonly action: 'ping';
 }
@@ -145,7 +153,8 @@ export type ClientAction =
   | MarkReadAction
   | UnreadAction
   | PingAction
-  | WhoAmIAction;
+  | WhoAmIAction
+  | RemoveMemberAction;
 
 type Body = Readonly<Record<string, unknown>>;
 
@@ -282,6 +291,13 @@ function parseAction(name: ActionName, body: Body): ClientAction {
       return { action: 'ping', ...correlated };
     case 'whoami':
       return { action: 'whoami', ...correlated };
+    case 'removeMember':
+      return {
+        action: 'removeMember',
+        room: requiredRoom(body),
+        member: parseUserField(own(body, 'member'), 'member'),
+        ...correlated,
+      };
   }
 }
 

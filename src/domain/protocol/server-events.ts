@@ -264,6 +264,23 @@ export interface WhoAmIEvent {
   readonly endpoint?: string;
 }
 
+/** To each connection of a user a moderator or a backend took out of a room (no requestId: unasked). */
+export interface RemovedEvent {
+  readonly type: 'removed';
+  readonly room: RoomName;
+  /** True when the user is also banned from the room: joining again is refused. */
+  readonly banned: boolean;
+}
+
+/** The reply to `removeMember`: how many of the user's connections were in the room and left it. */
+export interface MemberRemovedEvent {
+  readonly type: 'member_removed';
+  readonly requestId?: string;
+  readonly room: RoomName;
+  readonly userId: UserId;
+  readonly connections: number;
+}
+
 export type ServerEvent =
   | RoomMessageEvent
   | DirectMessageEvent
@@ -287,6 +304,8 @@ export type ServerEvent =
   | PongEvent
   | WhoAmIEvent
   | NoticeEvent
+  | RemovedEvent
+  | MemberRemovedEvent
   | ErrorEvent;
 
 export function isRoomMessage(event: ServerEvent): event is RoomMessageEvent {

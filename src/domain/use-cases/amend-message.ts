@@ -1,11 +1,12 @@
-// Use case `editMessage` / `deleteMessage`: a user changes one of their own messages, in a room or a
-// direct conversation. The change takes its own place in the conversation's sequence, answers the
+// Use case `editMessage` / `deleteMessage`: a user changes one of their own messages (a moderator any
+// message of a room they are in), in a room or a direct conversation. The change takes its own place in the conversation's sequence, answers the
 // caller and reaches everyone else there; a refused change draws no sequence number.
 // (driving adapter) --> amend message --> memberships, message log, notifier, fan-out, connections
 
 import type { ChatPolicy } from '../chat-policy.js';
 import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
 import type { Identity } from '../model/identity.js';
+import { isModerator } from '../model/permissions.js';
 import { directConversation, roomConversation, type Amendment, type Conversation } from '../model/message.js';
 import type { ClockPort } from '../ports/clock.port.js';
 import type { ConnectionRegistryPort } from '../ports/connection-registry.port.js';
@@ -20,6 +21,7 @@ import { toMessageEvent, type AmendmentEvent } from '../protocol/server-events.j
 import type { Caller } from './caller.js';
 import { fanOutToConversation } from './conversation-fan-out.js';
 import { requireMember } from './members-only.js';
+import { requireMayWrite } from './permission-checks.js';
 import { checkTextLength, draftMessage } from './message-rules.js';
 import { reply } from './replies.js';
 
@@ -56,11 +58,15 @@ export class AmendMessage {
 
   async execute(caller: Caller, action: EditMessageAction | DeleteMessageAction): Promise<AmendResult> {
     const me = caller.identity.userId;
+    requireMayWrite(caller, action.action === 'editMessage' ? 'edit messages' : 'delete messages');
     let conversation: Conversation;
+    // Moderation reaches rooms only: a direct conversation stays its two users' own.
+    let ownOnly = true;
     if ('room' in action.target) {
       const { room } = action.target;
       await requireMember(this.deps.memberships, room, caller, 'to change its messages');
       conversation = roomConversation(room);
+      ownOnly = !isModerator(caller.permissions);
     } else {
       conversation = directConversation(me, action.target.with);
     }
@@ -70,7 +76,7 @@ export class AmendMessage {
         seq: action.seq,
         ...(action.action === 'editMessage' ? { text: action.text } : {}),
         by: caller.identity,
-        ownOnly: true,
+        ownOnly,
       },
       async (event) => {
         await reply(this.deps, caller, { ...event, requestId: action.requestId });

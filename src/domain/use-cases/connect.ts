@@ -3,8 +3,10 @@
 
 import { membershipOf, type Connection, type ConnectionId } from '../model/connection.js';
 import type { Identity } from '../model/identity.js';
+import { mayEnter, type Permissions } from '../model/permissions.js';
 import type { ChatPolicy } from '../chat-policy.js';
 import type { FanOutReport } from '../fan-out/fan-out.port.js';
+import type { BanPort } from '../ports/ban.port.js';
 import type { ClockPort } from '../ports/clock.port.js';
 import type { ConnectionRegistryPort } from '../ports/connection-registry.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
@@ -15,6 +17,8 @@ export interface ConnectDeps {
   readonly connections: ConnectionRegistryPort;
   readonly memberships: RoomMembershipPort;
   readonly announcer: MembershipAnnouncer;
+  /** Without one, nobody is banned from the lobby. */
+  readonly bans?: BanPort;
   readonly clock: ClockPort;
   readonly policy: ChatPolicy;
 }
@@ -33,7 +37,8 @@ export interface ConnectResult {
  * `$disconnect` could leave wrong.
  *
  * Primary course: 1. record the connection with an expiry (API Gateway closes it within 2 hours, and
- * `$disconnect` is best effort); 2. join the lobby, if one is configured; 3. tell the lobby.
+ * `$disconnect` is best effort); 2. join the lobby, if one is configured and the user may enter it (room
+ * patterns, bans: a user kept out of it still connects); 3. tell the lobby.
  * Nothing is sent to the new connection: API Gateway refuses posts until `$connect` has returned.
  */
 export class Connect {
@@ -42,9 +47,16 @@ export class Connect {
   async execute(input: {
     connectionId: ConnectionId;
     identity: Identity;
+    permissions?: Permissions;
     connectedAt?: number;
   }): Promise<ConnectResult> {
-    await this.refuseOverCap(input.identity, input.connectionId);
+    const lobby = this.deps.policy.lobbyRoom;
+    const mayJoinLobby = lobby !== null && mayEnter(input.permissions, lobby);
+    // The lobby's ban is read beside the connection count: no extra round trip.
+    const [, banned] = await Promise.all([
+      this.refuseOverCap(input.identity, input.connectionId),
+      mayJoinLobby ? this.deps.bans?.isBanned(lobby, input.identity.userId) : undefined,
+    ]);
     const connectedAt = input.connectedAt ?? this.deps.clock.now();
     const connection: Connection = {
       connectionId: input.connectionId,
@@ -55,8 +67,7 @@ export class Connect {
     };
     await this.deps.connections.register(connection);
 
-    const lobby = this.deps.policy.lobbyRoom;
-    if (lobby === null) return { connection };
+    if (lobby === null || !mayJoinLobby || banned === true) return { connection };
     await this.deps.memberships.add(membershipOf(connection, lobby, this.deps.clock.now()));
     const report = await this.deps.announcer.joined(lobby, input.identity, input.connectionId);
     return { connection, lobbyJoined: report ?? 'already-present' };

@@ -7,6 +7,7 @@ import type { ClockPort } from '../ports/clock.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { MessageLogPort } from '../ports/message-log.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
+import type { BanPort } from '../ports/ban.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { ReadMarkersPort } from '../ports/read-markers.port.js';
 import type { UserStatusPort } from '../ports/user-status.port.js';
@@ -18,6 +19,7 @@ import { ChatError } from '../protocol/errors.js';
 import { isRoomEntry, type JoinedEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
 import type { MembershipAnnouncer } from './membership-announcer.js';
+import { requireMayEnter } from './permission-checks.js';
 import { presenceSnapshot } from './presence-snapshot.js';
 import { withReaderReactions } from './reader-reactions.js';
 import { fitMessages, reply } from './replies.js';
@@ -33,6 +35,8 @@ export interface JoinRoomDeps {
   readonly occupancy?: OccupancyPort;
   /** Without one, missed messages carry no reactions of the caller's. */
   readonly reactions?: MessageReactionsPort;
+  /** Without one, nobody is banned. */
+  readonly bans?: BanPort;
   readonly announcer: MembershipAnnouncer;
   readonly notifier: NotifierPort;
   readonly logger: LoggerPort;
@@ -54,14 +58,18 @@ export class JoinRoom {
     const { room } = action;
     const { policy } = this.deps;
     const conversation = roomConversation(room);
-    // The reads at once: neither the cap, the status nor the read state costs an extra round trip.
-    const [alreadyMember, rooms, status, readSeq, lastSeq] = await Promise.all([
+    // The room patterns need no read, so a room outside them costs nothing.
+    requireMayEnter(caller, room, false);
+    // The reads at once: neither the cap, the ban, the status nor the read state costs an extra round trip.
+    const [alreadyMember, rooms, status, readSeq, lastSeq, banned] = await Promise.all([
       this.deps.memberships.isMember(room, caller.connectionId),
       this.deps.memberships.roomsOf(caller.connectionId),
       this.deps.userStatus?.get(caller.identity.userId),
       this.deps.readMarkers?.readSeq(caller.identity.userId, conversation),
       this.deps.messages.latestSeq(conversation),
+      this.deps.bans?.isBanned(room, caller.identity.userId),
     ]);
+    requireMayEnter(caller, room, banned);
     if (!alreadyMember) {
       const others = rooms.filter((joined) => joined !== room).length;
       if (others >= policy.maxRoomsPerConnection) {

@@ -8,6 +8,7 @@ import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { RoomReactionAction } from '../protocol/client-actions.js';
 import type { Caller } from './caller.js';
 import { requireMember } from './members-only.js';
+import { requireMayWrite } from './permission-checks.js';
 
 export interface RoomReactionDeps {
   readonly memberships: RoomMembershipPort;
@@ -21,6 +22,7 @@ export class RoomReaction {
   /** No reply on success, like typing: the sender shows its own reaction at once. */
   async execute(caller: Caller, action: RoomReactionAction): Promise<FanOutReport> {
     const { room, reaction } = action;
+    requireMayWrite(caller, 'react');
     await requireMember(this.deps.memberships, room, caller, 'to react in it');
     return this.deps.fanOut.toRoom(
       room,

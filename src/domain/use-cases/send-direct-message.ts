@@ -9,6 +9,7 @@ import { toMessageEvent } from '../protocol/server-events.js';
 import type { ReadMarkersPort } from '../ports/read-markers.port.js';
 import type { Caller } from './caller.js';
 import { noteDirectMessage } from './direct-read-state.js';
+import { requireMayWrite } from './permission-checks.js';
 import { checkTextLength, draftMessage, messageAck } from './message-rules.js';
 import { reply } from './replies.js';
 import type { SendMessageDeps, SendResult } from './send-room-message.js';
@@ -23,6 +24,7 @@ export class SendDirectMessage {
   constructor(private readonly deps: SendDirectMessageDeps) {}
 
   async execute(caller: Caller, action: SendDirectAction): Promise<SendResult> {
+    requireMayWrite(caller, 'send messages');
     const { policy } = this.deps;
     const me = caller.identity.userId;
     checkTextLength(action.text, policy);

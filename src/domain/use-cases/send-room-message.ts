@@ -10,12 +10,14 @@ import type { IdGeneratorPort } from '../ports/id-generator.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { MessageLogPort } from '../ports/message-log.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
+import type { BanPort } from '../ports/ban.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { SendMessageAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
 import { toMessageEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
 import { requireMember } from './members-only.js';
+import { requireMayEnter, requireMayWrite } from './permission-checks.js';
 import { checkTextLength, draftMessage, messageAck } from './message-rules.js';
 import { reply } from './replies.js';
 
@@ -35,6 +37,8 @@ export interface SendMessageDeps {
 
 export interface SendRoomMessageDeps extends SendMessageDeps {
   readonly memberships: RoomMembershipPort;
+  /** Without one, nobody is banned. */
+  readonly bans?: BanPort;
 }
 
 export interface SendResult {
@@ -54,6 +58,7 @@ export class SendRoomMessage {
     if (room === null) {
       throw new ChatError('invalid_room', '"room" is required: this service has no lobby', { field: 'room' });
     }
+    requireMayWrite(caller, 'send messages');
     checkTextLength(action.text, policy);
     const draft = draftMessage(this.deps, {
       conversation: roomConversation(room),
@@ -61,7 +66,13 @@ export class SendRoomMessage {
       text: action.text,
       clientMsgId: action.clientMsgId,
     });
-    await requireMember(this.deps.memberships, room, caller, 'before sending to it');
+    // The ban is read beside the membership: no extra round trip. A ban also ends the memberships,
+    // but a send racing the ban would pass a membership check alone.
+    const [, banned] = await Promise.all([
+      requireMember(this.deps.memberships, room, caller, 'before sending to it'),
+      this.deps.bans?.isBanned(room, caller.identity.userId),
+    ]);
+    requireMayEnter(caller, room, banned);
 
     // Whether this room is fanned out inline or by workers is read while the message is stored.
     this.deps.fanOut.warm?.(room);

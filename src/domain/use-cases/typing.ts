@@ -6,6 +6,7 @@ import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { TypingAction } from '../protocol/client-actions.js';
 import type { Caller } from './caller.js';
 import { requireMember } from './members-only.js';
+import { requireMayWrite } from './permission-checks.js';
 
 export interface TypingDeps {
   readonly memberships: RoomMembershipPort;
@@ -17,6 +18,8 @@ export class Typing {
 
   async execute(caller: Caller, action: TypingAction): Promise<FanOutReport> {
     const { room } = action;
+    // Read-only users do not write, so they do not look as if they were about to.
+    requireMayWrite(caller, 'type in a room');
     await requireMember(this.deps.memberships, room, caller, 'before typing in it');
     return this.deps.fanOut.toRoom(
       room,

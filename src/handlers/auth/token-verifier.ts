@@ -3,7 +3,14 @@
 
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { cleanDisplayName, toIdentity } from '../../domain/index.js';
+import {
+  cleanDisplayName,
+  encodePermissions,
+  parsePermissions,
+  ROLE_CLAIM,
+  ROOMS_CLAIM,
+  toIdentity,
+} from '../../domain/index.js';
 import type { AuthConfig } from '../config.js';
 
 /**
@@ -17,6 +24,11 @@ export const CLOCK_SKEW_SECONDS = 60;
 export interface VerifiedIdentity {
   readonly userId: string;
   readonly name: string;
+  /**
+   * The permission claims, encoded for the authorizer's context (`rooms`: patterns split by spaces,
+   * `role`); absent when the token has neither claim.
+   */
+  readonly permissions?: Readonly<Record<string, string>>;
 }
 
 export interface TokenVerifier {
@@ -82,5 +94,11 @@ function identityOf(payload: JwtPayload, nowMs: number): VerifiedIdentity {
   // The one place identities are checked: a reserved or malformed subject is refused here, before
   // API Gateway would let the connection in.
   const identity = toIdentity(payload.sub, name);
-  return { userId: identity.userId, name: identity.displayName };
+  // A malformed claim refuses the token here, not each later frame.
+  const permissions = parsePermissions(payload[ROOMS_CLAIM], payload[ROLE_CLAIM]);
+  return {
+    userId: identity.userId,
+    name: identity.displayName,
+    ...(permissions === undefined ? {} : { permissions: encodePermissions(permissions) }),
+  };
 }

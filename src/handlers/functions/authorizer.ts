@@ -50,7 +50,7 @@ export async function authorize(event: AuthorizerEvent): Promise<AuthorizerResul
     return {
       principalId: identity.userId,
       policyDocument: policy('Allow', event.methodArn),
-      context: { userId: identity.userId, name: identity.name },
+      context: { userId: identity.userId, name: identity.name, ...identity.permissions },
     };
   } catch (error) {
     logger.warn('connection refused: invalid token', {

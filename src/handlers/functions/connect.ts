@@ -19,6 +19,7 @@ export const handler = baseChain()
     await chat.connect.execute({
       connectionId: caller.connectionId,
       identity: caller.identity,
+      ...(caller.permissions === undefined ? {} : { permissions: caller.permissions }),
       connectedAt: caller.connectedAt,
     });
     logger.info('connected', { userId: caller.identity.userId });

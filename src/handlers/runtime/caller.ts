@@ -2,10 +2,12 @@
 
 import {
   ChatError,
+  parsePermissions,
   toIdentity,
   type Caller,
   type ConnectionRegistryPort,
   type Identity,
+  type Permissions,
 } from '../../domain/index.js';
 import type { ChatConfig } from '../config.js';
 import type { WsRequestContext } from './ws-event.js';
@@ -29,6 +31,16 @@ export function identityFromAuthorizer(context: WsRequestContext): Identity | un
   const authorizer = context.authorizer;
   if (authorizer === undefined) return undefined;
   return toIdentity(authorizer['userId'] ?? authorizer['principalId'], authorizer['name']);
+}
+
+/**
+ * The permissions the authorizer put in the context (`rooms`: the patterns split by spaces; `role`),
+ * read by the same rules as the token's claims. No authorizer (anonymous mode): no restrictions.
+ */
+export function permissionsFromAuthorizer(context: WsRequestContext): Permissions | undefined {
+  const authorizer = context.authorizer;
+  if (authorizer === undefined) return undefined;
+  return parsePermissions(authorizer['rooms'], authorizer['role']);
 }
 
 /**
@@ -59,9 +71,11 @@ export function identifiedCaller(
   missing: string,
 ): Caller {
   if (identity === undefined) throw new ChatError('unauthorized', missing);
+  const permissions = permissionsFromAuthorizer(context);
   return {
     connectionId: context.connectionId,
     identity,
+    ...(permissions === undefined ? {} : { permissions }),
     connectedAt: context.connectedAt,
     managementEndpoint: managementEndpointOf(context, config),
   };
