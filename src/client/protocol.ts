@@ -215,4 +215,5 @@ const ACTION_NAMES: { readonly [A in ClientFrame['action']]: true } = {
   removeMember: true,
 };
 
-export const CLIENT_ACTIONS = Object.keys(ACTION_NAMES) as readonly ClientFrame['action'][];
+// Marked pure so that a page which never reads the list does not bundle it.
+export const CLIENT_ACTIONS = /* @__PURE__ */ Object.keys(ACTION_NAMES) as readonly ClientFrame['action'][];
