@@ -182,6 +182,15 @@ describe('react: refusals', () => {
     expect(h.notifier.ofType('c-ada', 'reactions_updated')).toEqual([]);
   });
 
+  it('refuses a read-only user, who may still read the reactions of others', async () => {
+    const { h, bob } = await room();
+    const reader: Caller = { ...(await h.connect('rea', 'c-rea')), permissions: { role: 'readonly' } };
+    await h.chat.react.execute(bob, react('👍'));
+    await expect(h.chat.react.execute(reader, react('👍'))).rejects.toMatchObject({ code: 'forbidden' });
+    const history = await h.chat.history.execute(reader, { action: 'history', target: { room: 'lobby' } });
+    expect(history.messages[0]).toMatchObject({ reactions: [{ reaction: '👍', count: 1, mine: false }] });
+  });
+
   it(`bounds a message to ${MAX_REACTION_KINDS} different reactions; one already there may still be given`, async () => {
     const { h, bob, cy } = await room();
     for (let i = 0; i < MAX_REACTION_KINDS; i += 1) await h.chat.react.execute(bob, react(`r${i}`));

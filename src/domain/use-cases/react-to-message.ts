@@ -21,6 +21,7 @@ import type { ReactionsUpdatedEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
 import { conversationFields, fanOutToConversation } from './conversation-fan-out.js';
 import { requireMember } from './members-only.js';
+import { requireMayWrite } from './permission-checks.js';
 import { reply } from './replies.js';
 
 export interface ReactDeps {
@@ -49,6 +50,7 @@ export class ReactToMessage {
     if (reactions === undefined) {
       throw new ChatError('unavailable', 'This service does not keep message reactions');
     }
+    requireMayWrite(caller, 'react to messages');
     const me = caller.identity.userId;
     let conversation: Conversation;
     if ('room' in action.target) {
