@@ -264,6 +264,12 @@ export class RoomcastClient {
         this.conversations.statusChanged(event);
         this.events.emit(event.type, event);
         return;
+      case 'removed':
+        // Taken out by a moderator or a ban: following it would rejoin it on the next reconnect.
+        this.conversations.unfollowRoom(event.room);
+        link.joined.delete(event.room);
+        this.events.emit(event.type, event);
+        return;
       case 'typing':
       case 'room_reaction':
       case 'occupancy':

@@ -11,6 +11,7 @@ import type {
   MessageUpdatedEvent,
   OccupancyEvent,
   ReactionsUpdatedEvent,
+  RemovedEvent,
   ReadMarkerEvent,
   RoomMessageEvent,
   RoomReactionEvent,
@@ -81,6 +82,11 @@ export interface ClientEvents {
    * a burst, without `mine`; keep the `mine` of this user's own reactions from `react` and history.
    */
   reactions_updated: ReactionsUpdatedEvent;
+  /**
+   * This user was taken out of a room by a moderator or a ban (`banned`: joining again is refused). The
+   * client stops following the room, as after `leaveRoom`.
+   */
+  removed: RemovedEvent;
   /** The member list of a joined room changed. */
   presence: RoomSnapshot;
   member_joined: MemberJoinedEvent;

@@ -70,6 +70,26 @@ describe('joining a room', () => {
 });
 
 describe('resuming after a reconnect', () => {
+  it('stops following a room this user was removed from, so a reconnect does not join it again', async () => {
+    const h = harness();
+    await connected(h);
+    await h.client.joinRoom('general');
+    await h.client.joinRoom('random');
+    const removed: unknown[] = [];
+    h.client.on('removed', (event) => removed.push(event));
+
+    h.server.last.push({ type: 'removed', room: 'general', banned: true });
+    await settle();
+    expect(removed).toEqual([{ type: 'removed', room: 'general', banned: true }]);
+    expect(h.client.joinedRooms()).toEqual(['random']);
+
+    h.server.last.drop();
+    await h.clock.advanceAndSettle(100);
+    const rejoined = h.server.last.sent.filter((f) => f['action'] === 'join').map((f) => f['room']);
+    expect(rejoined).toContain('random');
+    expect(rejoined).not.toContain('general');
+  });
+
   it('rejoins with since, delivers missed messages and pages on with history: no gap, no duplicate', async () => {
     const h = harness({}, { missedLimit: 2, pageLimit: 2 });
     await connected(h);
