@@ -6,6 +6,7 @@ import {
   editMessage,
   isValidRoomName,
   react,
+  setStatus,
   RoomcastError,
   ROOM_NAME_RULE,
   type ReactionSummary,
@@ -36,6 +37,8 @@ export class ChatPage {
   private typingSentAt = 0;
   /** The seq of the message the composer is editing, if it is. */
   private editing: number | undefined;
+  /** Each joined room's counts, from its `joined` reply and its `occupancy` events. */
+  private readonly occupancy = new Map<string, { users: number; connections: number }>();
 
   constructor(
     private readonly client: RoomcastClient,
@@ -101,6 +104,19 @@ export class ChatPage {
       const peer = users?.find((user) => user !== me) ?? me ?? '';
       this.showReactions(room !== undefined ? roomKey(room) : directKey(peer), seq, reactions);
     });
+    // A large room lists only some members: its counts say how many are there.
+    client.on('frame', (frame) => {
+      const counts = frame['occupancy'] as { users: number; connections: number } | undefined;
+      if (frame['type'] === 'joined' && counts !== undefined) this.countRoom(frame['room'] as string, counts);
+    });
+    client.on('occupancy', ({ room, users, connections }) => this.countRoom(room, { users, connections }));
+    client.on('removed', ({ room, banned }) => {
+      const key = roomKey(room);
+      this.conversations.remove(key);
+      if (this.conversations.active === undefined || this.conversations.active === key) this.activateLobby();
+      else this.view.renderSidebar();
+      this.view.say(`You were taken out of #${room}${banned ? ' and may not join it again' : ''}.`);
+    });
     client.on('presence', ({ room }) => {
       if (this.conversations.active === roomKey(room)) this.view.renderMembers();
     });
@@ -160,6 +176,17 @@ export class ChatPage {
       const conversation = this.conversations.current();
       if (conversation !== undefined) void this.loadOlder(conversation);
     });
+    byId('status-form').hidden = false;
+    byId<HTMLFormElement>('status-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const status = byId<HTMLSelectElement>('my-status').value as 'available' | 'away' | 'busy';
+      const words = byId<HTMLInputElement>('status-text').value.trim();
+      setStatus(this.client, status, words === '' ? undefined : words).then(
+        () => this.view.say(''),
+        (error: unknown) =>
+          this.view.say(`Status not set: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    });
     byId('sign-out').addEventListener('click', () => {
       this.client.close();
       window.location.reload();
@@ -172,6 +199,19 @@ export class ChatPage {
     this.editing = undefined;
     this.view.renderSidebar();
     this.view.renderConversation();
+    this.renderOccupancy();
+  }
+
+  private countRoom(room: string, counts: { users: number; connections: number }): void {
+    this.occupancy.set(room, counts);
+    if (this.conversations.active === roomKey(room)) this.renderOccupancy();
+  }
+
+  private renderOccupancy(): void {
+    const conversation = this.conversations.current();
+    this.view.renderOccupancy(
+      conversation?.kind === 'room' ? this.occupancy.get(conversation.target) : undefined,
+    );
   }
 
   /** Where the page goes when the open room is left or refused. */

@@ -50,6 +50,7 @@ export class ChatView {
   private readonly rooms = byId<HTMLUListElement>('rooms');
   private readonly directs = byId<HTMLUListElement>('directs');
   private readonly title = byId('conversation-title');
+  private readonly occupancy = byId('occupancy');
   private readonly leave = byId<HTMLButtonElement>('leave');
   private readonly messages = byId<HTMLOListElement>('messages');
   private readonly older = byId<HTMLButtonElement>('older');
@@ -110,6 +111,16 @@ export class ChatView {
     this.messages.append(this.messageItem(message));
     this.renderOlder();
     this.scrollToEnd();
+  }
+
+  /** How many people (and connections) the open room holds, when the service has said. */
+  renderOccupancy(counts: { readonly users: number; readonly connections: number } | undefined): void {
+    this.occupancy.textContent =
+      counts === undefined
+        ? ''
+        : `${counts.users} ${counts.users === 1 ? 'person' : 'people'} here · ${counts.connections} ${
+            counts.connections === 1 ? 'connection' : 'connections'
+          }`;
   }
 
   renderTyping(): void {

@@ -153,11 +153,20 @@ suite('the chat page in Chromium', () => {
     await waitFor(async () => (await memberNames(ada.page)).join() === 'Ada (you)', 10_000, 'Bob to leave');
   }, 45_000);
 
-  it('lets a user edit and delete their own messages, others react to them, and shows it all on every page', async () => {
+  it('shows occupancy and statuses, lets a user edit and delete their own messages and others react, and drops a room the user is banned from', async () => {
     const cyd = await signIn(stack, 'Cyd');
     await joinRoom(cyd.page, 'edits');
     const dan = await signIn(stack, 'Dan');
     await joinRoom(dan.page, 'edits');
+    // Dan joined second: his join's counts show both of them.
+    await dan.page.locator('#occupancy', { hasText: '2 people here · 2 connections' }).waitFor();
+    // Cyd sets a status with words: Dan's member list shows them.
+    await cyd.page.getByLabel('Your status').selectOption('busy');
+    await cyd.page.getByLabel('Status text').fill('in a meeting');
+    await cyd.page.getByRole('button', { name: 'Set status' }).click();
+    await dan.page
+      .locator('#members .member[data-user="cyd"] .status.busy', { hasText: 'in a meeting' })
+      .waitFor();
     await say(cyd.page, 'helo wrold');
     await dan.page.locator('#messages .message', { hasText: 'helo wrold' }).waitFor();
     // Only one's own messages offer the actions.
@@ -193,7 +202,13 @@ suite('the chat page in Chromium', () => {
       await user.page.locator('#messages .text.deleted', { hasText: 'This message was deleted' }).waitFor();
       expect(await messageTexts(user.page)).not.toContain('hello world');
     }
-  }, 30_000);
+
+    // A backend bans Dan from the room: his page drops it and says why.
+    const banned = await fetch(`${stack().apiUrl}/rooms/edits/bans/dan`, { method: 'PUT' });
+    expect(banned.status).toBe(200);
+    await dan.page.locator('#notice', { hasText: 'taken out of #edits and may not join it again' }).waitFor();
+    expect(await dan.page.locator('#rooms').textContent()).not.toContain('#edits');
+  }, 40_000);
 
   it('signs in with a dev token', async () => {
     const config = (await (await fetch(`${stack().web.url}/config.json`)).json()) as Record<string, unknown>;
