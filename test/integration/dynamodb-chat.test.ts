@@ -5,6 +5,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ManagementApiNotifier, ManagementClientPool } from '../../src/adapters/apigateway/index.js';
 import {
+  DynamoDbBans,
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
   DynamoDbMessageReactions,
@@ -70,6 +71,7 @@ async function realChat(overrides: Partial<ChatPolicy> = {}, features = false) {
             readMarkers: new DynamoDbReadMarkers(config),
             occupancy: new DynamoDbOccupancy(config),
             reactions: new DynamoDbMessageReactions(config),
+            bans: new DynamoDbBans(config),
           }
         : {}),
     },
@@ -360,6 +362,19 @@ describe('the chat on DynamoDB Local', () => {
         code: 'unknown_connection',
       }),
     );
+    const moderator: Caller = { ...a, permissions: { role: 'moderator' } };
+    await step('join (bob again)', () => chat.join.execute(b, { action: 'join', room: 'general' }));
+    await step('removeMember', () =>
+      chat.removeMember.execute(moderator, { action: 'removeMember', room: 'general', member: 'bob' }),
+    );
+    await step('join (bob, before the ban)', () => chat.join.execute(b, { action: 'join', room: 'general' }));
+    await step('ban', () => chat.backend.bans.ban('general', 'bob'));
+    await step('join refused by the ban', () =>
+      expect(chat.join.execute(b, { action: 'join', room: 'general' })).rejects.toMatchObject({
+        code: 'forbidden',
+      }),
+    );
+    await step('unban', () => chat.backend.bans.unban('general', 'bob'));
     await step('kick a user', () => chat.backend.kick.user('bob'));
     await step('leave', () => chat.leave.execute(a, { action: 'leave', room: 'general' }));
     await step('disconnect', async () => {
@@ -383,6 +398,8 @@ describe('the chat on DynamoDB Local', () => {
       QueryCommand: 1 + 1,
     });
     expect(cost('react again')).toEqual(cost('react'));
+    // Lifting a ban is one delete.
+    expect(cost('unban')).toEqual({ DeleteItemCommand: 1 });
     expect(cost('react, already given')).toEqual({
       GetItemCommand: 2,
       TransactWriteItemsCommand: 1,
