@@ -115,24 +115,18 @@ export function messageReactionsContract(name: string, make: () => Promise<Messa
       const general = room();
       const live = await post(subject, general);
       const doomed = await post(subject, general);
-      const edit = await subject.messages.amend({
-        conversation: general,
-        messageId: 'edit-1',
-        from: { userId: 'ada', displayName: 'Ada' },
-        text: 'changed',
-        sentAt: subject.clock.now(),
-        expiresAt: subject.clock.now() + DAY,
-        amends: { kind: 'edit', target: live },
-      });
-      await subject.messages.amend({
-        conversation: general,
-        messageId: 'delete-1',
-        from: { userId: 'ada', displayName: 'Ada' },
-        text: '',
-        sentAt: subject.clock.now(),
-        expiresAt: subject.clock.now() + DAY,
-        amends: { kind: 'delete', target: doomed },
-      });
+      const amend = (kind: 'edit' | 'delete', target: number) =>
+        subject.messages.amend({
+          conversation: general,
+          messageId: `${kind}-${target}`,
+          from: { userId: 'ada', displayName: 'Ada' },
+          text: kind === 'edit' ? 'changed' : '',
+          sentAt: subject.clock.now(),
+          expiresAt: subject.clock.now() + DAY,
+          amends: { kind, target },
+        });
+      const edit = await amend('edit', live);
+      await amend('delete', doomed);
       const react = (seq: number) =>
         refusal(subject.reactions.react(general, { seq, userId: 'bob', reaction: '👍', on: true }, LIMITS));
       expect(await react(999)).toBe('no_message');

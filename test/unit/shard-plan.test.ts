@@ -6,16 +6,21 @@ import {
   bucketOf,
   bucketsForWriting,
   bucketsOfUser,
-  growthGraceMs,
+  directConversation,
   grownBuckets,
+  growthGraceMs,
   isCountedConnection,
+  isReactionSummaryJob,
   MalformedJobError,
   MAX_BUCKETS,
   MEMBER_COUNT_SAMPLE,
   parseFanOutJob,
+  parseWorkerJob,
+  roomConversation,
   shardLabel,
   stableHash,
   type FanOutJob,
+  type ReactionSummaryJob,
   type RoomShape,
 } from '../../src/domain/index.js';
 
@@ -170,6 +175,82 @@ describe('parseFanOutJob', () => {
     ['a partition as text', JSON.stringify({ shard: { kind: 'everyone', partition: '2' }, event })],
   ])('refuses a body with %s', (_what, body) => {
     expect(() => parseFanOutJob(body)).toThrow(MalformedJobError);
+  });
+});
+
+describe('parseWorkerJob: reaction summary jobs', () => {
+  const inRoom: ReactionSummaryJob = { reactionSummary: { conversation: roomConversation('big'), seq: 4 } };
+  const direct: ReactionSummaryJob = {
+    reactionSummary: { conversation: directConversation('zoe', 'ada'), seq: 1 },
+  };
+  const summary = (target: Record<string, unknown>) => JSON.stringify({ reactionSummary: target });
+
+  it('reads back the summary jobs senders write, and tells them from shard jobs', () => {
+    expect(parseWorkerJob(JSON.stringify(inRoom))).toEqual(inRoom);
+    const read = parseWorkerJob(JSON.stringify(direct));
+    expect(read).toEqual(direct);
+    expect(isReactionSummaryJob(read)).toBe(true);
+    const shardJob = parseWorkerJob(
+      JSON.stringify({ shard: { kind: 'everyone', partition: 0 }, event: { type: 'pong', serverTime: 1 } }),
+    );
+    expect(isReactionSummaryJob(shardJob)).toBe(false);
+    // The shard jobs' reader refuses a summary job rather than treating it as a shard.
+    expect(() => parseFanOutJob(JSON.stringify(inRoom))).toThrow('job is not a fan-out job');
+  });
+
+  it("puts a direct conversation's users in order, as the sender does", () => {
+    const job = parseWorkerJob(summary({ conversation: { kind: 'direct', users: ['zoe', 'ada'] }, seq: 2 }));
+    expect(job).toEqual({
+      reactionSummary: { conversation: { kind: 'direct', users: ['ada', 'zoe'] }, seq: 2 },
+    });
+  });
+
+  it.each([
+    [
+      'a target that is not an object',
+      JSON.stringify({ reactionSummary: 5 }),
+      'reactionSummary is not an object',
+    ],
+    ['no conversation', summary({ seq: 1 }), 'job has no conversation'],
+    [
+      'seq 0',
+      summary({ conversation: { kind: 'room', room: 'big' }, seq: 0 }),
+      'seq is not a positive whole number',
+    ],
+    ['a fractional seq', summary({ conversation: { kind: 'room', room: 'big' }, seq: 1.5 }), 'seq is not'],
+    ['an invalid room', summary({ conversation: { kind: 'room', room: '#x' }, seq: 1 }), 'invalid room'],
+    [
+      'a room that is not a string',
+      summary({ conversation: { kind: 'room', room: 1 }, seq: 1 }),
+      'invalid room',
+    ],
+    [
+      'an unknown kind',
+      summary({ conversation: { kind: 'group', users: ['a', 'b'] }, seq: 1 }),
+      'unknown conversation kind',
+    ],
+    [
+      'one user',
+      summary({ conversation: { kind: 'direct', users: ['a'] }, seq: 1 }),
+      'unknown conversation kind',
+    ],
+    [
+      'users that are not a list',
+      summary({ conversation: { kind: 'direct', users: 'ab' }, seq: 1 }),
+      'unknown conversation kind',
+    ],
+    [
+      'an invalid user',
+      summary({ conversation: { kind: 'direct', users: ['a', 'b#c'] }, seq: 1 }),
+      'invalid user id',
+    ],
+    [
+      'an invalid first user',
+      summary({ conversation: { kind: 'direct', users: [7, 'b'] }, seq: 1 }),
+      'invalid user id',
+    ],
+  ])('refuses a summary job with %s', (_what, body, reason) => {
+    expect(() => parseWorkerJob(body)).toThrow(new RegExp(reason));
   });
 });
 
