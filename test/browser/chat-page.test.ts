@@ -90,6 +90,8 @@ suite('the chat page in Chromium', () => {
 
     // Presence: each sees the other in the room.
     await ada.page.locator('#members .member', { hasText: 'Bob' }).waitFor();
+    // Bob's own reply to join may render after Ada hears of him: wait for it before reading his list.
+    await bob.page.locator('#members .member', { hasText: 'Ada' }).waitFor();
     expect(await memberNames(bob.page)).toEqual(['Ada', 'Bob (you)']);
 
     // Room messages both ways, each shown once, in the same order on both pages.
@@ -98,6 +100,7 @@ suite('the chat page in Chromium', () => {
     await say(bob.page, 'Hi Ada, good to see you.');
     await ada.page.locator('#messages .message', { hasText: 'good to see you' }).waitFor();
     expect(await messageTexts(ada.page)).toEqual(['Hello Bob!', 'Hi Ada, good to see you.']);
+    await bob.page.locator('#messages .message.mine', { hasText: 'good to see you' }).waitFor();
     expect(await messageTexts(bob.page)).toEqual(await messageTexts(ada.page));
     expect(await ada.page.locator('#messages .message.mine .text').allTextContents()).toEqual(['Hello Bob!']);
 
@@ -245,6 +248,8 @@ suite('the chat page in Chromium, anonymous mode', () => {
     await joinRoom(ada.page, 'general');
     await joinRoom(bob.page, 'general');
     await ada.page.locator('#members .member', { hasText: 'Bob' }).waitFor();
+    // Bob's own reply to join may render after Ada hears of him: wait for it before reading his list.
+    await bob.page.locator('#members .member', { hasText: 'Ada' }).waitFor();
     expect(await memberNames(bob.page)).toEqual(['Ada', 'Bob (you)']);
     await say(ada.page, 'Hello from nowhere');
     await bob.page.locator('#messages .message', { hasText: 'Hello from nowhere' }).waitFor();
