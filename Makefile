@@ -130,10 +130,10 @@ bench: install build ## Benchmarks against the classic baseline and a floor: one
 
 # --- Mutation testing (not part of `make test`) ---------------------------------------------------
 # StrykerJS (stryker.config.mjs) in a sandbox under .stryker-tmp/. One Stryker run per area, so that each
-# area's report and incremental state (reports/mutation/<area>/) are kept even if a later area is stopped.
+# area's report and incremental state (reports/mutation/<area>/) are kept even if a later area is stopped;
+# scripts/mutation.ts starts one DynamoDB Local per area for the suites that need it, then prints the scores.
 .PHONY: mutation
 MUTATE ?= domain runtime adapters
 
 mutation: install ## Mutation testing, one area after another (MUTATE=domain|runtime|adapters); scores per area
-	@for area in $(MUTATE); do echo "== mutation testing: $$area"; MUTATE=$$area npx stryker run || exit 1; done
-	node scripts/mutation-scores.mjs
+	npx tsx scripts/mutation.ts $(MUTATE)

@@ -16,7 +16,8 @@ let api: ConnectionsApiServer;
 const handlers: Record<string, Handler> = {};
 
 beforeAll(async () => {
-  [table, api] = await Promise.all([startTestTable(), startConnectionsApi('prod')]);
+  // Its own instance even under mutation testing: the last test stops it to see a failure.
+  [table, api] = await Promise.all([startTestTable({ ownInstance: true }), startConnectionsApi('prod')]);
   Object.assign(process.env, handlerEnvironment(table, api));
   for (const name of ['connect', 'disconnect', 'message']) {
     const module = (await import(`../../src/handlers/functions/${name}.js`)) as { handler: Handler };

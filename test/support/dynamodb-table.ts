@@ -1,7 +1,10 @@
 // Test support: DynamoDB Local for one test file, with a fresh table and a request-counting client.
+// With ROOMCAST_TEST_DYNAMODB_ENDPOINT set (mutation testing sets it: it reruns the same files thousands of
+// times), files share that running instance instead of starting a Java process each, and drop their tables.
 
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteTableCommand, DynamoDBClient as LowLevelClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { createDocumentClient } from '../../src/adapters/dynamodb/document-client.js';
 import { createTable } from '../../src/adapters/dynamodb/table-schema.js';
 import {
@@ -22,10 +25,20 @@ export interface TestTable {
   stop(): Promise<void>;
 }
 
-let tables = 0;
+/** The instance mutation testing shares between test files, when it is running one. */
+export const SHARED_ENDPOINT_VARIABLE = 'ROOMCAST_TEST_DYNAMODB_ENDPOINT';
 
-export async function startTestTable(): Promise<TestTable> {
-  const db = await startDynamoDbLocal();
+export interface TestTableOptions {
+  /**
+   * Start a Java process of its own even when a shared instance is there: for a file that stops the
+   * instance to see what the code does without it.
+   */
+  readonly ownInstance?: boolean;
+}
+
+export async function startTestTable(options: TestTableOptions = {}): Promise<TestTable> {
+  const sharedEndpoint = options.ownInstance ? undefined : process.env[SHARED_ENDPOINT_VARIABLE];
+  const db = sharedEndpoint === undefined ? await startDynamoDbLocal() : sharedInstance(sharedEndpoint);
   const client = createDocumentClient({
     endpoint: db.endpoint,
     region: LOCAL_REGION,
@@ -33,9 +46,12 @@ export async function startTestTable(): Promise<TestTable> {
   });
   const requests = new Map<string, number>();
   countRequests(client, requests);
+  const created: string[] = [];
+  // Unique across processes: a shared instance outlives many runs of the same file.
+  const prefix = `roomcast-test-${randomUUID().slice(0, 8)}`;
   const freshTable = async (): Promise<string> => {
-    tables += 1;
-    const name = `roomcast-test-${tables}`;
+    const name = `${prefix}-${created.length + 1}`;
+    created.push(name);
     await createTable(db.client, name);
     return name;
   };
@@ -48,13 +64,32 @@ export async function startTestTable(): Promise<TestTable> {
     freshTable,
     stop: async () => {
       client.destroy();
+      if (sharedEndpoint !== undefined) {
+        // The instance is not ours to stop; its tables are, and thousands of runs would pile them up.
+        await Promise.allSettled(
+          created.map((name) => db.client.send(new DeleteTableCommand({ TableName: name }))),
+        );
+      }
       await db.stop();
     },
   };
 }
 
+/** A running instance someone else started and will stop: `stop` only lets go of the client. */
+function sharedInstance(endpoint: string): DynamoDbLocal {
+  const client = new LowLevelClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const port = Number(new URL(endpoint).port);
+  return {
+    endpoint,
+    port,
+    pid: -1,
+    client,
+    stop: async () => client.destroy(),
+  };
+}
+
 /** Counts every command the client sends, after the document client has translated it. */
-function countRequests(client: DynamoDBDocumentClient | DynamoDBClient, requests: Map<string, number>): void {
+function countRequests(client: DynamoDBDocumentClient | LowLevelClient, requests: Map<string, number>): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = String(context.commandName);
