@@ -74,11 +74,9 @@ export default {
     projectType: 'custom',
     config: flatJestConfig,
     // Per mutant (and in the initial run), Jest narrows the test files to those that import the mutated
-    // files. The handler suites load the functions with a dynamic import, which Jest cannot follow: for
-    // the runtime, whose tests they mostly are, every test file is loaded instead (each mutant still runs
-    // only the tests that reached it, by name). The adapters keep the narrowing, for time: their contract
-    // suites and the integration suites that import them directly count, the handler suites do not.
-    enableFindRelatedTests: !chosen.includes('runtime'),
+    // file, directly or through others; the handler suites import the functions with literal paths so that
+    // this reaches them. Without it every mutant would load every test file of its projects.
+    enableFindRelatedTests: true,
   },
   // perTest: the dry run records which tests reach which mutant, and each mutant runs only those tests.
   coverageAnalysis: 'perTest',

@@ -19,10 +19,18 @@ beforeAll(async () => {
   // Its own instance even under mutation testing: the last test stops it to see a failure.
   [table, api] = await Promise.all([startTestTable({ ownInstance: true }), startConnectionsApi('prod')]);
   Object.assign(process.env, handlerEnvironment(table, api));
-  for (const name of ['connect', 'disconnect', 'message']) {
-    const module = (await import(`../../src/handlers/functions/${name}.js`)) as { handler: Handler };
-    handlers[name] = module.handler;
-  }
+  // Literal paths, one import each, so that Jest (and mutation testing's related-test lookup) sees which
+  // functions this file loads; one after another, as Jest's ESM loader fails imports that share modules
+  // and run at once.
+  handlers['connect'] = (
+    (await import('../../src/handlers/functions/connect.js')) as { handler: Handler }
+  ).handler;
+  handlers['disconnect'] = (
+    (await import('../../src/handlers/functions/disconnect.js')) as { handler: Handler }
+  ).handler;
+  handlers['message'] = (
+    (await import('../../src/handlers/functions/message.js')) as { handler: Handler }
+  ).handler;
 }, 60_000);
 
 afterAll(async () => {
