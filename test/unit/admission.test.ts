@@ -301,6 +301,19 @@ describe('refusals remembered in the container', () => {
     expect(roomy.size).toBe(2);
   });
 
+  it('counts a bucket lapsing at this very instant as lapsed when making room', () => {
+    const clock = new ManualClock(0);
+    const memory = new RefusalMemory(clock, 2);
+    const bucket = (id: string): RateBucket => ({ scope: 'connection', connectionId: id });
+    memory.remember(bucket('oldest'), 1_000);
+    memory.remember(bucket('lapsing'), 100);
+    clock.advance(100);
+    memory.remember(bucket('new'), 1_000);
+    expect(memory.retryAfterMs(bucket('oldest'))).toBe(900);
+    expect(memory.retryAfterMs(bucket('new'))).toBe(1_000);
+    expect(memory.size).toBe(2);
+  });
+
   it('forgets a bucket on request', () => {
     const memory = new RefusalMemory(new ManualClock(0));
     memory.remember({ scope: 'user', userId: 'x' }, 500);

@@ -71,6 +71,47 @@ describe('publish to a room', () => {
     expect(h.messages.stored(roomConversation('ops'))).toEqual([]);
   });
 
+  it('says which room it does not know, and why', async () => {
+    const { h } = await withRoom();
+    const refused = await h.chat.backend.publish
+      .toRoom('nowhere', { text: 'hi' })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ChatError);
+    expect([(refused as ChatError).message, (refused as ChatError).details]).toEqual([
+      'No room "nowhere": it has no members and no history',
+      { room: 'nowhere' },
+    ]);
+  });
+
+  it('knows a room with one member and no history', async () => {
+    const h = chatHarness({ lobbyRoom: null });
+    const alice = await h.connect('alice', 'c-alice');
+    await h.chat.join.execute(alice, { action: 'join', room: 'quiet' });
+
+    const result = await h.chat.backend.publish.toRoom('quiet', { text: 'hello' });
+
+    expect(result).toMatchObject({ message: { seq: 1 }, fanOut: { delivered: 1 } });
+  });
+
+  it('knows a room whose first listed member has lapsed but a later one has not', async () => {
+    const h = chatHarness({ lobbyRoom: null });
+    const zed = await h.connect('zed', 'c-zed');
+    await h.chat.join.execute(zed, { action: 'join', room: 'quiet' });
+    // Listed before Zed, lapsed but not yet deleted: the first page of one holds no live member.
+    await h.memberships.add({
+      room: 'quiet',
+      connectionId: 'c-amy',
+      userId: 'amy',
+      displayName: 'Amy',
+      joinedAt: h.clock.now() - 2,
+      expiresAt: h.clock.now() - 1,
+    });
+
+    const result = await h.chat.backend.publish.toRoom('quiet', { text: 'hello' });
+
+    expect(result).toMatchObject({ message: { seq: 1 }, fanOut: { delivered: 1 } });
+  });
+
   it('knows a room that has history but no members', async () => {
     const { h } = await withRoom();
     await h.chat.backend.publish.toRoom('ops', { text: 'first' });
@@ -103,6 +144,27 @@ describe('publish to a user', () => {
     expect(h.messages.stored(directConversation('system', 'dana'))).toHaveLength(1);
     const history = await h.chat.history.execute(dana2, { action: 'history', target: { with: 'system' } });
     expect(history.messages.map((m) => ('text' in m ? m.text : ''))).toEqual(['Your export is ready']);
+  });
+
+  it('accepts a retried publish once, delivering it once', async () => {
+    const h = chatHarness();
+    await h.connect('dana', 'c-dana');
+
+    await h.chat.backend.publish.toUser('dana', { text: 'once', clientMsgId: 'job-7' });
+    const retry = await h.chat.backend.publish.toUser('dana', { text: 'once', clientMsgId: 'job-7' });
+
+    expect(retry).toStrictEqual({ message: expect.objectContaining({ seq: 1 }), duplicate: true });
+    expect(h.notifier.ofType('c-dana', 'direct')).toHaveLength(1);
+  });
+
+  it('stores the recipient with the message', async () => {
+    const h = chatHarness();
+
+    await h.chat.backend.publish.toUser('dana', { text: 'Your export is ready' });
+
+    expect(h.messages.stored(directConversation('system', 'dana'))).toEqual([
+      expect.objectContaining({ from: expect.objectContaining({ userId: 'system' }), to: 'dana' }),
+    ]);
   });
 });
 
@@ -156,7 +218,11 @@ describe('kick', () => {
     expect(h.notifier.closed).toEqual(['c-alice']);
 
     h.notifier.gone.add('c-bob');
-    expect(await codeOf(h.chat.backend.kick.connection('c-bob'))).toBe('unknown_connection');
+    await expect(h.chat.backend.kick.connection('c-bob')).rejects.toMatchObject({
+      code: 'unknown_connection',
+      message: 'No connection c-bob',
+      details: { connectionId: 'c-bob' },
+    });
     expect(await h.connections.find('c-bob')).toBeUndefined();
     expect(await h.memberships.isMember('ops', 'c-bob')).toBe(false);
   });

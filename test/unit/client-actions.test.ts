@@ -9,6 +9,7 @@ import {
   parseClientMsgIdField,
   parseHistoryBounds,
   parseRoomField,
+  parseRoomName,
   parseUserField,
   peekRequestId,
   USER_ID_RULE,
@@ -281,6 +282,15 @@ describe('the field rules both edges share', () => {
     expect(errorOf(() => parseHistoryBounds({ after: 5, before: 6 })).details).toEqual({ field: 'before' });
   });
 
+  it('reads a room name as the model checks it, saying what one is when refusing it', () => {
+    expect(parseRoomName('team-1.ops')).toBe('team-1.ops');
+    const refused = errorOf(() => parseRoomName('-team'));
+    expect([refused.code, refused.message]).toEqual([
+      'invalid_room',
+      'A room name is 1-64 characters: a letter or digit, then letters, digits, "_", "." or "-"',
+    ]);
+  });
+
   it('states the user id rule as the pattern has it: "|" is allowed, "#" and spaces are not', () => {
     expect(parseUserField('auth0|grace', 'to')).toBe('auth0|grace');
     const refused = errorOf(() => parseUserField('ada lovelace', 'to'));
@@ -301,5 +311,88 @@ describe('the field rules both edges share', () => {
   it('keeps the bounds it was given, and only those', () => {
     expect(parseHistoryBounds({})).toEqual({});
     expect(parseHistoryBounds({ after: 0, before: 2, limit: 1 })).toEqual({ after: 0, before: 2, limit: 1 });
+  });
+});
+
+describe('what each refusal says', () => {
+  it.each<[string, unknown, string]>([
+    ['a frame that is not an object', [], 'A frame must be a JSON object with an "action" field'],
+    [
+      '"on" that is not a boolean',
+      { action: 'react', room: 'g', seq: 1, reaction: '👍', on: 1 },
+      '"on" must be a boolean',
+    ],
+    ['markRead without seq', { action: 'markRead', room: 'g' }, '"seq" must be a non-negative integer'],
+    [
+      'an unknown status',
+      { action: 'setStatus', status: 'asleep' },
+      '"status" must be one of available, away, busy',
+    ],
+    [
+      'a status text that is not a string',
+      { action: 'setStatus', status: 'away', text: 5 },
+      '"text" must be a string of at most 100 characters',
+    ],
+    [
+      'a message seq of 0',
+      { action: 'deleteMessage', room: 'g', seq: 0 },
+      '"seq" must be a positive integer',
+    ],
+    [
+      'a reaction with a space',
+      { action: 'roomReaction', room: 'g', reaction: 'two words' },
+      '"reaction" must be 1-16 characters (an emoji or a short name), no spaces or control characters',
+    ],
+    [
+      'a negative "after"',
+      { action: 'history', room: 'g', after: -1 },
+      '"after" must be a non-negative integer',
+    ],
+    [
+      'a fractional "before"',
+      { action: 'history', room: 'g', before: 2.5 },
+      '"before" must be a non-negative integer',
+    ],
+  ])('refuses %s with a message naming the field and what it must be', (_label, body, message) => {
+    expect(errorOf(() => parseClientAction(body)).message).toBe(message);
+  });
+
+  it('says the action is missing when a frame names none', () => {
+    expect(errorOf(() => parseClientAction({ room: 'g' })).message).toMatch(
+      /^Unknown action missing; valid actions: join, /,
+    );
+    expect(errorOf(() => parseClientAction({ action: 'dance' })).message).toMatch(
+      /^Unknown action "dance"; /,
+    );
+  });
+
+  it('names "after" and "before" in details when the history bounds themselves are malformed', () => {
+    expect(errorOf(() => parseHistoryBounds({ after: -1 })).details).toEqual({ field: 'after' });
+    expect(errorOf(() => parseHistoryBounds({ before: '9' })).details).toEqual({ field: 'before' });
+  });
+});
+
+describe('fields the parser carries over', () => {
+  it('keeps a direct message’s clientMsgId and refuses a malformed one', () => {
+    expect(parseClientAction({ action: 'sendDirect', to: 'bob', text: 'hi', clientMsgId: 'dm-1' })).toEqual({
+      action: 'sendDirect',
+      to: 'bob',
+      text: 'hi',
+      clientMsgId: 'dm-1',
+    });
+    expect(
+      errorOf(() => parseClientAction({ action: 'sendDirect', to: 'bob', text: 'hi', clientMsgId: 'a b' }))
+        .details,
+    ).toEqual({ field: 'clientMsgId' });
+  });
+
+  it('accepts a status text of exactly 100 code points and refuses 101, counting an emoji as one', () => {
+    const text = '😀'.repeat(100);
+    expect(parseClientAction({ action: 'setStatus', status: 'away', text })).toMatchObject({ text });
+    expect(
+      errorOf(() => parseClientAction({ action: 'setStatus', status: 'away', text: `${text}a` })).details,
+    ).toEqual({
+      field: 'text',
+    });
   });
 });

@@ -85,6 +85,7 @@ describe('connection cap per user', () => {
     const refused = await refusal(h.connect('mallory', 'c-3'));
 
     expect(refused?.code).toBe('too_many_connections');
+    expect(refused?.message).toBe('This user already has 3 connections; close one first');
     expect(refused?.details).toEqual({ maxConnections: 3 });
     expect(await h.connections.find('c-3')).toBeUndefined();
     expect(await h.memberships.isMember('lobby', 'c-3')).toBe(false);

@@ -3,7 +3,13 @@
 // conversation; only the sender may change a message, and a refused change draws no number.
 
 import { describe, expect, it } from '@jest/globals';
-import { roomConversation, directConversation } from '../../src/domain/index.js';
+import {
+  ChatError,
+  directConversation,
+  encodedSize,
+  roomConversation,
+  type ChatPolicy,
+} from '../../src/domain/index.js';
 import { chatHarness } from '../support/chat-harness.js';
 
 const ada = { userId: 'ada', displayName: 'ada' };
@@ -70,9 +76,46 @@ describe('editMessage', () => {
   });
 });
 
+describe('the frame an edit travels in', () => {
+  /** Ada says something short, then edits it to `text`: the edit's event, or the code of its refusal. */
+  async function edit(text: string, policy: Partial<ChatPolicy> = {}) {
+    const h = chatHarness(policy);
+    const adaTab = await h.connect('ada', 'c-ada');
+    await h.chat.sendMessage.execute(adaTab, { action: 'sendMessage', room: 'lobby', text: 'hi' });
+    try {
+      const { event } = await h.chat.amend.execute(adaTab, {
+        action: 'editMessage',
+        target: { room: 'lobby' },
+        seq: 1,
+        text,
+      });
+      return event;
+    } catch (error) {
+      if (error instanceof ChatError) return error.code;
+      throw error;
+    }
+  }
+
+  it('is measured as the change event it is, with the largest sequence number', async () => {
+    const text = 'x'.repeat(500);
+    const free = await edit(text);
+    if (typeof free === 'string') throw new Error(`refused: ${free}`);
+    const size = encodedSize({ ...free, seq: Number.MAX_SAFE_INTEGER });
+
+    expect(await edit(text, { maxFrameBytes: size })).toMatchObject({ type: 'message_updated', text });
+    expect(await edit(text, { maxFrameBytes: size - 1 })).toBe('message_too_large');
+  });
+});
+
 describe('deleteMessage', () => {
   it('leaves a tombstone with no text anywhere in storage, and cannot be done twice', async () => {
     const { h, adaTab } = await room();
+    const handedToStore: string[] = [];
+    const { amend } = h.messages;
+    h.messages.amend = async (draft) => {
+      handedToStore.push(draft.text);
+      return amend.call(h.messages, draft);
+    };
     await h.chat.amend.execute(adaTab, {
       action: 'editMessage',
       target: { room: 'lobby' },
@@ -90,6 +133,8 @@ describe('deleteMessage', () => {
     expect(h.notifier.ofType('c-bob', 'message_deleted')).toEqual([event]);
     const stored = h.messages.stored(roomConversation('lobby'));
     expect(stored.map((entry) => entry.text)).toEqual(['', '', '']);
+    // The delete hands the store no text at all, not only the store that blanks it.
+    expect(handedToStore).toEqual(['secret', '']);
     expect(stored[0]).toMatchObject({ deletedAt: h.clock.now() });
     await expect(
       h.chat.amend.execute(adaTab, { action: 'deleteMessage', target: { room: 'lobby' }, seq: 1 }),

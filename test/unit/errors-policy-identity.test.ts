@@ -88,6 +88,12 @@ describe('chatPolicy', () => {
     expect(() => chatPolicy(overrides)).toThrow(new RangeError(message));
   });
 
+  it('refuses a rate limit that refills nothing per second', () => {
+    expect(() => chatPolicy({ rateLimit: { burst: 5, perSecond: 0 } })).toThrow(
+      new RangeError('rateLimit needs a positive integer burst and a positive perSecond'),
+    );
+  });
+
   it('accepts either rate limit switched off', () => {
     expect(chatPolicy({ rateLimit: null }).rateLimit).toBeNull();
     expect(chatPolicy({ userRateLimit: null }).userRateLimit).toBeNull();
@@ -106,6 +112,12 @@ describe('toIdentity', () => {
 
   it('cuts an over-long display name to 64 characters', () => {
     expect(Array.from(toIdentity('u', '😀'.repeat(100)).displayName)).toHaveLength(64);
+  });
+
+  it('says the connection has no valid identity when it refuses one', () => {
+    expect(() => toIdentity('a#b', 'name')).toThrow(
+      expect.objectContaining({ code: 'unauthorized', message: 'The connection has no valid user identity' }),
+    );
   });
 
   it.each([undefined, '', 'a#b', 'x'.repeat(129), 42])('refuses user id %j as unauthorized', (userId) => {

@@ -55,6 +55,11 @@ describe('an inline fan-out with a time budget', () => {
     const jobs = rig.queue.pending();
     expect(jobs).toHaveLength(1);
     expect(jobs[0]?.shard).toEqual({ kind: 'connections', connectionIds: expect.any(Array) });
+    expect(
+      rig.logger
+        .withMessage('fan-out overran its time: the rest went to workers')
+        .map((entry) => entry.fields),
+    ).toEqual([{ target: 'room:busy', handedOff: report.handedOff }]);
 
     await rig.drain();
     expect(receivedOnce(rig, ids)).toEqual([]);
@@ -122,6 +127,52 @@ describe('an inline fan-out with a time budget', () => {
     expect(rig.logger.entries.some((entry) => entry.message.includes('could not hand off'))).toBe(true);
   });
 
+  it('counts what it served before and after a failed hand-off together, and times the whole run', async () => {
+    const rig = shardedFanOutRig({
+      inlineMax: 100,
+      membersPerBucket: 1_000,
+      concurrency: 1,
+      inlineBudgetMs: 50,
+    });
+    const ids = Array.from({ length: 10 }, (_, i) => `c${i}`);
+    for (const id of ids) await rig.connection(id);
+    // One worker at 10 ms a delivery: c0 to c4 fit in the 50 ms, c5 to c9 are left for the hand-off.
+    rig.notifier.gone.add('c1');
+    rig.notifier.gone.add('c6');
+    rig.notifier.failing.add('c2');
+    rig.notifier.failing.add('c7');
+    rig.notifier.failing.add('c8');
+    slowDeliveries(rig, 10);
+    rig.queue.failAlways();
+    const offered: string[][] = [];
+    const enqueue = rig.queue.enqueue.bind(rig.queue);
+    rig.queue.enqueue = async (jobs) => {
+      for (const job of jobs)
+        if (job.shard.kind === 'connections') offered.push([...job.shard.connectionIds]);
+      return enqueue(jobs);
+    };
+
+    const report = await rig.fanOut.toConnections(ids, event);
+
+    expect(offered).toEqual([['c5', 'c6', 'c7', 'c8', 'c9']]);
+
+    expect(report).toEqual({
+      target: 'connections',
+      recipients: 10,
+      delivered: 5,
+      gone: 2,
+      failed: 3,
+      durationMs: 100,
+      complete: true,
+    });
+    const [failure, ...others] = rig.logger.withMessage(
+      'fan-out overran its time and could not hand off the rest',
+    );
+    expect(others).toEqual([]);
+    expect(failure?.fields).toEqual({ target: 'connections', error: expect.any(Error) });
+    expect((failure?.fields['error'] as Error).message).toBe('fan-out queue unavailable');
+  });
+
   it('leaves out the excepted connection from what it hands off', async () => {
     const rig = shardedFanOutRig({
       inlineMax: 100,
@@ -182,13 +233,17 @@ describe('a job naming its recipients', () => {
     });
   });
 
+  const tooMany = Array.from({ length: MAX_LISTED_RECIPIENTS + 1 }, (_, i) => `c${i}`);
+  const notAList = `connectionIds is not a list of 1 to ${MAX_LISTED_RECIPIENTS}`;
+
   it.each([
-    ['an empty list', []],
-    ['a list longer than the maximum', Array.from({ length: MAX_LISTED_RECIPIENTS + 1 }, (_, i) => `c${i}`)],
-    ['a number among the ids', ['a', 7]],
-    ['an empty id', ['a', '']],
-    ['no list at all', 'a,b'],
-  ])('is refused with %s', (_case, connectionIds) => {
+    ['an empty list', [], notAList],
+    ['a list longer than the maximum', tooMany, notAList],
+    ['no list at all', 'a,b', notAList],
+    ['a number among the ids', ['a', 7], 'a connection id is not a string'],
+    ['an empty id', ['a', ''], 'a connection id is not a string'],
+  ])('is refused with %s, saying what is wrong', (_case, connectionIds, reason) => {
     expect(() => parseFanOutJob(body(connectionIds))).toThrow(MalformedJobError);
+    expect(() => parseFanOutJob(body(connectionIds))).toThrow(new RegExp(`^${reason}$`));
   });
 });

@@ -37,6 +37,20 @@ describe('join', () => {
     expect(await h.memberships.isMember('general', 'c-alice')).toBe(true);
   });
 
+  it('copies the user’s status onto the membership, and none when the user has not set one', async () => {
+    const h = chatHarness({ lobbyRoom: null });
+    const alice = await h.connect('alice', 'c-alice');
+    const bob = await h.connect('bob', 'c-bob');
+    await h.chat.setStatus.execute(bob, { action: 'setStatus', status: 'away' });
+
+    await h.chat.join.execute(alice, { action: 'join', room: 'general' });
+    await h.chat.join.execute(bob, { action: 'join', room: 'general' });
+
+    const [aliceThere, bobThere] = h.memberships.stored();
+    expect(aliceThere).not.toHaveProperty('status');
+    expect(bobThere).toMatchObject({ connectionId: 'c-bob', status: { status: 'away' } });
+  });
+
   it('tells the other members once per user, not the joiner', async () => {
     const h = chatHarness();
     const carol = await h.connect('carol', 'c-carol');
@@ -93,6 +107,24 @@ describe('join', () => {
 
     expect(joined.missed?.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(joined.hasMore).toBe(true);
+  });
+
+  it('fits missed messages that end the history into the payload limit at its exact size and one byte below', async () => {
+    const joinAt = async (maxPayloadBytes: number) => {
+      const h = chatHarness({ maxPayloadBytes, maxFrameBytes: 200 });
+      const alice = await h.connect('alice', 'c-alice');
+      for (const text of ['one', 'two', 'three']) await say(h, alice, 'lobby', text);
+      return h.chat.join.execute(alice, { action: 'join', room: 'lobby', since: 0 });
+    };
+    const size = Buffer.byteLength(JSON.stringify(await joinAt(128 * 1024)), 'utf8');
+
+    const all = await joinAt(size);
+    expect([all.missed?.map((m) => m.seq), all.hasMore]).toEqual([[1, 2, 3], false]);
+
+    // One byte short: `hasMore: false` is one byte longer than `true`, so the last message has to go.
+    const cut = await joinAt(size - 1);
+    expect([cut.missed?.map((m) => m.seq), cut.hasMore]).toEqual([[1, 2], true]);
+    expect(Buffer.byteLength(JSON.stringify(cut), 'utf8')).toBeLessThanOrEqual(size - 1);
   });
 
   it('keeps the missed messages within one @connections payload', async () => {
@@ -163,6 +195,21 @@ describe('leave', () => {
     expect(h.notifier.ofType('c-bob', 'left')).toHaveLength(1);
     expect(h.notifier.ofType(alice.connectionId, 'member_left')).toEqual([]);
   });
+
+  it('tells the members of a room one is not in nothing, and leaves its counts', async () => {
+    const h = chatHarness();
+    const alice = await h.connect('alice', 'c-alice');
+    const bob = await h.connect('bob', 'c-bob');
+    await h.chat.join.execute(alice, { action: 'join', room: 'general' });
+    const counts = await h.occupancy.get('general');
+
+    expect(await h.chat.leave.execute(bob, { action: 'leave', room: 'general' })).toEqual({
+      wasMember: false,
+    });
+
+    expect(h.notifier.ofType('c-alice', 'member_left')).toEqual([]);
+    expect(await h.occupancy.get('general')).toEqual(counts);
+  });
 });
 
 describe('rooms per connection', () => {
@@ -203,6 +250,36 @@ describe('rooms per connection', () => {
 
     await h.chat.leave.execute(bob, { action: 'leave', room: 'one' });
     expect(await joinError(h, bob, 'three')).toBeUndefined();
+  });
+
+  it('lets a connection that overshot the cap with joins sent at once join its rooms again', async () => {
+    const h = chatHarness({ maxRoomsPerConnection: 2, lobbyRoom: null });
+    const bob = await h.connect('bob', 'c-bob');
+    await h.chat.join.execute(bob, { action: 'join', room: 'one' });
+    // Both count one room, so both pass: the overshoot the cap allows.
+    await Promise.all(['two', 'three'].map((room) => h.chat.join.execute(bob, { action: 'join', room })));
+    expect(await h.memberships.roomsOf('c-bob')).toHaveLength(3);
+
+    expect(await joinError(h, bob, 'two')).toBeUndefined();
+    expect((await joinError(h, bob, 'four'))?.code).toBe('too_many_rooms');
+  });
+
+  it('does not count a lapsed membership of the room being joined again', async () => {
+    const h = chatHarness({ maxRoomsPerConnection: 2, lobbyRoom: null });
+    const bob = await h.connect('bob', 'c-bob');
+    // Lapsed but not yet deleted: `roomsOf` still lists it, `isMember` does not.
+    await h.memberships.add({
+      room: 'old',
+      connectionId: 'c-bob',
+      userId: 'bob',
+      displayName: 'bob',
+      joinedAt: h.clock.now() - 2,
+      expiresAt: h.clock.now() - 1,
+    });
+    await h.chat.join.execute(bob, { action: 'join', room: 'one' });
+
+    expect(await joinError(h, bob, 'old')).toBeUndefined();
+    expect(await h.memberships.isMember('old', 'c-bob')).toBe(true);
   });
 });
 

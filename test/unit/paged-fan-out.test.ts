@@ -128,6 +128,62 @@ describe('PagedFanOut', () => {
     expect(logger.withMessage('fan-out stopped: could not list recipients')).toHaveLength(1);
   });
 
+  it('sends nothing to a room larger than atMost, logs the skip and times the listing it did', async () => {
+    const { fanOut, memberships, member, notifier, logger, clock } = setup({ concurrency: 2, pageSize: 2 });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await member('room', id);
+    const realPage = memberships.membersPage.bind(memberships);
+    memberships.membersPage = async (room, options) => {
+      clock.advance(7);
+      return realPage(room, options);
+    };
+
+    const report = await fanOut.toRoom('room', event, { atMost: 2 });
+
+    // Two pages of two were enough to find a third recipient: 14 ms on the injected clock.
+    expect(report).toEqual({
+      target: 'room:room',
+      recipients: 0,
+      delivered: 0,
+      gone: 0,
+      failed: 0,
+      durationMs: 14,
+      complete: true,
+      skipped: 'room_too_large',
+    });
+    expect(notifier.deliveries).toBe(0);
+    expect(logger.withMessage('fan-out skipped: room too large').map((entry) => entry.fields)).toEqual([
+      { target: 'room:room', atMost: 2, event: 'pong' },
+    ]);
+  });
+
+  it('sends nothing and reports an incomplete fan-out when a room bounded by atMost cannot be listed', async () => {
+    const { fanOut, memberships, member, notifier, logger } = setup({ concurrency: 2, pageSize: 2 });
+    for (const id of ['a', 'b', 'c']) await member('room', id);
+    const realPage = memberships.membersPage.bind(memberships);
+    const throttled = new Error('throttled');
+    let calls = 0;
+    memberships.membersPage = async (room, options) => {
+      calls += 1;
+      if (calls === 2) throw throttled;
+      return realPage(room, options);
+    };
+
+    const report = await fanOut.toRoom('room', event, { atMost: 10 });
+
+    // The first page's members are not sent to alone: an announcement reaches the whole room or nobody.
+    expect(report).toMatchObject({ target: 'room:room', recipients: 0, delivered: 0, complete: false });
+    expect(report.skipped).toBeUndefined();
+    expect(notifier.deliveries).toBe(0);
+    const errors = logger.entries.filter((entry) => entry.level === 'error');
+    expect(errors).toEqual([
+      {
+        level: 'error',
+        message: 'fan-out stopped: could not list recipients',
+        fields: { target: 'room:room', error: throttled },
+      },
+    ]);
+  });
+
   it('keeps going when removing a gone recipient fails', async () => {
     const { fanOut, notifier, member, janitor, logger } = setup({ concurrency: 1, pageSize: 10 });
     for (const id of ['a', 'b', 'c']) await member('room', id);

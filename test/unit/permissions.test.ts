@@ -22,6 +22,15 @@ const codeOf = (run: () => unknown): string | undefined => {
   }
 };
 
+const errorOf = (run: () => unknown): ChatError => {
+  try {
+    run();
+  } catch (error) {
+    return error as ChatError;
+  }
+  throw new Error('expected a refusal');
+};
+
 describe('permission claims', () => {
   it('reads room patterns as an array or as one string split by spaces or commas, and the role', () => {
     expect(parsePermissions(['team-*', 'lobby'], 'moderator')).toEqual({
@@ -49,6 +58,25 @@ describe('permission claims', () => {
     ['a role that is not a string', undefined, ['moderator']],
   ])('refuses %s as unauthorized', (_what, rooms, role) => {
     expect(codeOf(() => parsePermissions(rooms, role))).toBe('unauthorized');
+  });
+
+  it('holds only the fields whose claim was present', () => {
+    expect(parsePermissions(undefined, 'moderator')).toStrictEqual({ role: 'moderator' });
+    expect(parsePermissions(['lobby'], undefined)).toStrictEqual({ rooms: ['lobby'] });
+  });
+
+  it('accepts exactly 50 room patterns, the most a token may carry', () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => `r${i}`);
+    expect(parsePermissions(fifty, undefined)).toEqual({ rooms: fifty });
+  });
+
+  it('says which claim is malformed and what it must hold', () => {
+    expect(errorOf(() => parsePermissions(undefined, 'admin')).message).toBe(
+      'The "roomcast:role" claim must be one of moderator, readonly',
+    );
+    expect(errorOf(() => parsePermissions(['a/b'], undefined)).message).toBe(
+      'The "roomcast:rooms" claim must list at most 50 room patterns (room names that may hold "*")',
+    );
   });
 
   it('matches `*` against any run of room-name characters, and `.` only as itself', () => {
@@ -222,6 +250,31 @@ describe('the moderator role', () => {
     await expect(send(phone, 'lobby')).rejects.toMatchObject({ code: 'not_a_member' });
     await join(phone, 'lobby');
     await send(phone, 'lobby');
+  });
+
+  it('removes a connection that cannot be told, logging the notice it missed', async () => {
+    const { h } = await setUp();
+    await h.connect('ada', 'c-ada');
+    await h.connect('bob', 'c-bob');
+    const mod = await h.connect('mo', 'c-mo', 'Mo', { role: 'moderator' });
+    h.notifier.failing.add('c-ada');
+
+    const removed = await h.chat.removeMember.execute(mod, {
+      action: 'removeMember',
+      room: 'lobby',
+      member: 'ada',
+    });
+
+    expect(removed.connections).toBe(1);
+    expect(await h.memberships.isMember('lobby', 'c-ada')).toBe(false);
+    expect(h.notifier.ofType('c-bob', 'member_left')).toHaveLength(1);
+    expect(h.logger.withMessage('removal notice not delivered')).toEqual([
+      {
+        level: 'warn',
+        message: 'removal notice not delivered',
+        fields: { connectionId: 'c-ada', room: 'lobby', error: expect.any(Error) },
+      },
+    ]);
   });
 
   it('answers 0 for a user who is not in the room, and must be in the room itself', async () => {

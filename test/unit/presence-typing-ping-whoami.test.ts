@@ -44,6 +44,50 @@ describe('presence', () => {
 
     expect(presence.members.map((m) => m.userId)).toEqual(['alice']);
   });
+
+  it('orders users by display name, whatever order their ids come in', async () => {
+    const h = chatHarness();
+    const first = await h.connect('a-user', 'c-a', 'Zoe');
+    await h.connect('b-user', 'c-b', 'Amy');
+    await h.connect('c-user', 'c-c', 'Max');
+
+    const presence = await h.chat.presence.execute(first, { action: 'presence', room: 'lobby' });
+
+    expect(presence.members.map((m) => m.displayName)).toEqual(['Amy', 'Max', 'Zoe']);
+  });
+
+  it('shows the latest status of a user whose tabs’ copies disagree, whichever tab is listed first', async () => {
+    const h = chatHarness();
+    const ada = await h.connect('ada', 'c-ada-1', 'Ada');
+    await h.connect('ada', 'c-ada-2', 'Ada');
+    await h.connect('bob', 'c-bob-1', 'Bob');
+    await h.connect('bob', 'c-bob-2', 'Bob');
+    const at = h.clock.now();
+    // As a lost or interleaved write leaves them: Ada's first tab has the later copy, Bob's second.
+    await h.memberships.setStatus('lobby', 'c-ada-1', { status: 'busy', text: 'later', changedAt: at + 2 });
+    await h.memberships.setStatus('lobby', 'c-ada-2', { status: 'away', text: 'earlier', changedAt: at + 1 });
+    await h.memberships.setStatus('lobby', 'c-bob-1', { status: 'away', text: 'earlier', changedAt: at + 1 });
+    await h.memberships.setStatus('lobby', 'c-bob-2', { status: 'busy', text: 'later', changedAt: at + 2 });
+
+    const presence = await h.chat.presence.execute(ada, { action: 'presence', room: 'lobby' });
+
+    expect(presence.members).toStrictEqual([
+      { userId: 'ada', displayName: 'Ada', connections: 2, status: 'busy', statusText: 'later' },
+      { userId: 'bob', displayName: 'Bob', connections: 2, status: 'busy', statusText: 'later' },
+    ]);
+  });
+
+  it('leaves out the status text of a user who has none', async () => {
+    const h = chatHarness();
+    const ada = await h.connect('ada', 'c-ada', 'Ada');
+    await h.chat.setStatus.execute(ada, { action: 'setStatus', status: 'away' });
+
+    const presence = await h.chat.presence.execute(ada, { action: 'presence', room: 'lobby' });
+
+    expect(presence.members).toStrictEqual([
+      { userId: 'ada', displayName: 'Ada', connections: 1, status: 'away' },
+    ]);
+  });
 });
 
 describe('typing', () => {

@@ -103,6 +103,22 @@ describe('history', () => {
     expect(aliceWithBob).toMatchObject({ with: 'bob' });
   });
 
+  it('fits a page that ends the history into the payload limit at its exact size and one byte below', async () => {
+    const build = (maxPayloadBytes: number) => roomWith(3, { maxPayloadBytes, maxFrameBytes: 200 });
+    const whole = await build(128 * 1024);
+    const size = Buffer.byteLength(JSON.stringify(await read(whole.h, whole.alice, { after: 0 })), 'utf8');
+
+    const exact = await build(size);
+    const all = await read(exact.h, exact.alice, { after: 0 });
+    expect([seqs(all), all.hasMore]).toEqual([[1, 2, 3], false]);
+
+    // One byte short: `hasMore: false` is one byte longer than `true`, so the last message has to go.
+    const short = await build(size - 1);
+    const cut = await read(short.h, short.alice, { after: 0 });
+    expect([seqs(cut), cut.hasMore]).toEqual([[1, 2], true]);
+    expect(Buffer.byteLength(JSON.stringify(cut), 'utf8')).toBeLessThanOrEqual(size - 1);
+  });
+
   it('cuts a page to fit one @connections payload and says there is more', async () => {
     const { h, alice } = await roomWith(0, { maxPayloadBytes: 32 * 1024 });
     for (let i = 0; i < 10; i += 1) {

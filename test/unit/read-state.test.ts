@@ -2,7 +2,14 @@
 // conversations.
 
 import { describe, expect, it } from '@jest/globals';
-import { parseClientAction, READ_MARKER_TTL_MS } from '../../src/domain/index.js';
+import {
+  directConversation,
+  MarkRead,
+  MAX_UNREAD_CONVERSATIONS,
+  parseClientAction,
+  READ_MARKER_TTL_MS,
+  type FanOutPort,
+} from '../../src/domain/index.js';
 import { chatHarness, type ChatHarness } from '../support/chat-harness.js';
 
 async function say(
@@ -75,6 +82,19 @@ describe('markRead', () => {
     expect(await h.readMarkers.readSeq('ada', { kind: 'room', room: 'lobby' })).toBe(0);
   });
 
+  it('is kept for 90 days after it last moved, and no longer', async () => {
+    const h = chatHarness();
+    const ada = await h.connect('ada', 'c-ada');
+    await say(h, ada, 'lobby', 2);
+    await h.chat.markRead.execute(ada, { action: 'markRead', target: { room: 'lobby' }, seq: 2 });
+    const day = 24 * 60 * 60 * 1000;
+
+    h.clock.advance(90 * day - 1);
+    expect(await h.readMarkers.readSeq('ada', { kind: 'room', room: 'lobby' })).toBe(2);
+    h.clock.advance(1);
+    expect(await h.readMarkers.readSeq('ada', { kind: 'room', room: 'lobby' })).toBe(0);
+  });
+
   it('parses a room or a peer and a sequence number, refusing anything else by field', () => {
     expect(parseClientAction({ action: 'markRead', with: 'bob', seq: 4 })).toEqual({
       action: 'markRead',
@@ -94,6 +114,29 @@ describe('markRead', () => {
         expect.objectContaining({ code: 'invalid_request', details: { field } }),
       );
     }
+  });
+
+  it('still answers when the other connections cannot be told, and logs why', async () => {
+    const h = chatHarness();
+    const ada = await h.connect('ada', 'c-ada');
+    await h.connect('ada', 'c-ada-2');
+    await say(h, ada, 'lobby', 2);
+    const failure = new Error('fan-out unavailable');
+    const broken: FanOutPort = {
+      toRoom: async () => Promise.reject(failure),
+      toConnections: async () => Promise.reject(failure),
+      toEveryone: async () => Promise.reject(failure),
+    };
+    const markRead = new MarkRead({ ...h, fanOut: broken });
+
+    const state = await markRead.execute(ada, { action: 'markRead', target: { room: 'lobby' }, seq: 2 });
+
+    expect(state).toEqual({ type: 'read_marker', room: 'lobby', readSeq: 2, lastSeq: 2, unread: 0 });
+    expect(h.notifier.ofType('c-ada', 'read_marker')).toEqual([{ ...state, requestId: undefined }]);
+    expect(await h.readMarkers.readSeq('ada', { kind: 'room', room: 'lobby' })).toBe(2);
+    expect(h.logger.withMessage('read marker not passed on')).toEqual([
+      { level: 'warn', message: 'read marker not passed on', fields: { error: failure } },
+    ]);
   });
 });
 
@@ -136,5 +179,85 @@ describe('unread', () => {
     const unread = await h.chat.unread.execute(ada, { action: 'unread' });
 
     expect(unread.conversations).toContainEqual({ with: 'system', readSeq: 0, lastSeq: 1, unread: 1 });
+  });
+
+  it('breaks ties in unread by name: rooms first, each kind in alphabetical order', async () => {
+    const h = chatHarness();
+    const ada = await h.connect('ada', 'c-ada');
+    const expiresAt = h.clock.now() + READ_MARKER_TTL_MS;
+    // Followed in an order that is not the answer's: markers first (zed before bob), then the rooms
+    // in the order they were joined.
+    await h.readMarkers.track('ada', directConversation('ada', 'zed'), expiresAt);
+    await h.readMarkers.track('ada', directConversation('ada', 'bob'), expiresAt);
+    await h.chat.join.execute(ada, { action: 'join', room: 'zulu' });
+    await h.chat.join.execute(ada, { action: 'join', room: 'alpha' });
+
+    const unread = await h.chat.unread.execute(ada, { action: 'unread' });
+
+    expect(
+      unread.conversations.map((entry) => ('room' in entry ? entry.room : `with ${entry.with}`)),
+    ).toEqual(['alpha', 'lobby', 'zulu', 'with bob', 'with zed']);
+  });
+
+  it(`lists at most ${MAX_UNREAD_CONVERSATIONS} conversations and says when there were more`, async () => {
+    const h = chatHarness();
+    const ada = await h.connect('ada', 'c-ada');
+    const expiresAt = h.clock.now() + READ_MARKER_TTL_MS;
+    // With the lobby, exactly the most one answer lists.
+    for (let i = 0; i < MAX_UNREAD_CONVERSATIONS - 1; i += 1) {
+      await h.readMarkers.track(
+        'ada',
+        directConversation('ada', `u${String(i).padStart(3, '0')}`),
+        expiresAt,
+      );
+    }
+
+    const full = await h.chat.unread.execute(ada, { action: 'unread' });
+    expect([full.conversations.length, full.truncated]).toEqual([MAX_UNREAD_CONVERSATIONS, false]);
+
+    await h.readMarkers.track('ada', directConversation('ada', 'u999'), expiresAt);
+    const over = await h.chat.unread.execute(ada, { action: 'unread' });
+    expect([over.conversations.length, over.truncated]).toEqual([MAX_UNREAD_CONVERSATIONS, true]);
+  });
+
+  it('counts a note to oneself as read, with one write to the read markers', async () => {
+    const h = chatHarness();
+    const ada = await h.connect('ada', 'c-ada');
+    const writes: string[] = [];
+    const { markRead, track } = h.readMarkers;
+    h.readMarkers.markRead = async (...args) => {
+      writes.push('markRead');
+      return markRead.apply(h.readMarkers, args);
+    };
+    h.readMarkers.track = async (...args) => {
+      writes.push('track');
+      return track.apply(h.readMarkers, args);
+    };
+
+    await h.chat.sendDirect.execute(ada, { action: 'sendDirect', to: 'ada', text: 'remember the milk' });
+
+    expect(writes).toEqual(['markRead']);
+    const unread = await h.chat.unread.execute(ada, { action: 'unread' });
+    expect(unread.conversations).toContainEqual({ with: 'ada', readSeq: 1, lastSeq: 1, unread: 0 });
+  });
+
+  it('delivers a direct message whose read state cannot be stored, and logs why', async () => {
+    const h = chatHarness();
+    const ada = await h.connect('ada', 'c-ada');
+    await h.connect('bob', 'c-bob');
+    const failure = new Error('read markers unavailable');
+    h.readMarkers.track = async () => Promise.reject(failure);
+
+    const sent = await h.chat.sendDirect.execute(ada, { action: 'sendDirect', to: 'bob', text: 'hi' });
+
+    expect(sent.fanOut).toMatchObject({ delivered: 1 });
+    expect(h.notifier.ofType('c-bob', 'direct')).toHaveLength(1);
+    expect(h.logger.withMessage('read state not updated after a direct message')).toEqual([
+      {
+        level: 'warn',
+        message: 'read state not updated after a direct message',
+        fields: { error: failure },
+      },
+    ]);
   });
 });

@@ -2,7 +2,7 @@
 // memberships, shown in presence, announced like joins).
 
 import { describe, expect, it } from '@jest/globals';
-import { parseClientAction } from '../../src/domain/index.js';
+import { parseClientAction, SetStatus, type FanOutPort } from '../../src/domain/index.js';
 import { chatHarness } from '../support/chat-harness.js';
 
 const alice = { userId: 'alice', displayName: 'Alice' };
@@ -111,6 +111,48 @@ describe('user status', () => {
     expect(reply).toEqual({ type: 'status', status: 'available', requestId: undefined });
     const presence = await h.chat.presence.execute(caller, { action: 'presence', room: 'lobby' });
     expect(presence.members).toEqual([{ ...alice, connections: 1, status: 'available' }]);
+  });
+
+  it('carries no text anywhere, stored or sent, for a status set without one', async () => {
+    const h = chatHarness();
+    const caller = await h.connect('alice', 'c-alice', 'Alice');
+    await h.connect('bob', 'c-bob', 'Bob');
+    h.notifier.clear();
+
+    const reply = await h.chat.setStatus.execute(caller, {
+      action: 'setStatus',
+      status: 'away',
+      requestId: 's',
+    });
+
+    const stored = { status: 'away', changedAt: h.clock.now() };
+    expect(await h.userStatus.get('alice')).toStrictEqual(stored);
+    expect(h.memberships.stored().find((m) => m.connectionId === 'c-alice')?.status).toStrictEqual(stored);
+    expect(reply).toStrictEqual({ type: 'status', status: 'away', requestId: 's' });
+    expect(h.notifier.ofType('c-bob', 'status_changed')).toStrictEqual([
+      { type: 'status_changed', room: 'lobby', user: alice, status: 'away' },
+    ]);
+  });
+
+  it('still answers when a room cannot be told of the change, and logs which', async () => {
+    const h = chatHarness({ lobbyRoom: null });
+    const caller = await h.connect('alice', 'c-alice', 'Alice');
+    await h.chat.join.execute(caller, { action: 'join', room: 'design' });
+    const failure = new Error('fan-out unavailable');
+    const broken: FanOutPort = {
+      toRoom: async () => Promise.reject(failure),
+      toConnections: async () => Promise.reject(failure),
+      toEveryone: async () => Promise.reject(failure),
+    };
+    const setStatus = new SetStatus({ ...h, fanOut: broken });
+
+    const reply = await setStatus.execute(caller, { action: 'setStatus', status: 'busy' });
+
+    expect(reply).toMatchObject({ type: 'status', status: 'busy' });
+    expect(h.notifier.ofType('c-alice', 'status')).toEqual([reply]);
+    expect(h.logger.withMessage('status change not announced')).toEqual([
+      { level: 'warn', message: 'status change not announced', fields: { room: 'design', error: failure } },
+    ]);
   });
 
   it('is not announced in rooms larger than the announcement limit, but still shown in presence', async () => {

@@ -101,6 +101,12 @@ describe('sendDirect', () => {
 
   it('lets a user write to themself, reaching their other devices once', async () => {
     const { h, alice } = await twoUsers();
+    const reads: string[] = [];
+    const { connectionsOfUser } = h.connections;
+    h.connections.connectionsOfUser = async (userId) => {
+      reads.push(userId);
+      return connectionsOfUser.call(h.connections, userId);
+    };
 
     const result = await h.chat.sendDirect.execute(alice, {
       action: 'sendDirect',
@@ -110,5 +116,7 @@ describe('sendDirect', () => {
 
     expect(result.fanOut).toMatchObject({ recipients: 1 });
     expect(h.notifier.ofType('c-alice-phone', 'direct')).toHaveLength(1);
+    // Sender and recipient are one user: their connections are read once.
+    expect(reads).toEqual(['alice']);
   });
 });

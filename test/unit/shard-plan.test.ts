@@ -141,40 +141,103 @@ describe('growth grace', () => {
   });
 });
 
+/** What reading the body threw: a test fails if it was read without complaint. */
+function refusalOf(read: () => unknown): Error {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw error;
+  }
+  throw new Error('the body was read without complaint');
+}
+
 describe('parseFanOutJob', () => {
   const event = { type: 'pong', serverTime: 1 } as const;
   const roomJob: FanOutJob = { shard: { kind: 'room', room: 'big', bucket: 3, except: 'c-sender' }, event };
   const everyoneJob: FanOutJob = { shard: { kind: 'everyone', partition: 2 }, event, cursor: 'abc' };
 
-  it('reads back the jobs senders write', () => {
-    expect(parseFanOutJob(JSON.stringify(roomJob))).toEqual(roomJob);
-    expect(parseFanOutJob(JSON.stringify(everyoneJob))).toEqual(everyoneJob);
+  it('reads back the jobs senders write, adding no field they left out', () => {
+    expect(parseFanOutJob(JSON.stringify(roomJob))).toStrictEqual(roomJob);
+    expect(parseFanOutJob(JSON.stringify(everyoneJob))).toStrictEqual(everyoneJob);
     const plain: FanOutJob = { shard: { kind: 'room', room: 'big', bucket: 0 }, event };
-    expect(parseFanOutJob(JSON.stringify(plain))).toEqual(plain);
+    const read = parseFanOutJob(JSON.stringify(plain));
+    expect(read).toStrictEqual(plain);
+    // A job without a cursor starts its shard at the beginning: it gains no `cursor` key on the way.
+    expect(Object.keys(read)).toEqual(['shard', 'event']);
+    expect(Object.keys(read.shard)).toEqual(['kind', 'room', 'bucket']);
   });
 
   it.each([
-    ['not JSON', '{"shard":'],
-    ['not an object', '[1,2]'],
-    ['null', 'null'],
-    ['no shard', JSON.stringify({ event })],
-    ['no event', JSON.stringify({ shard: roomJob.shard })],
-    ['an event without a type', JSON.stringify({ shard: roomJob.shard, event: { seq: 1 } })],
-    ['a cursor that is not a string', JSON.stringify({ ...roomJob, cursor: 5 })],
-    ['an unknown shard kind', JSON.stringify({ shard: { kind: 'planet', partition: 1 }, event })],
-    ['an invalid room', JSON.stringify({ shard: { kind: 'room', room: '../x', bucket: 0 }, event })],
-    ['a room that is not a string', JSON.stringify({ shard: { kind: 'room', room: 7, bucket: 0 }, event })],
-    ['a negative bucket', JSON.stringify({ shard: { kind: 'room', room: 'big', bucket: -1 }, event })],
-    ['a fractional bucket', JSON.stringify({ shard: { kind: 'room', room: 'big', bucket: 1.5 }, event })],
-    ['a bucket as text', JSON.stringify({ shard: { kind: 'room', room: 'big', bucket: '1' }, event })],
+    ['not JSON', '{"shard":', 'job body is not JSON'],
+    ['not an object', '[1,2]', 'job is not an object'],
+    ['null', 'null', 'job is not an object'],
+    ['no shard', JSON.stringify({ event }), 'job has no shard'],
+    ['no event', JSON.stringify({ shard: roomJob.shard }), 'job has no event'],
+    [
+      'an event without a type',
+      JSON.stringify({ shard: roomJob.shard, event: { seq: 1 } }),
+      'job has no event',
+    ],
+    ['a cursor that is not a string', JSON.stringify({ ...roomJob, cursor: 5 }), 'cursor is not a string'],
+    [
+      'an unknown shard kind',
+      JSON.stringify({ shard: { kind: 'planet', partition: 1 }, event }),
+      'unknown shard kind',
+    ],
+    [
+      'a shard without a kind',
+      JSON.stringify({ shard: { room: 'big', bucket: 0 }, event }),
+      'unknown shard kind',
+    ],
+    [
+      'an invalid room',
+      JSON.stringify({ shard: { kind: 'room', room: '../x', bucket: 0 }, event }),
+      'invalid room',
+    ],
+    [
+      'a room that is not a string',
+      JSON.stringify({ shard: { kind: 'room', room: 7, bucket: 0 }, event }),
+      'invalid room',
+    ],
+    [
+      'a negative bucket',
+      JSON.stringify({ shard: { kind: 'room', room: 'big', bucket: -1 }, event }),
+      'bucket is not a whole number',
+    ],
+    [
+      'a fractional bucket',
+      JSON.stringify({ shard: { kind: 'room', room: 'big', bucket: 1.5 }, event }),
+      'bucket is not a whole number',
+    ],
+    [
+      'a bucket as text',
+      JSON.stringify({ shard: { kind: 'room', room: 'big', bucket: '1' }, event }),
+      'bucket is not a whole number',
+    ],
     [
       'an except that is not a string',
       JSON.stringify({ shard: { kind: 'room', room: 'big', bucket: 0, except: 1 }, event }),
+      'except is not a string',
     ],
-    ['a missing partition', JSON.stringify({ shard: { kind: 'everyone' }, event })],
-    ['a partition as text', JSON.stringify({ shard: { kind: 'everyone', partition: '2' }, event })],
-  ])('refuses a body with %s', (_what, body) => {
-    expect(() => parseFanOutJob(body)).toThrow(MalformedJobError);
+    [
+      'a missing partition',
+      JSON.stringify({ shard: { kind: 'everyone' }, event }),
+      'partition is not a whole number',
+    ],
+    [
+      'a partition as text',
+      JSON.stringify({ shard: { kind: 'everyone', partition: '2' }, event }),
+      'partition is not a whole number',
+    ],
+  ])('refuses a body with %s, saying what is wrong', (_what, body, reason) => {
+    const refusal = refusalOf(() => parseFanOutJob(body));
+    expect(refusal).toBeInstanceOf(MalformedJobError);
+    expect(refusal.message).toBe(reason);
+  });
+
+  it("names its refusals MalformedJobError, the error type the worker's logs show", () => {
+    expect(refusalOf(() => parseFanOutJob('null')).name).toBe('MalformedJobError');
   });
 });
 
@@ -255,8 +318,9 @@ describe('parseWorkerJob: reaction summary jobs', () => {
 });
 
 describe('shardLabel', () => {
-  it('names room buckets and registry partitions for logs', () => {
+  it('names room buckets, registry partitions and listed recipients for logs', () => {
     expect(shardLabel({ kind: 'room', room: 'big', bucket: 3 })).toBe('room:big#3');
     expect(shardLabel({ kind: 'everyone', partition: 11 })).toBe('everyone#11');
+    expect(shardLabel({ kind: 'connections', connectionIds: ['a', 'b', 'c'] })).toBe('connections(3)');
   });
 });

@@ -17,7 +17,7 @@ import { InMemoryConnectionRegistry } from '../fakes/in-memory-connection-regist
 import { InMemoryFanOutQueue } from '../fakes/in-memory-fan-out-queue.js';
 import { InMemoryMessageLog } from '../fakes/in-memory-message-log.js';
 import { InMemoryRoomMembership } from '../fakes/in-memory-room-membership.js';
-import { ManualClock } from '../fakes/manual-clock.js';
+import { ManualClock, settle } from '../fakes/manual-clock.js';
 import { RecordingLogger } from '../fakes/recording-logger.js';
 import { RecordingNotifier } from '../fakes/recording-notifier.js';
 import { SequentialIds } from '../fakes/sequential-ids.js';
@@ -108,6 +108,52 @@ describe('ShardedFanOut: which rooms stay inline', () => {
     expect(h.notifier.recipientsOf('pong').sort()).toEqual(ids.slice().sort());
   });
 
+  it('times the hand-off on the injected clock and logs the report it returns', async () => {
+    const h = setup({ inlineMax: 15, membersPerBucket: 4 });
+    await roomOfCounted(h, 'room', 2);
+    const enqueue = h.queue.enqueue.bind(h.queue);
+    h.queue.enqueue = async (jobs) => {
+      h.clock.advance(40);
+      return enqueue(jobs);
+    };
+
+    const report = await h.fanOut.toRoom('room', event, {
+      onAccepted: async () => {
+        h.clock.advance(5);
+      },
+    });
+
+    expect(report).toEqual({
+      target: 'room:room',
+      recipients: 0,
+      delivered: 0,
+      gone: 0,
+      failed: 0,
+      durationMs: 45,
+      complete: true,
+      queuedJobs: 4,
+    });
+    expect(h.logger.withMessage('fan-out handed off').map((entry) => entry.fields)).toEqual([report]);
+  });
+
+  it('gives the queue jobs without an except field when the fan-out excepts no one', async () => {
+    const h = setup({ inlineMax: 15, membersPerBucket: 4 });
+    await roomOfCounted(h, 'room', 2);
+    const given: FanOutJob[] = [];
+    const enqueue = h.queue.enqueue.bind(h.queue);
+    h.queue.enqueue = async (jobs) => {
+      given.push(...jobs);
+      return enqueue(jobs);
+    };
+
+    await h.fanOut.toRoom('room', event);
+
+    // What the queue port is handed, before any serialisation: `except` absent, not present as undefined.
+    expect(given).toStrictEqual(
+      [0, 1, 2, 3].map((bucket) => ({ shard: { kind: 'room', room: 'room', bucket }, event })),
+    );
+  });
+
   it('keeps a small-rooms-only fan-out (atMost <= inlineMax) inline even for a large room', async () => {
     const h = setup({ inlineMax: 15, membersPerBucket: 4 });
     await roomOfCounted(h, 'room', 3);
@@ -145,11 +191,17 @@ describe('ShardedFanOut: when the jobs cannot be enqueued', () => {
     });
 
     await expect(attempt).rejects.toBeInstanceOf(ChatError);
-    await expect(attempt).rejects.toMatchObject({ code: 'unavailable', details: { retryable: true } });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'unavailable',
+      message: 'The message is stored but could not be sent on; try again shortly',
+      details: { retryable: true },
+    });
     expect(accepted).toBe(false);
     expect(h.queue.pending()).toEqual([]);
     expect(h.notifier.deliveries).toBe(0);
-    expect(h.logger.withMessage('fan-out not handed off: could not enqueue its jobs')).toHaveLength(1);
+    const logged = h.logger.withMessage('fan-out not handed off: could not enqueue its jobs');
+    expect(logged.map((entry) => entry.fields)).toEqual([{ target: 'room:room', error: expect.any(Error) }]);
+    expect((logged[0]?.fields['error'] as Error).message).toBe('fan-out queue unavailable');
 
     // The queue is back: the next fan-out goes through.
     const report = await h.fanOut.toRoom('room', event);
@@ -186,6 +238,81 @@ describe('ShardedFanOut: the room shape cache', () => {
     h.clock.advance(1);
     expect(h.clock.now() - readAt).toBe(SHAPE_CACHE_MS);
     expect((await h.fanOut.toRoom('room', event)).queuedJobs).toBeGreaterThan(0);
+    expect(h.shapeReads()).toBe(2);
+  });
+});
+
+describe('ShardedFanOut: a room shape that cannot be read', () => {
+  it('is not kept: the next fan-out reads the shape again at once', async () => {
+    const h = setup({ inlineMax: 15 });
+    await h.member('room', 'only');
+    const read = h.memberships.roomShape.bind(h.memberships);
+    let calls = 0;
+    h.memberships.roomShape = async (room) => {
+      calls += 1;
+      if (calls === 1) throw new Error('throttled');
+      return read(room);
+    };
+
+    await expect(h.fanOut.toRoom('room', event)).rejects.toThrow('throttled');
+    const report = await h.fanOut.toRoom('room', event);
+
+    expect(calls).toBe(2);
+    expect(report).toMatchObject({ target: 'room:room', delivered: 1 });
+  });
+
+  it('does not make the cache forget a newer shape when it fails after that one was read', async () => {
+    const h = setup({ inlineMax: 15 });
+    await h.member('room', 'only');
+    const read = h.memberships.roomShape.bind(h.memberships);
+    let calls = 0;
+    let failFirst: (error: Error) => void = () => undefined;
+    h.memberships.roomShape = (room) => {
+      calls += 1;
+      if (calls > 1) return read(room);
+      return new Promise((_resolve, reject) => {
+        failFirst = reject;
+      });
+    };
+
+    h.fanOut.warm('room');
+    h.clock.advance(SHAPE_CACHE_MS);
+    await h.fanOut.toRoom('room', event);
+    expect(calls).toBe(2);
+    // The slow first read fails only now; the shape read since stays cached.
+    failFirst(new Error('timed out'));
+    await settle();
+    await h.fanOut.toRoom('room', event);
+
+    expect(calls).toBe(2);
+  });
+});
+
+describe('ShardedFanOut: how many room shapes it keeps', () => {
+  it('keeps 1,000 rooms, forgetting the one read first to make room for the next', async () => {
+    const h = setup({ inlineMax: 15 });
+    const rooms = Array.from({ length: 1_001 }, (_, i) => `room-${i}`);
+
+    for (const room of rooms.slice(0, 1_000)) h.fanOut.warm(room);
+    // Full, not over: every one of the 1,000 is still cached.
+    h.fanOut.warm('room-0');
+    expect(h.shapeReads()).toBe(1_000);
+
+    h.fanOut.warm('room-1000');
+    expect(h.shapeReads()).toBe(1_001);
+    h.fanOut.warm('room-999');
+    h.fanOut.warm('room-1');
+    expect(h.shapeReads()).toBe(1_001);
+    h.fanOut.warm('room-0');
+    expect(h.shapeReads()).toBe(1_002);
+  });
+
+  it('keeps the shapes of two rooms side by side', async () => {
+    const h = setup({ inlineMax: 15 });
+    h.fanOut.warm('a');
+    h.fanOut.warm('b');
+    h.fanOut.warm('a');
+    h.fanOut.warm('b');
     expect(h.shapeReads()).toBe(2);
   });
 });
@@ -236,6 +363,39 @@ describe('ShardedFanOut: toEveryone', () => {
     await h.drain();
     expect(h.notifier.recipientsOf('pong').sort()).toEqual(ids);
     expect(h.notifier.deliveries).toBe(6);
+  });
+
+  it('asks the registry only for what it still lacks when pages come back short, up to inlineMax + 1', async () => {
+    const h = setup({ inlineMax: 4, partitions: 3 });
+    for (let i = 0; i < 8; i += 1) await h.connection(`c${i}`);
+    // As DynamoDB does when a page reaches its size limit: at most two connections a page, and a cursor.
+    const limits: number[] = [];
+    const page = h.connections.connectionsPage.bind(h.connections);
+    h.connections.connectionsPage = async (options) => {
+      limits.push(options.limit);
+      return page({ ...options, limit: Math.min(options.limit, 2) });
+    };
+
+    const report = await h.fanOut.toEveryone(event);
+
+    expect(limits).toEqual([5, 3, 1]);
+    expect(report).toMatchObject({ target: 'everyone', queuedJobs: 3 });
+    expect(h.notifier.deliveries).toBe(0);
+  });
+
+  it('serves inline every connection of a small service the registry lists in short pages', async () => {
+    const h = setup({ inlineMax: 4 });
+    const ids = ['a', 'b', 'c', 'd'];
+    for (const id of ids) await h.connection(id);
+    const page = h.connections.connectionsPage.bind(h.connections);
+    h.connections.connectionsPage = async (options) =>
+      page({ ...options, limit: Math.min(options.limit, 2) });
+
+    const report = await h.fanOut.toEveryone(event);
+
+    expect(report).toMatchObject({ target: 'everyone', recipients: 4, delivered: 4 });
+    expect(h.notifier.recipientsOf('pong').sort()).toEqual(ids);
+    expect(h.queue.calls).toBe(0);
   });
 
   it('throws unavailable and never acknowledges when the partition jobs cannot be enqueued', async () => {

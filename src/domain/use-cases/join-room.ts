@@ -127,7 +127,8 @@ export class JoinRoom {
       const fitted = fitMessages(messages, policy.maxPayloadBytes, (missed) => ({
         ...base,
         missed: missed.filter(isRoomEntry),
-        hasMore: true,
+        // Measured with the longer of the two values, so the reply fits whichever it ends with.
+        hasMore: false,
       }));
       joined = {
         ...base,

@@ -62,7 +62,8 @@ export class ReadHistory {
     const fitted = fitMessages(messages, policy.maxPayloadBytes, (messages) => ({
       ...base,
       messages,
-      hasMore: true,
+      // Measured with the longer of the two values, so the reply fits whichever it ends with.
+      hasMore: false,
     }));
     const history: HistoryEvent = {
       ...base,

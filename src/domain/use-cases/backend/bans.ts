@@ -3,6 +3,7 @@
 // (HTTP API / CLI) --> ban / unban --> bans, remove member
 
 import type { UserId } from '../../model/identity.js';
+import { ChatError } from '../../protocol/errors.js';
 import type { RoomName } from '../../model/room.js';
 import type { BanPort } from '../../ports/ban.port.js';
 import type { ClockPort } from '../../ports/clock.port.js';
@@ -35,7 +36,7 @@ export class Bans {
 
   private store(): BanPort {
     // A chat assembled without a ban store (a tool, a test) has no ban routes to serve.
-    if (this.deps.bans === undefined) throw new Error('This chat keeps no bans');
+    if (this.deps.bans === undefined) throw new ChatError('unavailable', 'This chat keeps no bans');
     return this.deps.bans;
   }
 }
