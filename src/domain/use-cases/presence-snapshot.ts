@@ -32,9 +32,9 @@ export async function presenceSnapshot(
       }
     }
     cursor = page.cursor;
-    // Stop reading a huge room once the snapshot is full: presence must not cost a full scan of it.
+    // Stop reading a huge room once the snapshot is full (`truncated` is then already set): presence must
+    // not cost a full scan of it.
   } while (cursor !== undefined && !truncated);
-  if (cursor !== undefined) truncated = true;
   const members: PresenceEntry[] = [...users].map(([userId, { displayName, connections, member }]) => {
     const { status, text } = member.status ?? DEFAULT_STATUS;
     return { userId, displayName, connections, status, ...(text === undefined ? {} : { statusText: text }) };
