@@ -1,5 +1,5 @@
 // Unit: configuration is validated once with errors naming the variable, docs/operations.md lists the
-// settings table as it is; reply endpoints follow the event.
+// settings table as it is.
 
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,8 +10,6 @@ import {
   readChatConfig,
   readTelemetryConfig,
 } from '../../src/handlers/config.js';
-import { identityFromAuthorizer, managementEndpointOf } from '../../src/handlers/runtime/caller.js';
-import type { WsRequestContext } from '../../src/handlers/runtime/ws-event.js';
 import { ALL_SETTINGS } from '../../src/handlers/settings.js';
 
 const base = { AWS_REGION: 'eu-west-1', TABLE_NAME: 'roomcast' };
@@ -135,57 +133,6 @@ describe('readAuthConfig', () => {
     expect(() => readAuthConfig({})).toThrow(/JWT_ISSUER \(or COGNITO_USER_POOL_ID\)/);
     expect(() => readAuthConfig({ JWT_ISSUER: 'https://x' })).toThrow(/JWT_AUDIENCE/);
     expect(() => readAuthConfig({ COGNITO_USER_POOL_ID: 'p' })).toThrow(/COGNITO_CLIENT_ID/);
-  });
-});
-
-describe('reply endpoint and identity', () => {
-  const context = (domainName: string, authorizer?: Record<string, unknown>): WsRequestContext => ({
-    routeKey: 'ping',
-    eventType: 'MESSAGE',
-    connectionId: 'c',
-    connectedAt: 0,
-    requestId: 'r',
-    requestTimeEpoch: 0,
-    domainName,
-    stage: 'prod',
-    apiId: 'abcde12345',
-    identity: { sourceIp: '127.0.0.1' },
-    ...(authorizer ? { authorizer } : {}),
-  });
-
-  it('replies through the execute-api domain with the stage', () => {
-    expect(
-      managementEndpointOf(context('abcde12345.execute-api.eu-west-1.amazonaws.com'), {
-        region: 'eu-west-1',
-      }),
-    ).toBe('https://abcde12345.execute-api.eu-west-1.amazonaws.com/prod');
-  });
-
-  it('replies through the execute-api host behind a custom domain', () => {
-    expect(managementEndpointOf(context('chat.example.com'), { region: 'eu-west-1' })).toBe(
-      'https://abcde12345.execute-api.eu-west-1.amazonaws.com/prod',
-    );
-  });
-
-  it('prefers a configured endpoint', () => {
-    expect(
-      managementEndpointOf(context('chat.example.com'), {
-        region: 'x',
-        managementEndpoint: 'http://localhost:3001/local',
-      }),
-    ).toBe('http://localhost:3001/local');
-  });
-
-  it('reads the identity from the authorizer context only', () => {
-    expect(identityFromAuthorizer(context('d', { principalId: 'u1', userId: 'u1', name: 'Una' }))).toEqual({
-      userId: 'u1',
-      displayName: 'Una',
-    });
-    expect(identityFromAuthorizer(context('d', { principalId: 'p2' }))).toEqual({
-      userId: 'p2',
-      displayName: 'p2',
-    });
-    expect(identityFromAuthorizer(context('d'))).toBeUndefined();
   });
 });
 

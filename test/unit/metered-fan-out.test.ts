@@ -49,4 +49,42 @@ describe('MeteredFanOut', () => {
     });
     expect(metrics.serializeMetrics()).toMatchObject({ FanOutIncomplete: 1 });
   });
+
+  it('counts a fan-out skipped on purpose (room too large) without publishing delivery counts', async () => {
+    const metrics = new Metrics({ namespace: 'roomcast', serviceName: 'test' });
+    const skipped = report({ skipped: 'room_too_large', recipients: 0, delivered: 0, gone: 0, failed: 0 });
+    const fanOut = new MeteredFanOut(strategyReturning(skipped), metrics);
+
+    expect(await fanOut.toRoom('general', { type: 'pong', serverTime: 0 }, { atMost: 5 })).toEqual(skipped);
+    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown>;
+    expect(emf['FanOutsSkipped']).toBe(1);
+    expect(emf['FanOutRecipients']).toBeUndefined();
+  });
+
+  it('counts the jobs of a fan-out handed to workers, and nothing about deliveries that happen later', async () => {
+    const metrics = new Metrics({ namespace: 'roomcast', serviceName: 'test' });
+    const queued = report({ queuedJobs: 3 });
+    const fanOut = new MeteredFanOut(strategyReturning(queued), metrics);
+
+    expect(await fanOut.toEveryone({ type: 'pong', serverTime: 0 })).toEqual(queued);
+    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown>;
+    expect(emf['FanOutJobsQueued']).toBe(3);
+    expect(emf['FanOutRecipients']).toBeUndefined();
+  });
+
+  it('counts the recipients an inline fan-out handed to workers when it ran out of time', async () => {
+    const metrics = new Metrics({ namespace: 'roomcast', serviceName: 'test' });
+    await new MeteredFanOut(strategyReturning(report({ handedOff: 25 })), metrics).toRoom('general', {
+      type: 'pong',
+      serverTime: 0,
+    });
+    expect(metrics.serializeMetrics()).toMatchObject({ DeliveriesHandedOff: 25, FanOutRecipients: 10 });
+  });
+
+  it('passes a warm-up to the strategy it wraps', () => {
+    const warmed: string[] = [];
+    const inner: FanOutPort = { ...strategyReturning(report()), warm: (room) => warmed.push(room) };
+    new MeteredFanOut(inner, new Metrics({ namespace: 'roomcast', serviceName: 'test' })).warm('general');
+    expect(warmed).toEqual(['general']);
+  });
 });
