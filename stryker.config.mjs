@@ -98,8 +98,9 @@ export default {
   // allowance covers what that time leaves out: Jest starting and loading the test files, and for the
   // runtime and the adapters the suites' beforeAll (tables on the shared DynamoDB Local, servers on
   // loopback). Timed-out mutants (loops that no longer end) cost the allowance plus a worker restart each,
-  // about a third of the domain's 75 minutes at 15 s (217 timeouts times the allowance, over two runners). 5 s is a choice, not a measurement: a run on a loaded machine
-  // can still time out and be counted as detected.
+  // about a third of the domain's 75 minutes at 15 s (217 timeouts times the allowance, over two
+  // runners). 5 s is a choice, not a measurement: a run on a loaded machine can still time out and be
+  // counted as detected.
   timeoutMS: chosen.every((name) => name === 'domain') ? 5_000 : 20_000,
   // Static mutants (in code that runs when a module loads: constant tables, top-level Sets) cannot be
   // traced to the tests that reach them, so each runs every test: 6% of the domain's mutants took 44% of
