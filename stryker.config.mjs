@@ -19,9 +19,10 @@ const areas = {
   adapters: {
     mutate: ['src/adapters/**/*.ts'],
     skip: [SCANS_HANDLER_SOURCES],
-    // The contract suites run the real adapters against DynamoDB Local (started by the tests themselves)
-    // and the @connections server on loopback; the integration suites add the chat flows on top.
-    projects: ['contract', 'integration'],
+    // The contract suites run the real adapters against DynamoDB Local and the @connections server on
+    // loopback; the integration suites add the chat flows on top; the unit project holds the tests of the
+    // adapters' pure helpers (cursors, bucket keys, retry plans).
+    projects: ['unit', 'contract', 'integration'],
   },
   runtime: {
     mutate: ['src/handlers/runtime/**/*.ts'],
