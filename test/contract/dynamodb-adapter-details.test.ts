@@ -24,6 +24,7 @@ import {
 } from '../../src/domain/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { steeredClient, throttled } from '../support/steered-client.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -53,11 +54,14 @@ interface Sent {
  * (throttling), standing in for DynamoDB's reply.
  */
 function watched(before: (sent: Sent) => Promise<void> | void): DynamoDBDocumentClient {
-  const send = async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-    await before({ command: command.constructor.name, input: command.input });
-    return table.client.send(command as never);
-  };
-  return { send } as unknown as DynamoDBDocumentClient;
+  return steeredClient(table.client, async (command, forward) => {
+    const { constructor, input } = command as {
+      constructor: { name: string };
+      input: Record<string, unknown>;
+    };
+    await before({ command: constructor.name, input });
+    return forward();
+  });
 }
 
 /** A client that records what it sends, for the tests of what a call costs or how it reads. */
@@ -69,9 +73,7 @@ function recording(): { client: DynamoDBDocumentClient; sent: Sent[] } {
 /** A client on which the commands `when` picks are throttled, as DynamoDB does under load. */
 function throttling(when: (sent: Sent) => boolean): DynamoDBDocumentClient {
   return watched((sent) => {
-    if (when(sent)) {
-      throw new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
-    }
+    if (when(sent)) throw throttled();
   });
 }
 
