@@ -29,6 +29,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS on purpose: Stryker's Jest runner loads the test environment with require().
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The client package has no runtime dependencies; React is an optional peer that only its bindings use.
     files: ['src/client/**/*.ts'],
     ignores: ['src/client/react/**'],

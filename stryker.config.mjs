@@ -2,6 +2,8 @@
 // in a sandbox copy under .stryker-tmp/ and runs the Jest suites that cover each area against every mutant.
 // MUTATE=domain|adapters|runtime narrows a run to one area (`make mutation` runs them one by one);
 // without it, `npx stryker run` takes all three together.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import jestConfig from './jest.config.js';
 
 // Test files left out of an area's runs, and why:
@@ -38,6 +40,17 @@ for (const name of chosen) {
     throw new Error(`MUTATE=${selected}: expected one of all, ${Object.keys(areas).join(', ')}`);
 }
 
+const onlyDomain = chosen.every((name) => name === 'domain');
+const reportDir = selected === 'all' ? 'reports/mutation' : `reports/mutation/${selected}`;
+
+// Which test file holds each test, noted in the initial run so that each mutant loads only the files that
+// hold its covering tests (see scripts/mutation-test-sequencer.cjs). Emptied here, at the start of a run.
+const testFileNotes = fileURLToPath(new URL(`${reportDir}/test-files.tsv`, import.meta.url));
+mkdirSync(fileURLToPath(new URL(reportDir, import.meta.url)), { recursive: true });
+writeFileSync(testFileNotes, '');
+process.env.ROOMCAST_MUTATION_TEST_FILES = testFileNotes;
+const supportFile = (name) => fileURLToPath(new URL(`scripts/${name}`, import.meta.url));
+
 const projectNames = new Set(chosen.flatMap((name) => areas[name].projects));
 const projects = jestConfig.projects.filter((project) => projectNames.has(project.displayName));
 // Stryker swaps in its own test environment to learn which test covers which mutant, but only on the
@@ -49,7 +62,12 @@ const flatJestConfig = {
   // Stryker merges this over jest.config.js (key by key, after a JSON round trip that drops undefined):
   // an empty list is what stops the file's projects from applying.
   projects: [],
-  testTimeout: jestConfig.testTimeout,
+  // A mutant that leaves a promise pending (a delivery never answered, a loop awaiting forever) should fail its
+  // test quickly, in the same process, rather than reach Stryker's timeout below, which restarts the worker.
+  // The domain's slowest unit test takes about 2 s when idle; the adapters' about 8.5 s.
+  testTimeout: onlyDomain ? 10_000 : jestConfig.testTimeout,
+  testEnvironment: supportFile('mutation-test-files-environment.cjs'),
+  testSequencer: supportFile('mutation-test-sequencer.cjs'),
   testMatch: projects.flatMap((project) => project.testMatch),
   // The bundle test builds and zips every function with esbuild: it checks packaging, kills no mutant and
   // costs a quarter of the integration project's time.
@@ -59,8 +77,6 @@ const flatJestConfig = {
     ...new Set(chosen.flatMap((name) => areas[name].skip ?? [])),
   ],
 };
-
-const reportDir = selected === 'all' ? 'reports/mutation' : `reports/mutation/${selected}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -98,11 +114,11 @@ export default {
   // A mutant times out after 1.5 times its tests' own time in the initial run plus this allowance. The
   // allowance covers what that time leaves out: Jest starting and loading the test files, and for the
   // runtime and the adapters the suites' beforeAll (tables on the shared DynamoDB Local, servers on
-  // loopback). Timed-out mutants (loops that no longer end) cost the allowance plus a worker restart each,
-  // about a third of the domain's 75 minutes at 15 s (217 timeouts times the allowance, over two
-  // runners). 5 s is a choice, not a measurement: a run on a loaded machine can still time out and be
-  // counted as detected.
-  timeoutMS: chosen.every((name) => name === 'domain') ? 5_000 : 20_000,
+  // loopback). The first run in a fresh worker loads Jest and ts-jest as well: at 5 s, that made a timeout
+  // restart the worker and the next mutant time out in turn (8 of a file's 67 mutants, each killed in a
+  // second when run alone). Loops that never end reach Stryker's hit limit first, and pending promises
+  // the Jest timeout above, so a real timeout is rare and the allowance can be generous.
+  timeoutMS: onlyDomain ? 15_000 : 20_000,
   // Static mutants (in code that runs when a module loads: constant tables, top-level Sets) cannot be
   // traced to the tests that reach them, so each runs every test: 6% of the domain's mutants took 44% of
   // its time (Stryker's estimate). They are left out of the runs and the score (reported as ignored).
