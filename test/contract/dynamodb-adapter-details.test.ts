@@ -3,7 +3,7 @@
 
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   DynamoDbBans,
   DynamoDbConnectionRegistry,
@@ -23,21 +23,13 @@ import {
   type RateBucket,
 } from '../../src/domain/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
-import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/dynamodb-table.js';
 import { steeredClient, throttled } from '../support/steered-client.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-let table: TestTable;
-
-beforeAll(async () => {
-  table = await startTestTable();
-}, 60_000);
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = testTableForFile();
 
 let n = 0;
 /** Unique per call, so the tests share the file's table without meeting each other's items. */

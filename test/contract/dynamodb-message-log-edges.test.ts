@@ -2,7 +2,7 @@
 
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import {
   DynamoDbMessageLog,
   IdempotencyKeyBusyError,
@@ -17,21 +17,13 @@ import {
   type MessageDraft,
 } from '../../src/domain/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
-import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/dynamodb-table.js';
 import { steeredClient, throttled } from '../support/steered-client.js';
 
 const DAY = 86_400_000;
 const SENDER = { userId: 'alice', displayName: 'Alice' };
 
-let table: TestTable;
-
-beforeAll(async () => {
-  table = await startTestTable();
-}, 60_000);
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = testTableForFile();
 
 describe('DynamoDbMessageLog on DynamoDB Local', () => {
   let clock: ManualClock;

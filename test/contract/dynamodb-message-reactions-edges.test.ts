@@ -12,7 +12,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoDbMessageLog } from '../../src/adapters/dynamodb/dynamodb-message-log.js';
 import {
   DynamoDbMessageReactions,
@@ -28,21 +28,13 @@ import {
   type ReactOutcome,
 } from '../../src/domain/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
-import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/dynamodb-table.js';
 import { steeredClient, throttled } from '../support/steered-client.js';
 
 const DAY = 86_400_000;
 const LIMITS = { maxKinds: 3, expiresAt: Number.MAX_SAFE_INTEGER };
 
-let table: TestTable;
-
-beforeAll(async () => {
-  table = await startTestTable();
-}, 60_000);
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = testTableForFile();
 
 describe('DynamoDbMessageReactions on DynamoDB Local', () => {
   let clock: ManualClock;

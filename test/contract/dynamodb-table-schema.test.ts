@@ -6,19 +6,11 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createTable } from '../../src/adapters/dynamodb/table-schema.js';
-import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/dynamodb-table.js';
 
-let table: TestTable;
-
-beforeAll(async () => {
-  table = await startTestTable();
-}, 60_000);
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = testTableForFile();
 
 describe('createTable on DynamoDB Local', () => {
   it('passes on a refusal other than "the table exists"', async () => {

@@ -1,6 +1,5 @@
 // Contract runs for the DynamoDB adapters, on AWS's DynamoDB Local.
 
-import { afterAll, beforeAll } from '@jest/globals';
 import {
   DynamoDbConnectionRegistry,
   DynamoDbMessageLog,
@@ -13,7 +12,7 @@ import {
   DynamoDbBans,
 } from '../../src/adapters/dynamodb/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
-import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/dynamodb-table.js';
 import { connectionRegistryContract } from './connection-registry.contract.js';
 import { messageLogContract } from './message-log.contract.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';
@@ -24,15 +23,7 @@ import { occupancyContract } from './occupancy.contract.js';
 import { messageReactionsContract } from './message-reactions.contract.js';
 import { bansContract } from './bans.contract.js';
 
-let table: TestTable;
-
-beforeAll(async () => {
-  table = await startTestTable();
-}, 60_000);
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = testTableForFile();
 
 const config = () => {
   const clock = new ManualClock();

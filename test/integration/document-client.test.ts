@@ -1,22 +1,14 @@
 // Integration: the document client the adapters share, against DynamoDB Local: a record's optional
 // fields left undefined are left out of the stored item instead of failing the write.
 
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../src/adapters/dynamodb/document-client.js';
 import { TABLE_DEFINITION } from '../../src/adapters/dynamodb/table-schema.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
-import { startTestTable, type TestTable } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/dynamodb-table.js';
 
-let table: TestTable;
-
-beforeAll(async () => {
-  table = await startTestTable();
-});
-
-afterAll(async () => {
-  await table?.stop();
-});
+const table = testTableForFile();
 
 describe('createDocumentClient', () => {
   it('writes an item whose optional fields are undefined, leaving those fields out', async () => {

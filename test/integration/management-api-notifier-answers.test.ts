@@ -16,6 +16,7 @@ import {
 } from '../../src/adapters/apigateway/index.js';
 import type { ServerEvent } from '../../src/domain/index.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
+import { RetryClock } from '../support/retry-clock.js';
 import { startConnectionsApi, type ConnectionsApiServer } from '../support/connections-api-server.js';
 
 const event: ServerEvent = { type: 'pong', serverTime: 1 };
@@ -23,22 +24,10 @@ const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 300,
 
 let api: ConnectionsApiServer;
 let pool: ManagementClientPool;
-let delays: number[];
-let fakeNow: number;
+const clock = new RetryClock();
 
-/** A notifier on injected time: retries are seen by their planned delays, never waited for. */
-function notifier(client: ApiGatewayManagementApiClient, retry: Partial<RetryPolicy> = {}) {
-  return new ManagementApiNotifier({
-    client,
-    retry: { ...policy, ...retry },
-    sleep: async (ms) => {
-      delays.push(ms);
-      fakeNow += ms;
-    },
-    random: () => 0.999,
-    now: () => fakeNow,
-  });
-}
+const notifier = (client: ApiGatewayManagementApiClient, retry: Partial<RetryPolicy> = {}) =>
+  clock.notifier(client, { ...policy, ...retry });
 
 const failureOf = (outcome: Promise<unknown>): Promise<unknown> =>
   outcome.then(
@@ -57,8 +46,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  delays = [];
-  fakeNow = 0;
+  clock.reset();
   api.directory.throttleNext = 0;
   api.directory.failNext = 0;
   // A pool per test: each test builds its client itself.
@@ -115,7 +103,7 @@ describe('the failures the notifier throws, for the logs', () => {
       details: { attempts: 1, status: 413, code: 'PayloadTooLargeException' },
       cause: expect.objectContaining({ name: 'PayloadTooLargeException' }),
     });
-    expect(delays).toEqual([]);
+    expect(clock.delays).toEqual([]);
   });
 });
 
@@ -131,7 +119,7 @@ describe('the retry time budget', () => {
     );
 
     expect(outcome).toBe('delivered');
-    expect(delays).toEqual([99]);
+    expect(clock.delays).toEqual([99]);
   });
 });
 
@@ -251,7 +239,7 @@ describe('answers recognised by their HTTP status alone', () => {
       const error = await failureOf(notifier(standIn.client).deliver('Status429000001=', event));
       expect(error).toMatchObject({ details: { attempts: 3, status: 429 } });
       expect(standIn.requests()).toBe(3);
-      expect(delays).toEqual([99, 199]);
+      expect(clock.delays).toEqual([99, 199]);
     } finally {
       await standIn.stop();
     }

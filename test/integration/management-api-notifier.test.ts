@@ -16,6 +16,7 @@ import {
 } from '../../src/adapters/apigateway/index.js';
 import type { ServerEvent } from '../../src/domain/index.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
+import { RetryClock } from '../support/retry-clock.js';
 import { startConnectionsApi, type ConnectionsApiServer } from '../support/connections-api-server.js';
 
 const event: ServerEvent = { type: 'pong', serverTime: 1 };
@@ -23,22 +24,10 @@ const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300,
 
 let api: ConnectionsApiServer;
 let pool: ManagementClientPool;
-let delays: number[];
-let fakeNow: number;
+const clock = new RetryClock();
 
-function notifier(overrides: Partial<RetryPolicy> = {}, endpoint = api.endpoint) {
-  return new ManagementApiNotifier({
-    client: pool.clientFor(endpoint),
-    retry: { ...policy, ...overrides },
-    // Injected time: retries are asserted by their planned delays, never by waiting.
-    sleep: async (ms) => {
-      delays.push(ms);
-      fakeNow += ms;
-    },
-    random: () => 0.999,
-    now: () => fakeNow,
-  });
-}
+const notifier = (overrides: Partial<RetryPolicy> = {}, endpoint = api.endpoint) =>
+  clock.notifier(pool.clientFor(endpoint), { ...policy, ...overrides });
 
 beforeAll(async () => {
   api = await startConnectionsApi('prod');
@@ -51,8 +40,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  delays = [];
-  fakeNow = 0;
+  clock.reset();
   api.directory.throttleNext = 0;
   api.directory.failNext = 0;
   api.directory.requests = 0;
@@ -66,7 +54,7 @@ describe('ManagementApiNotifier', () => {
     expect(await notifier().deliver('Throttled000001=', event)).toBe('delivered');
 
     expect(api.directory.requests).toBe(4);
-    expect(delays).toEqual([99, 199, 299]);
+    expect(clock.delays).toEqual([99, 199, 299]);
     expect(api.directory.frames('Throttled000001=')).toHaveLength(1);
   });
 
@@ -88,7 +76,7 @@ describe('ManagementApiNotifier', () => {
     await expect(
       notifier({ maxAttempts: 50, maxElapsedMs: 500 }).deliver('Budget000000001=', event),
     ).rejects.toMatchObject({ details: { status: 429 } });
-    expect(delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(500);
+    expect(clock.delays.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(500);
   });
 
   it('reports an event over 128 KiB as payload too large, without retrying', async () => {
@@ -96,7 +84,7 @@ describe('ManagementApiNotifier', () => {
     const huge: ServerEvent = { type: 'pong', serverTime: 1, requestId: 'x'.repeat(140_000) };
 
     await expect(notifier().deliver('TooLarge0000001=', huge)).rejects.toBeInstanceOf(PayloadTooLargeError);
-    expect(delays).toEqual([]);
+    expect(clock.delays).toEqual([]);
   });
 
   it('treats a forbidden answer as a failure that is not retried', async () => {

@@ -59,6 +59,11 @@ async function loopback(handler: RequestListener) {
   };
 }
 
+/** A pool whose clients sign with the local credentials. */
+const localPool = (
+  settings: Omit<ConstructorParameters<typeof ManagementClientPool>[0], 'region' | 'credentials'>,
+) => new ManagementClientPool({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, ...settings });
+
 const answerEmpty: RequestListener = (request, response) => {
   request.resume();
   request.on('end', () => response.writeHead(200, { 'content-length': '0' }).end());
@@ -66,11 +71,7 @@ const answerEmpty: RequestListener = (request, response) => {
 
 describe('ManagementClientPool', () => {
   it('keeps its sockets alive: one after another, calls share one socket', async () => {
-    const pool = new ManagementClientPool({
-      region: LOCAL_REGION,
-      maxSockets: 4,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const pool = localPool({ maxSockets: 4 });
     try {
       api.directory.connect('Sequential0001=');
       const before = api.sockets();
@@ -86,12 +87,7 @@ describe('ManagementClientPool', () => {
   it('fails a call that gets no answer after its own request timeout, not the 5 s default', async () => {
     // Accepts the request and never answers.
     const silent = await loopback(() => undefined);
-    const pool = new ManagementClientPool({
-      region: LOCAL_REGION,
-      maxSockets: 2,
-      credentials: LOCAL_CREDENTIALS,
-      requestTimeoutMs: 100,
-    });
+    const pool = localPool({ maxSockets: 2, requestTimeoutMs: 100 });
     try {
       const notifier = new ManagementApiNotifier({
         client: pool.clientFor(silent.endpoint),
@@ -113,11 +109,7 @@ describe('ManagementClientPool', () => {
   it('resolves a command type’s middleware once: middleware added after its first call is left out of it', async () => {
     // Why the composition root adds the tracer's middleware before the first send.
     const standIn = await loopback(answerEmpty);
-    const pool = new ManagementClientPool({
-      region: LOCAL_REGION,
-      maxSockets: 2,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const pool = localPool({ maxSockets: 2 });
     try {
       const client = pool.clientFor(standIn.endpoint);
       const seen: string[] = [];
@@ -142,11 +134,7 @@ describe('ManagementClientPool', () => {
 
   it('on destroy, closes its clients’ sockets and forgets them: the next use builds a new client', async () => {
     const standIn = await loopback(answerEmpty);
-    const pool = new ManagementClientPool({
-      region: LOCAL_REGION,
-      maxSockets: 2,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const pool = localPool({ maxSockets: 2 });
     try {
       const first = pool.clientFor(standIn.endpoint);
       expect(await new ManagementApiNotifier({ client: first }).deliver('Destroy0000001=', event)).toBe(

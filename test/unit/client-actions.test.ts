@@ -74,6 +74,32 @@ describe('parseClientAction', () => {
     }
   });
 
+  it('names a long unknown action by its first 64 characters only, and a missing one as missing', () => {
+    const long = `x${'y'.repeat(200)}`;
+    expect(errorOf(() => parseClientAction({ action: long })).message).toMatch(
+      new RegExp(`^Unknown action "${long.slice(0, 64)}"; valid actions: `),
+    );
+    expect(errorOf(() => parseClientAction({})).message).toMatch(/^Unknown action missing; valid actions: /);
+  });
+
+  it('names the field of a bad member, and of a missing room, in the refusal', () => {
+    const badMember = errorOf(() =>
+      parseClientAction({ action: 'removeMember', room: 'general', member: 7 }),
+    );
+    expect(badMember.details).toMatchObject({ field: 'member' });
+    expect(badMember.message).toContain('"member"');
+    const noRoom = errorOf(() => parseRoomField(undefined, 'target'));
+    expect(noRoom).toMatchObject({
+      code: 'invalid_room',
+      message: '"target" is required',
+      details: { field: 'target' },
+    });
+  });
+
+  it('is a ChatError by name too, for logs that only print the name', () => {
+    expect(errorOf(() => parseClientAction({ action: 'dance' })).name).toBe('ChatError');
+  });
+
   it.each([
     {},
     { action: 5 },

@@ -47,7 +47,15 @@ describe('chatPolicy', () => {
       lobbyRoom: 'lobby',
       maxFrameBytes: 32_768,
       maxPayloadBytes: 131_072,
+      // API Gateway closes a connection after 2 hours; its record outlives that by 5 minutes.
+      connectionTtlMs: 7_500_000,
+      messageRetentionMs: 7 * 86_400_000,
     });
+  });
+
+  it('accepts a user bucket exactly as large as the connection bucket', () => {
+    const same = { burst: 20, perSecond: 5 };
+    expect(chatPolicy({ rateLimit: same, userRateLimit: same }).userRateLimit).toEqual(same);
   });
 
   it.each([

@@ -232,6 +232,7 @@ describe('rooms per connection', () => {
     const refused = await joinError(h, alice, 'three');
 
     expect(refused?.code).toBe('too_many_rooms');
+    expect(refused?.message).toBe('A connection may be in at most 3 rooms; leave one first');
     expect(refused?.details).toEqual({ maxRooms: 3 });
     expect((await h.memberships.roomsOf('c-alice')).sort()).toEqual(['lobby', 'one', 'two']);
     // Each connection has its own count.

@@ -244,6 +244,7 @@ describe('react: refusals', () => {
     for (let i = 0; i < MAX_REACTION_KINDS; i += 1) await h.chat.react.execute(bob, react(`r${i}`));
     await expect(h.chat.react.execute(cy, react('one-more'))).rejects.toMatchObject({
       code: 'too_many_reactions',
+      message: `Message 1 already has ${MAX_REACTION_KINDS} different reactions; add one of those instead`,
       details: { seq: 1, max: MAX_REACTION_KINDS },
     });
     expect((await h.chat.react.execute(cy, react('r0'))).reactions[0]).toEqual({

@@ -1,25 +1,18 @@
 // Unit: the last middleware of every chain, which flushes what the invocation measured as one EMF line,
 // and writes nothing at all for an invocation that measured nothing (a ping, a refused frame).
 
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics, publishMetrics } from '../../src/handlers/runtime/powertools.js';
+import { captureOutputPerTest } from '../support/captured-output.js';
 
-let written: string[];
+const output = captureOutputPerTest();
 
 beforeEach(() => {
   metrics.clearMetrics();
-  written = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    jest.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
 });
 
 afterEach(() => {
-  jest.restoreAllMocks();
   metrics.clearMetrics();
 });
 
@@ -28,7 +21,7 @@ describe('publishMetrics', () => {
     'writes nothing, not even a warning, when the invocation recorded no metric (%s)',
     async (phase) => {
       await publishMetrics()[phase]?.({} as never);
-      expect(written).toEqual([]);
+      expect(output.chunks).toEqual([]);
     },
   );
 
@@ -39,8 +32,8 @@ describe('publishMetrics', () => {
 
       await publishMetrics()[phase]?.({} as never);
 
-      expect(written).toHaveLength(1);
-      expect(JSON.parse(written[0] as string)).toMatchObject({
+      expect(output.chunks).toHaveLength(1);
+      expect(JSON.parse(output.chunks[0] as string)).toMatchObject({
         _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: 'FanOutRecipients', Unit: 'Count' }] }] },
         FanOutRecipients: 3,
       });

@@ -1,33 +1,15 @@
 // Unit: the LoggerPort adapter on a real Powertools logger, read back from the JSON lines it writes.
 
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PowertoolsLogger } from '../../src/adapters/powertools/powertools-logger.js';
+import { captureOutputPerTest } from '../support/captured-output.js';
 
-let written: string[];
-
-beforeEach(() => {
-  written = [];
-  // Powertools writes info and debug to stdout, warnings and errors to stderr: both are read.
-  for (const stream of [process.stdout, process.stderr]) {
-    jest.spyOn(stream, 'write').mockImplementation((chunk: unknown) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-});
+const output = captureOutputPerTest();
 
 /** The log lines written so far, parsed. */
 const lines = (): Record<string, unknown>[] =>
-  written
-    .join('')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  output.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('PowertoolsLogger', () => {
   it.each(['debug', 'info', 'warn', 'error'] as const)(
