@@ -41,6 +41,22 @@ describe('connect', () => {
     expect(await h.memberships.isMember('lobby', 'c-alice')).toBe(true);
   });
 
+  it('reports the lobby announcement it made, or that the user was already in the lobby', async () => {
+    const h = chatHarness();
+    const connect = (connectionId: string) =>
+      h.chat.connect.execute({
+        connectionId,
+        identity: { userId: 'alice', displayName: 'Alice' },
+        connectedAt: h.clock.now(),
+      });
+
+    const first = await connect('c-alice-1');
+    const second = await connect('c-alice-2');
+
+    expect(first.lobbyJoined).toMatchObject({ target: 'room:lobby', complete: true });
+    expect(second.lobbyJoined).toBe('already-present');
+  });
+
   it('tells the lobby a user arrived, once per user, and sends nothing to the new connection', async () => {
     const h = chatHarness();
     await h.connect('alice', 'c-alice');

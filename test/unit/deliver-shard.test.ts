@@ -13,14 +13,14 @@ const PLAN = { membersPerBucket: 50, inlineMax: 100, deliveriesPerJob: 60, pageS
 /** A room that never grows: every member stays in bucket 0. */
 const ONE_BUCKET = { membersPerBucket: 1_000_000 };
 
-function setup(options: { partitions?: number; membersPerBucket?: number } = {}) {
+function setup(options: { partitions?: number; membersPerBucket?: number; deliveriesPerJob?: number } = {}) {
   const rig = shardedFanOutRig({
     inlineMax: PLAN.inlineMax,
     membersPerBucket: options.membersPerBucket ?? PLAN.membersPerBucket,
     partitions: options.partitions,
     concurrency: 5,
     pageSize: PLAN.pageSize,
-    deliveriesPerJob: PLAN.deliveriesPerJob,
+    deliveriesPerJob: options.deliveriesPerJob ?? PLAN.deliveriesPerJob,
   });
 
   /** Fills a room, letting each growth settle so members end up spread over every bucket. */
@@ -81,6 +81,16 @@ describe('DeliverShard over a whole sharded room', () => {
     expect(rest.at(-1)?.followUp).toBeUndefined();
     expect([...deliveryCounts(h.notifier, ids).values()].every((count) => count === 1)).toBe(true);
     expect(h.notifier.deliveries).toBe(200);
+  });
+
+  it('reads no page past its share when the share ends on a page boundary', async () => {
+    const h = setup({ ...ONE_BUCKET, deliveriesPerJob: 2 * PLAN.pageSize });
+    await h.room('even', 200);
+
+    const first = await h.worker.execute({ shard: { kind: 'room', room: 'even', bucket: 0 }, event });
+
+    expect(first.report.recipients).toBe(2 * PLAN.pageSize);
+    expect(first.followUp).toMatchObject({ cursor: expect.any(String) });
   });
 
   it('skips the excepted connection in every bucket', async () => {

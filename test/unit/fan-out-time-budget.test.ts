@@ -11,6 +11,7 @@ import {
   type DeliveryOptions,
   type ServerEvent,
 } from '../../src/domain/index.js';
+import { listedJobs } from '../../src/domain/fan-out/fan-out-job.js';
 import { shardedFanOutRig, type ShardedFanOutRig } from '../support/sharded-fan-out-rig.js';
 
 const event: ServerEvent = { type: 'pong', serverTime: 0 };
@@ -231,6 +232,15 @@ describe('a job naming its recipients', () => {
       kind: 'connections',
       connectionIds: ['a', 'b'],
     });
+  });
+
+  it('is written only for recipients there are: none for none, one for exactly the maximum', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
+    expect(listedJobs([], event)).toEqual([]);
+    expect(listedJobs(ids(MAX_LISTED_RECIPIENTS), event)).toHaveLength(1);
+    const jobs = listedJobs(ids(2 * MAX_LISTED_RECIPIENTS), event);
+    // Every job written reads back: none is an empty list, which the parser refuses.
+    expect(jobs.map((job) => parseFanOutJob(JSON.stringify(job)).shard)).toHaveLength(2);
   });
 
   const tooMany = Array.from({ length: MAX_LISTED_RECIPIENTS + 1 }, (_, i) => `c${i}`);
