@@ -23,7 +23,7 @@ import {
   type RateBucket,
 } from '../../src/domain/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
-import { testTableForFile } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/test-table-for-file.js';
 import { steeredClient, throttled } from '../support/steered-client.js';
 
 const HOUR = 3_600_000;

@@ -17,7 +17,7 @@ import {
   type MessageDraft,
 } from '../../src/domain/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
-import { testTableForFile } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/test-table-for-file.js';
 import { steeredClient, throttled } from '../support/steered-client.js';
 
 const DAY = 86_400_000;

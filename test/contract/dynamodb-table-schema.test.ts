@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createTable } from '../../src/adapters/dynamodb/table-schema.js';
-import { testTableForFile } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/test-table-for-file.js';
 
 const table = testTableForFile();
 

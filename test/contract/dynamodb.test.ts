@@ -12,7 +12,7 @@ import {
   DynamoDbBans,
 } from '../../src/adapters/dynamodb/index.js';
 import { ManualClock } from '../fakes/manual-clock.js';
-import { testTableForFile } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/test-table-for-file.js';
 import { connectionRegistryContract } from './connection-registry.contract.js';
 import { messageLogContract } from './message-log.contract.js';
 import { rateLimiterContract } from './rate-limiter.contract.js';

@@ -6,7 +6,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../src/adapters/dynamodb/document-client.js';
 import { TABLE_DEFINITION } from '../../src/adapters/dynamodb/table-schema.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/local/dynamodb-local.js';
-import { testTableForFile } from '../support/dynamodb-table.js';
+import { testTableForFile } from '../support/test-table-for-file.js';
 
 const table = testTableForFile();
 
