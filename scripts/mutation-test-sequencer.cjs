@@ -68,7 +68,9 @@ class CoveringFilesSequencer extends Sequencer {
     return [...chosen].sort((a, b) => {
       const failedA = this.hasFailed(a);
       if (failedA !== this.hasFailed(b)) return failedA ? -1 : 1;
-      return (a.duration ?? Infinity) - (b.duration ?? Infinity);
+      // A file with no recorded time goes last; two such keep their order (Infinity - Infinity is NaN).
+      if (a.duration === b.duration) return 0;
+      return (a.duration ?? Infinity) < (b.duration ?? Infinity) ? -1 : 1;
     });
   }
 }
