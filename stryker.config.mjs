@@ -48,6 +48,8 @@ const reportDir = selected === 'all' ? 'reports/mutation' : `reports/mutation/${
 const testFileNotes = fileURLToPath(new URL(`${reportDir}/test-files.tsv`, import.meta.url));
 mkdirSync(fileURLToPath(new URL(reportDir, import.meta.url)), { recursive: true });
 writeFileSync(testFileNotes, '');
+// ...and when each mutant's run started, in which worker (the sequencer writes it; see timeline.tsv).
+writeFileSync(fileURLToPath(new URL(`${reportDir}/timeline.tsv`, import.meta.url)), '');
 process.env.ROOMCAST_MUTATION_TEST_FILES = testFileNotes;
 const supportFile = (name) => fileURLToPath(new URL(`scripts/${name}`, import.meta.url));
 

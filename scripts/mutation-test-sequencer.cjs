@@ -4,10 +4,17 @@
 // which was most of a domain mutant's cost. This sequencer keeps only the files that hold a named test, using
 // the notes scripts/mutation-test-files-environment.cjs took in Stryker's initial run.
 'use strict';
-const { readFileSync, statSync } = require('node:fs');
+const { appendFileSync, readFileSync, statSync } = require('node:fs');
 const { relative } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 const { NOTES_VARIABLE } = require('./mutation-test-files-environment.cjs');
+
+/**
+ * Where each run's start is noted (`ms<TAB>worker pid<TAB>mutant<TAB>files`), beside the test-file notes: the
+ * gaps between one worker's runs say where a mutation run's time went (a timed-out mutant shows as its
+ * allowance plus the restarted worker's first run).
+ */
+const timelineFile = (notes) => notes.replace(/[^/\\]*$/, 'timeline.tsv');
 
 /** Marks a file noted without names (one of its names could not be written): it is kept for every mutant. */
 const EVERY_MUTANT = Symbol('every mutant');
@@ -63,6 +70,11 @@ class CoveringFilesSequencer extends Sequencer {
         return names === undefined || names.some((name) => name === EVERY_MUTANT || pattern.test(name));
       });
       if (holding.length > 0) chosen = holding;
+    }
+    if (notes) {
+      const mutant = process.env.__STRYKER_ACTIVE_MUTANT__ ?? 'initial';
+      const files = chosen.map((test) => relative(rootDir, test.path)).join(',');
+      appendFileSync(timelineFile(notes), `${Date.now()}\t${process.pid}\t${mutant}\t${files}\n`);
     }
     for (const test of chosen) test.duration = this.time(test);
     return [...chosen].sort((a, b) => {
