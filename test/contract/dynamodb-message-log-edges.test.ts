@@ -190,6 +190,28 @@ describe('DynamoDbMessageLog on DynamoDB Local', () => {
       expect(await log().latestSeq(conversation)).toBe(1);
     });
 
+    it('waits, and then gives up, when the claim names a number whose message is gone, rather than storing the send again', async () => {
+      await log().append(draft('first'));
+      // A claim that already names number 7, whose message is no longer in the table (removed by hand
+      // here, as an expired one is by TTL).
+      await table.client.send(
+        new PutCommand({
+          TableName: table.tableName,
+          Item: {
+            ...claimKey('k9'),
+            type: 'idempotency',
+            messageId: 'm-gone',
+            claimedAt: clock.now(),
+            expiresAt: clock.now() + DAY,
+            seq: 7,
+          },
+        }),
+      );
+      const retry = log({ duplicateWaitMs: 800 }).append(draft('again', { clientMsgId: 'k9' }));
+      await expect(retry).rejects.toBeInstanceOf(IdempotencyKeyBusyError);
+      expect(await log().latestSeq(conversation)).toBe(1);
+    });
+
     it('returns the first send’s message once it is stored while the duplicate waits', async () => {
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
@@ -280,6 +302,17 @@ describe('DynamoDbMessageLog on DynamoDB Local', () => {
       // The claim and the original of the repeat, then the deleted message's list of edits.
       expect(gets.length).toBeGreaterThanOrEqual(3);
       expect(gets.map((input) => input['ConsistentRead'])).toEqual(gets.map(() => true));
+    });
+
+    it('reads the latest number strongly consistently, so a join just after a send counts it', async () => {
+      const gets: Record<string, unknown>[] = [];
+      const client = steeredClient(table.client, (command, forward) => {
+        if (command instanceof GetCommand) gets.push(command.input);
+        return forward();
+      });
+      await log().append(draft('counted'));
+      expect(await log({ client }).latestSeq(conversation)).toBe(1);
+      expect(gets).toEqual([expect.objectContaining({ ConsistentRead: true })]);
     });
 
     it('marks a claim as an idempotency record in the table', async () => {

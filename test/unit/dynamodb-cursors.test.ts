@@ -14,6 +14,7 @@ import {
   decodeBucketCursor,
   decodeWalkCursor,
   encodeWalkCursor,
+  toShape,
 } from '../../src/adapters/dynamodb/room-buckets.js';
 import { MAX_BUCKETS } from '../../src/domain/index.js';
 
@@ -125,5 +126,19 @@ describe('bucketOfRef', () => {
   it('reads the bucket a membership reference names, and bucket 0 for one written before buckets existed', () => {
     expect(bucketOfRef({ room: 'lobby', bucket: 3 })).toBe(3);
     expect(bucketOfRef({ room: 'lobby' })).toBe(0);
+  });
+});
+
+describe('toShape', () => {
+  it('reads a room that never grew as one bucket with no growth, and a growth only when both its fields are there', () => {
+    expect(toShape({})).toEqual({ buckets: 1, approximateMembers: 0 });
+    expect(toShape({ buckets: 4, members: 900 })).toEqual({ buckets: 4, approximateMembers: 900 });
+    expect(toShape({ buckets: 4, members: 900, grownFrom: 2 })).not.toHaveProperty('growth');
+    expect(toShape({ buckets: 4, members: 900, grownAt: 5 })).not.toHaveProperty('growth');
+    expect(toShape({ buckets: 4, members: -3, grownFrom: 2, grownAt: 5 })).toEqual({
+      buckets: 4,
+      approximateMembers: 0,
+      growth: { from: 2, at: 5 },
+    });
   });
 });
