@@ -5,6 +5,8 @@
 // Usage: npx tsx scripts/mutation.ts [area ...]   (default: domain runtime adapters)
 
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../src/local/dynamodb-local.js';
 import { SHARED_ENDPOINT_VARIABLE } from '../test/support/dynamodb-table.js';
 
@@ -47,10 +49,19 @@ async function runArea(area: Area): Promise<number> {
   }
 }
 
-const areas = chosenAreas(process.argv.slice(2));
-for (const area of areas) {
-  const status = await runArea(area);
-  if (status !== 0) process.exit(status);
+async function main(): Promise<number> {
+  const areas = chosenAreas(process.argv.slice(2));
+  for (const area of areas) {
+    const status = await runArea(area);
+    if (status !== 0) return status;
+  }
+  const scores = spawnSync('node', ['scripts/mutation-scores.mjs'], { stdio: 'inherit' });
+  // Where each area's time went: a long run is easier to shorten when it says so.
+  spawnSync('node', ['scripts/mutation-timeline.mjs', ...areas], { stdio: 'inherit' });
+  return scores.status ?? 1;
 }
-const scores = spawnSync('node', ['scripts/mutation-scores.mjs'], { stdio: 'inherit' });
-process.exit(scores.status ?? 1);
+
+// Only as the entry point: importing this file (to reuse a helper, say) must not start a run.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exit(await main());
+}
