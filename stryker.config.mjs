@@ -83,6 +83,7 @@ const flatJestConfig = {
   testTimeout: onlyDomain ? 10_000 : jestConfig.testTimeout,
   testEnvironment: supportFile('mutation-test-files-environment.cjs'),
   testSequencer: supportFile('mutation-test-sequencer.cjs'),
+  runner: supportFile('mutation-test-runner.cjs'),
   testMatch: projects.flatMap((project) => project.testMatch),
   // The bundle test builds and zips every function with esbuild: it checks packaging, kills no mutant and
   // costs a quarter of the integration project's time.

@@ -61,3 +61,6 @@ class MutationTestEnvironment extends TestEnvironment {
 
 module.exports = MutationTestEnvironment;
 module.exports.NOTES_VARIABLE = NOTES_VARIABLE;
+module.exports.ACTIVE_MUTANT_VARIABLE = ACTIVE_MUTANT_VARIABLE;
+/** Whether a test has already failed in this mutant's run (scripts/mutation-test-runner.cjs stops there). */
+module.exports.hasKilled = (mutant) => killedMutant === mutant;
