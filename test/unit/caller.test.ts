@@ -138,6 +138,23 @@ describe('the caller of a client frame', () => {
     });
   });
 
+  it("keeps the authorizer's identity in anonymous mode too, without reading the connection record", async () => {
+    const connections = await registryWith({ userId: 'anon-1a2b3c4d', displayName: 'Zed' });
+    let reads = 0;
+    const find = connections.find.bind(connections);
+    connections.find = async (connectionId) => {
+      reads += 1;
+      return find(connectionId);
+    };
+    const caller = await callerOf(
+      context(executeApi, { userId: 'alice', name: 'Alice' }),
+      config({ anonymous: true }),
+      connections,
+    );
+    expect(caller.identity).toEqual({ userId: 'alice', displayName: 'Alice' });
+    expect(reads).toBe(0);
+  });
+
   it('refuses a frame without an authorizer identity outside anonymous mode, even if the connection has a record', async () => {
     await expect(
       callerOf(context(executeApi), config(), await registryWith({ userId: 'alice', displayName: 'Alice' })),
