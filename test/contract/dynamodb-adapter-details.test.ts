@@ -22,6 +22,7 @@ import {
   type Membership,
   type RateBucket,
 } from '../../src/domain/index.js';
+import { keys } from '../../src/adapters/dynamodb/keys.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { testTableForFile } from '../support/test-table-for-file.js';
 import { steeredClient, throttled } from '../support/steered-client.js';
@@ -93,6 +94,24 @@ function connectionId(label: string, counted: boolean): string {
 
 describe('DynamoDbConnectionRegistry', () => {
   const clock = new ManualClock();
+
+  it('stores a connection as a `connection` record, with what it was registered with', async () => {
+    const registry = new DynamoDbConnectionRegistry({
+      client: table.client,
+      tableName: table.tableName,
+      clock,
+    });
+    const id = unique('typed');
+    await registry.register({
+      connectionId: id,
+      userId: 'ada',
+      displayName: 'Ada',
+      connectedAt: clock.now(),
+      expiresAt: clock.now() + HOUR,
+    });
+    const { pk, sk } = keys.connection(id);
+    expect(await rawItem(pk, sk)).toMatchObject({ type: 'connection', connectionId: id, userId: 'ada' });
+  });
 
   it('refuses a partition it does not have, naming the partitions it has', async () => {
     const registry = new DynamoDbConnectionRegistry({
@@ -335,6 +354,23 @@ describe('DynamoDbRoomMembership', () => {
     await memberships.add(member(room, counted, 'ada', clock));
 
     expect((await memberships.roomShape(room)).approximateMembers).toBe(MEMBER_COUNT_SAMPLE);
+  });
+
+  it('writes no growth when a counted join leaves the room within its buckets', async () => {
+    const clock = new ManualClock();
+    const { client, sent } = recording();
+    const memberships = adapter(client, clock);
+    const room = unique('room');
+
+    await memberships.add(member(room, connectionId('counted', true), 'ada', clock));
+
+    expect(sent.filter(growsRoom)).toEqual([]);
+    const { pk, sk } = keys.roomShape(room);
+    expect(await rawItem(pk, sk)).not.toHaveProperty('grownFrom');
+    expect(await memberships.roomShape(room)).toEqual({
+      buckets: 1,
+      approximateMembers: MEMBER_COUNT_SAMPLE,
+    });
   });
 
   it('refreshes an uncounted membership in its bucket with just the two writes of a join', async () => {

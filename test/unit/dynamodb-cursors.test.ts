@@ -8,6 +8,7 @@ import {
   decodePosition,
   encodeCursor,
   encodePosition,
+  queryWithLookAhead,
 } from '../../src/adapters/dynamodb/cursor.js';
 import {
   bucketOfRef,
@@ -140,5 +141,19 @@ describe('toShape', () => {
       approximateMembers: 0,
       growth: { from: 2, at: 5 },
     });
+  });
+});
+
+describe('queryWithLookAhead', () => {
+  it('asks for one item more than the page, and one more again only when a leading item may head the range', async () => {
+    const asked: number[] = [];
+    const run = async (limit: number) => {
+      asked.push(limit);
+      return { Items: [{ pk: 'p', sk: 'a' }] };
+    };
+    const options = { limit: 5, keyAttributes: ['pk', 'sk'], keep: () => true };
+    await queryWithLookAhead(run, options);
+    await queryWithLookAhead(run, { ...options, leading: (item) => item['sk'] === 'head' });
+    expect(asked).toEqual([6, 7]);
   });
 });
