@@ -108,7 +108,9 @@ export default {
     config: flatJestConfig,
     // Per mutant (and in the initial run), Jest narrows the test files to those that import the mutated
     // file, directly or through others; the handler suites import the functions with literal paths so that
-    // this reaches them. Without it every mutant would load every test file of its projects.
+    // this reaches them. Without it every mutant would load every test file of its projects. With the
+    // sequencer below choosing the files anyway, turning it off was tried and measured slower (7 min 8 s
+    // against 6 min 28 s on fan-out/delivery-pool.ts).
     enableFindRelatedTests: true,
   },
   // perTest: the dry run records which tests reach which mutant, and each mutant runs only those tests.
