@@ -94,6 +94,14 @@ function connectionId(label: string, counted: boolean): string {
 
 describe('DynamoDbConnectionRegistry', () => {
   const clock = new ManualClock();
+  /** Ada's connection `id`, made now for an hour. */
+  const adasConnection = (id: string) => ({
+    connectionId: id,
+    userId: 'ada',
+    displayName: 'Ada',
+    connectedAt: clock.now(),
+    expiresAt: clock.now() + HOUR,
+  });
 
   it('stores a connection as a `connection` record, with what it was registered with', async () => {
     const registry = new DynamoDbConnectionRegistry({
@@ -102,13 +110,7 @@ describe('DynamoDbConnectionRegistry', () => {
       clock,
     });
     const id = unique('typed');
-    await registry.register({
-      connectionId: id,
-      userId: 'ada',
-      displayName: 'Ada',
-      connectedAt: clock.now(),
-      expiresAt: clock.now() + HOUR,
-    });
+    await registry.register(adasConnection(id));
     const { pk, sk } = keys.connection(id);
     expect(await rawItem(pk, sk)).toMatchObject({ type: 'connection', connectionId: id, userId: 'ada' });
   });
@@ -158,13 +160,7 @@ describe('DynamoDbConnectionRegistry', () => {
     const { client, sent } = recording();
     const registry = new DynamoDbConnectionRegistry({ client, tableName: table.tableName, clock });
     const id = unique('fresh');
-    await registry.register({
-      connectionId: id,
-      userId: 'ada',
-      displayName: 'Ada',
-      connectedAt: clock.now(),
-      expiresAt: clock.now() + HOUR,
-    });
+    await registry.register(adasConnection(id));
     expect(await registry.find(id)).toMatchObject({ connectionId: id });
     expect(consistentReads(sent)).toEqual([true]);
   });
