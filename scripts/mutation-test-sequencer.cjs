@@ -7,7 +7,7 @@
 const { appendFileSync, readFileSync, statSync } = require('node:fs');
 const { relative } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
-const { NOTES_VARIABLE } = require('./mutation-test-files-environment.cjs');
+const { ACTIVE_MUTANT_VARIABLE, NOTES_VARIABLE } = require('./mutation-test-files-environment.cjs');
 
 /**
  * Where each run's start is noted (`ms<TAB>worker pid<TAB>mutant<TAB>files`), beside the test-file notes: the
@@ -72,7 +72,7 @@ class CoveringFilesSequencer extends Sequencer {
       if (holding.length > 0) chosen = holding;
     }
     if (notes) {
-      const mutant = process.env.__STRYKER_ACTIVE_MUTANT__ ?? 'initial';
+      const mutant = process.env[ACTIVE_MUTANT_VARIABLE] ?? 'initial';
       const files = chosen.map((test) => relative(rootDir, test.path)).join(',');
       appendFileSync(timelineFile(notes), `${Date.now()}\t${process.pid}\t${mutant}\t${files}\n`);
     }
