@@ -166,11 +166,9 @@ export function createContainer(config: ChatConfig): Container {
         if (notifier === undefined) {
           notifier = new ManagementApiNotifier({
             client: traceClient(pool.clientFor(endpoint)),
-            // By default as many calls in flight as the client has sockets; in Lambda (one invocation per
-            // container) a fan-out never reaches it. In the local stack every invocation shares this one
-            // process and its event loop: it sets a low cap so that one room's fan-out leaves the loop free
-            // for other users' replies, which the limit serves first (docs/local-development.md).
-            limit: new InFlightLimit(config.managementCallsInFlight ?? config.policy.fanOutConcurrency + 1),
+            // As many calls in flight as the client has sockets; in Lambda (one invocation per
+            // container) a fan-out never reaches it, in the local stack concurrent invocations share it.
+            limit: new InFlightLimit(config.policy.fanOutConcurrency + 1),
           });
           notifiers.set(endpoint, notifier);
         }

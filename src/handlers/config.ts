@@ -23,12 +23,6 @@ export interface ChatConfig {
   readonly dynamoDbEndpoint?: string;
   /** @connections endpoint override; by default built from each event's domain name and stage. */
   readonly managementEndpoint?: string;
-  /**
-   * `@connections` calls in flight from this process (replies served first); by default one per delivery
-   * in flight plus one for the caller's reply, which in Lambda (one invocation per process) a fan-out never
-   * reaches.
-   */
-  readonly managementCallsInFlight?: number;
   /** The queue large fan-outs are handed to; without one, every fan-out runs inline. */
   readonly fanOutQueueUrl?: string;
   /** SQS endpoint override (the local queue server); absent in AWS. */
@@ -107,7 +101,6 @@ export function readChatConfig(env: Env = process.env): ChatConfig {
     tableName: settings.tableName,
     dynamoDbEndpoint: settings.dynamoDbEndpoint,
     managementEndpoint: settings.managementEndpoint,
-    managementCallsInFlight: settings.managementCallsInFlight,
     fanOutQueueUrl: settings.fanOutQueueUrl,
     sqsEndpoint: settings.sqsEndpoint,
     anonymous: settings.authMode === 'anonymous',

@@ -268,14 +268,6 @@ export const CHAT_SETTINGS = {
     meaning:
       '`@connections` endpoint override (the local stack sets it; the backend API functions and the `fanout` worker need it, Terraform sets it for them)',
   }),
-  managementCallsInFlight: optional({
-    variable: 'MANAGEMENT_CALLS_IN_FLIGHT',
-    functions: chat,
-    parse: positiveInteger,
-    unset: '`FAN_OUT_CONCURRENCY` + 1',
-    meaning:
-      '`@connections` calls in flight from one process, across the invocations it serves, replies first (Lambda serves one invocation per process; the local stack, where every invocation shares one, sets it low)',
-  }),
   dynamoDbEndpoint: optional({
     variable: 'DYNAMODB_ENDPOINT',
     functions: chat,

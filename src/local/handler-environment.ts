@@ -27,23 +27,12 @@ export interface HandlerEnvironmentOptions {
   readonly extra?: Readonly<Record<string, string>>;
 }
 
-/**
- * `@connections` calls in flight from the local stack's one process (MANAGEMENT_CALLS_IN_FLIGHT). Every
- * invocation shares that process's event loop, so each call in flight adds to every turn of the loop that
- * another user's reply has to wait for; the loop is CPU-bound, so fewer calls in flight do not slow a
- * fan-out down. Measured with `make bench` (benchmark 8, 88,000 deliveries): a bystander's ping p50 during
- * the flood was 82 ms at the default of 33, 38 ms at 8, 17 and 26 ms at 2 (two runs), the flood taking 66
- * to 74 s each time; at 1 the flood took more than twice as long.
- */
-export const LOCAL_MANAGEMENT_CALLS_IN_FLIGHT = 2;
-
 export function handlerEnvironment(options: HandlerEnvironmentOptions): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    MANAGEMENT_CALLS_IN_FLIGHT: String(LOCAL_MANAGEMENT_CALLS_IN_FLIGHT),
     TABLE_NAME: options.tableName,
     DYNAMODB_ENDPOINT: options.dynamoDbEndpoint,
     ...(options.managementEndpoint === undefined ? {} : { MANAGEMENT_ENDPOINT: options.managementEndpoint }),

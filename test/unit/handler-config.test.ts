@@ -29,7 +29,6 @@ describe('readChatConfig', () => {
     [{ ...base, LOBBY_ROOM: 'no spaces' }, /lobbyRoom/],
     [{ ...base, AUTH_MODE: 'maybe' }, /AUTH_MODE/],
     [{ ...base, DYNAMODB_ENDPOINT: 'not a url' }, /DYNAMODB_ENDPOINT/],
-    [{ ...base, MANAGEMENT_CALLS_IN_FLIGHT: '0' }, /MANAGEMENT_CALLS_IN_FLIGHT must be a positive integer/],
   ])('refuses %j, naming the problem', (env, message) => {
     expect(() => readChatConfig(env)).toThrow(ConfigError);
     expect(() => readChatConfig(env)).toThrow(message);
@@ -93,11 +92,6 @@ describe('readChatConfig', () => {
     expect(() => readChatConfig({ ...base, HANDSHAKE_GRACE_MS: '-5' })).toThrow(
       /HANDSHAKE_GRACE_MS must be a whole number of milliseconds/,
     );
-  });
-
-  it('leaves the cap on @connections calls in flight to the composition root unless MANAGEMENT_CALLS_IN_FLIGHT sets it', () => {
-    expect(readChatConfig(base).managementCallsInFlight).toBeUndefined();
-    expect(readChatConfig({ ...base, MANAGEMENT_CALLS_IN_FLIGHT: '2' }).managementCallsInFlight).toBe(2);
   });
 
   it('turns the lobby off with an empty LOBBY_ROOM and reads the numbers', () => {
