@@ -32,8 +32,11 @@ typecheck: install ## TypeScript, strict
 	npx tsc -p tsconfig.json
 	npx tsc -p bench/tsconfig.json
 
+# The results file lets a failed run end by saying why (CI keeps only the end of the output).
 test: lint typecheck build ## Lint, type-check, build the bundles and run every test suite
-	$(JEST)
+	@mkdir -p reports/jest
+	$(JEST) --json --outputFile=reports/jest/results.json || \
+	  node scripts/explain-test-exit.mjs reports/jest/results.json $$?
 
 test-unit: install ## Domain unit tests only
 	$(JEST) --selectProjects unit

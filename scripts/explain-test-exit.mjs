@@ -1,0 +1,35 @@
+// `make test`'s last word when Jest exits non-zero: reads the results file Jest wrote and says why the run failed.
+// A run can print "every suite passed" and still fail (an error thrown after the summary, a reporter error);
+// CI keeps only the end of the output, so the reason has to be printed last.
+import { readFileSync } from 'node:fs';
+
+const [file, exitCode] = process.argv.slice(2);
+let results;
+try {
+  results = JSON.parse(readFileSync(file, 'utf8'));
+} catch (error) {
+  console.error(`jest exited with ${exitCode} and left no readable results in ${file}: ${error.message}`);
+  process.exit(1);
+}
+
+const reasons = [];
+for (const suite of results.testResults ?? []) {
+  const failed = (suite.assertionResults ?? []).filter((test) => test.status === 'failed');
+  for (const test of failed) reasons.push(`failed: ${suite.name} > ${test.fullName}`);
+  if (failed.length === 0 && suite.status === 'failed') {
+    reasons.push(`suite failed to run: ${suite.name}: ${(suite.message ?? '').split('\n').find((line) => line.trim()) ?? ''}`);
+  }
+}
+if (results.snapshot?.failure) reasons.push('snapshot failure');
+if (results.wasInterrupted) reasons.push('the run was interrupted');
+if ((results.openHandles ?? []).length > 0) reasons.push(`${results.openHandles.length} open handles`);
+if (reasons.length === 0 && results.success) {
+  reasons.push(
+    'Jest recorded every suite and test as passed, so the exit code came from the process itself: ' +
+      'look between the summary and this message for an error thrown after the last test (a timer or socket a test left behind)',
+  );
+} else if (reasons.length === 0) {
+  reasons.push('Jest recorded the run as failed without a failed test (a reporter error, see above)');
+}
+console.error(`\njest exited with ${exitCode}:\n  ${reasons.join('\n  ')}`);
+process.exit(1);
