@@ -17,7 +17,9 @@ for (const suite of results.testResults ?? []) {
   const failed = (suite.assertionResults ?? []).filter((test) => test.status === 'failed');
   for (const test of failed) reasons.push(`failed: ${suite.name} > ${test.fullName}`);
   if (failed.length === 0 && suite.status === 'failed') {
-    reasons.push(`suite failed to run: ${suite.name}: ${(suite.message ?? '').split('\n').find((line) => line.trim()) ?? ''}`);
+    reasons.push(
+      `suite failed to run: ${suite.name}: ${(suite.message ?? '').split('\n').find((line) => line.trim()) ?? ''}`,
+    );
   }
 }
 if (results.snapshot?.failure) reasons.push('snapshot failure');
