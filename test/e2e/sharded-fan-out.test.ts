@@ -9,7 +9,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { RoomcastClient } from '../../src/client/index.js';
 import type { BatchOutcome, SqsHandler } from '../../src/local/queue-poller.js';
 import { startSqsLocal } from '../../src/local/sqs-local.js';
-import { deadLetterBodies } from '../support/dead-letters.js';
+import { deadLettersUntil } from '../support/dead-letters.js';
 import { useDevStack } from '../support/dev-stack-suite.js';
 import { CheckedWebSocket } from '../support/protocol-checks.js';
 import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
@@ -154,10 +154,17 @@ describe(`a room of ${MEMBERS} connections, fanned out by workers`, () => {
 
   it('moves a poison job to the dead-letter queue after maxReceiveCount receives', async () => {
     const { sqs } = stack();
-    await sqs.client.send(
-      new SendMessageCommand({ QueueUrl: sqs.queueUrl, MessageBody: '{"shard":"bogus"}' }),
-    );
-    expect(await deadLetterBodies(sqs, 60_000)).toEqual(['{"shard":"bogus"}']);
+    const poison = '{"shard":"bogus"}';
+    await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl, MessageBody: poison }));
+    const deadLetters = await deadLettersUntil(sqs, poison, 60_000);
+    expect(deadLetters.filter((body) => body === poison)).toHaveLength(1);
+    // Anything else there is a real job that outlived the 2 s visibility timeout three times on a busy
+    // machine (occupancy updates after the joins did): those are well-formed jobs, unlike the poison.
+    for (const body of deadLetters.filter((other) => other !== poison)) {
+      expect(JSON.parse(body)).toEqual(
+        expect.objectContaining({ shard: expect.any(Object), event: expect.any(Object) }),
+      );
+    }
   }, 120_000);
 
   it('answers `unavailable` while the queue is down, keeps the message, and resumes when it is back', async () => {

@@ -27,3 +27,31 @@ export async function deadLetterBodies(
   );
   return bodies;
 }
+
+/**
+ * Every body received from the dead-letter queue until `wanted` is among them; times out after `timeoutMs`.
+ * For a queue that other jobs may reach too (a job that outlives a short visibility timeout three times).
+ */
+export async function deadLettersUntil(
+  sqs: Pick<SqsLocal, 'client' | 'deadLetterQueueUrl'>,
+  wanted: string,
+  timeoutMs: number,
+): Promise<string[]> {
+  const seen: string[] = [];
+  await waitFor(
+    async () => {
+      const result = await sqs.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: sqs.deadLetterQueueUrl,
+          WaitTimeSeconds: 0,
+          MaxNumberOfMessages: 10,
+        }),
+      );
+      seen.push(...(result.Messages ?? []).map((message) => message.Body ?? ''));
+      return seen.includes(wanted);
+    },
+    timeoutMs,
+    `${wanted} in the dead-letter queue`,
+  );
+  return seen;
+}
