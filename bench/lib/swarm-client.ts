@@ -2,23 +2,32 @@
 
 import { fileURLToPath } from 'node:url';
 import { Helper } from './children.js';
-import type { E2eReply, FloodReply, OpenedReply, RoundReply, SwarmRequest } from './swarm.js';
+import type { E2eReply, FloodReply, OpenedReply, PingsReply, RoundReply, SwarmRequest } from './swarm.js';
 
 const SWARM = fileURLToPath(new URL('./swarm.ts', import.meta.url));
 
 export class Swarm {
   private readonly helper = new Helper<SwarmRequest, unknown>(SWARM);
 
-  /** Opens `count` connections to one URL, or one per URL. */
-  async open(target: { url: string; count: number } | { urls: readonly string[] }, concurrency = 50) {
+  /**
+   * Opens `count` connections to one URL, or one per URL. With `refusalsExpected`, handshakes the stack
+   * refuses (429 past a user's connection cap) are counted in the reply instead of failing the run.
+   */
+  async open(
+    target: { url: string; count: number } | { urls: readonly string[] },
+    concurrency = 50,
+    refusalsExpected = false,
+  ) {
     const count = 'count' in target ? target.count : target.urls.length;
     // Generous: a loaded two-core machine opens a few hundred connections a second.
     const timeoutMs = 30_000 + count * 20;
     const reply = (await this.helper.request(
-      { op: 'open', ...target, concurrency },
+      { op: 'open', ...target, concurrency, refusalsExpected },
       timeoutMs,
     )) as OpenedReply;
-    if (reply.opened !== count) throw new Error(`opened ${reply.opened} of ${count} connections`);
+    if (reply.opened + reply.refused !== count || (!refusalsExpected && reply.opened !== count)) {
+      throw new Error(`opened ${reply.opened} of ${count} connections (${reply.refused} refused)`);
+    }
     return reply;
   }
 
@@ -36,9 +45,15 @@ export class Swarm {
     return (await this.helper.request({ op: 'e2e', ...run, timeoutMs }, budget)) as E2eReply;
   }
 
-  /** Every connection joins the room. */
+  /** Every connection joins the room; any refusal fails the run. */
   async join(room: string, timeoutMs = 60_000): Promise<void> {
-    await this.helper.request({ op: 'join', room, timeoutMs }, timeoutMs + 10_000);
+    const reply = (await this.helper.request({ op: 'join', room, timeoutMs }, timeoutMs + 10_000)) as {
+      joined: number;
+      connections: number;
+    };
+    if (reply.joined !== reply.connections) {
+      throw new Error(`${reply.joined} of ${reply.connections} connections joined ${room}`);
+    }
   }
 
   /** The last `senders` connections send `messagesEach` messages each, all at once (see swarm.ts). */
@@ -55,9 +70,12 @@ export class Swarm {
     )) as FloodReply;
   }
 
-  /** Round trips of pings from the first connection, one after another (at least `count`). */
-  async pings(run: { count: number; durationMs: number }, timeoutMs = 300_000): Promise<number[]> {
-    return ((await this.helper.request({ op: 'pings', ...run }, timeoutMs)) as { rtts: number[] }).rtts;
+  /** Pings from the first connection, one every `intervalMs` at most (at least `count`, see swarm.ts). */
+  async pings(
+    run: { count: number; durationMs: number; intervalMs: number },
+    timeoutMs = 300_000,
+  ): Promise<PingsReply> {
+    return (await this.helper.request({ op: 'pings', ...run }, timeoutMs)) as PingsReply;
   }
 
   async close(): Promise<void> {

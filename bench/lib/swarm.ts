@@ -8,8 +8,8 @@ import { nowMs, sleep } from './clock.js';
 import { percentile } from './stats.js';
 
 export type SwarmRequest =
-  | { op: 'open'; urls: readonly string[]; concurrency: number }
-  | { op: 'open'; url: string; count: number; concurrency: number }
+  | { op: 'open'; urls: readonly string[]; concurrency: number; refusalsExpected?: boolean }
+  | { op: 'open'; url: string; count: number; concurrency: number; refusalsExpected?: boolean }
   | { op: 'expect'; round: string; count: number; timeoutMs: number }
   | {
       op: 'e2e';
@@ -21,7 +21,7 @@ export type SwarmRequest =
     }
   | { op: 'join'; room: string; timeoutMs: number }
   | { op: 'flood'; room: string; senders: number; messagesEach: number; timeoutMs: number; settleMs: number }
-  | { op: 'pings'; count: number; durationMs: number }
+  | { op: 'pings'; count: number; durationMs: number; intervalMs: number }
   | { op: 'close' };
 
 /** What a flood's senders got back, per request, and what the whole crowd received. */
@@ -32,6 +32,7 @@ export interface FloodReply {
   /** API Gateway's own error frames (`Endpoint request timed out`, `Internal server error`) to senders. */
   readonly gatewayErrors: number;
   readonly deliveries: number;
+  /** Accepted sends (answered `ack`) times the connections: a refused send is delivered to nobody. */
   readonly expectedDeliveries: number;
   /** From the first send to the last delivery. */
   readonly ms: number;
@@ -39,7 +40,16 @@ export interface FloodReply {
 
 export interface OpenedReply {
   readonly opened: number;
+  /** Handshakes the stack refused with an HTTP status (counted only when refusals are expected). */
+  readonly refused: number;
   readonly ms: number;
+}
+
+/** A handshake the gateway answered with an HTTP status instead of an upgrade. */
+class HandshakeRefused extends Error {
+  constructor(readonly statusCode: number | undefined) {
+    super(`handshake refused: ${String(statusCode)}`);
+  }
 }
 
 export interface RoundReply {
@@ -99,7 +109,7 @@ function connect(url: string): Promise<WebSocket> {
     });
     ws.once('error', reject);
     ws.once('unexpected-response', (_request, response) => {
-      reject(new Error(`handshake refused: ${response.statusCode}`));
+      reject(new HandshakeRefused(response.statusCode));
       ws.terminate();
     });
   });
@@ -109,18 +119,27 @@ async function open(
   urls: (index: number) => string,
   count: number,
   concurrency: number,
+  refusalsExpected = false,
 ): Promise<OpenedReply> {
   const startedAt = nowMs();
   let next = 0;
+  let opened = 0;
+  let refused = 0;
   const opener = async (): Promise<void> => {
     while (next < count) {
       const index = next;
       next += 1;
-      clients.push(await connect(urls(index)));
+      try {
+        clients.push(await connect(urls(index)));
+        opened += 1;
+      } catch (error) {
+        if (!refusalsExpected || !(error instanceof HandshakeRefused)) throw error;
+        refused += 1;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, opener));
-  return { opened: clients.length, ms: nowMs() - startedAt };
+  return { opened, refused, ms: nowMs() - startedAt };
 }
 
 async function expectRound(round: string, count: number, timeoutMs: number): Promise<RoundReply> {
@@ -177,7 +196,7 @@ async function endToEnd(request: Extract<SwarmRequest, { op: 'e2e' }>): Promise<
 }
 
 /** Every client joins the room and waits for its `joined`. */
-async function joinAll(room: string, timeoutMs: number): Promise<{ joined: number }> {
+async function joinAll(room: string, timeoutMs: number): Promise<{ joined: number; connections: number }> {
   let joined = 0;
   await Promise.all(
     clients.map(
@@ -198,7 +217,7 @@ async function joinAll(room: string, timeoutMs: number): Promise<{ joined: numbe
         }),
     ),
   );
-  return { joined };
+  return { joined, connections: clients.length };
 }
 
 /**
@@ -237,7 +256,8 @@ async function flood(request: Extract<SwarmRequest, { op: 'flood' }>): Promise<F
     return { ws, listener };
   });
   const requests = request.senders * request.messagesEach;
-  const expectedDeliveries = requests * clients.length;
+  // Every accepted send reaches every connection; a refused one (rate limited) reaches none.
+  const acked = () => [...answered.values()].filter((kinds) => kinds.includes('ack')).length;
   const startedAt = nowMs();
   let lastDeliveryAt = startedAt;
   senders.forEach((ws, s) => {
@@ -248,7 +268,7 @@ async function flood(request: Extract<SwarmRequest, { op: 'flood' }>): Promise<F
   });
   const deadline = startedAt + request.timeoutMs;
   let seen = 0;
-  while ((answered.size < requests || deliveries < expectedDeliveries) && nowMs() < deadline) {
+  while ((answered.size < requests || deliveries < acked() * clients.length) && nowMs() < deadline) {
     if (deliveries !== seen) {
       seen = deliveries;
       lastDeliveryAt = nowMs();
@@ -265,29 +285,45 @@ async function flood(request: Extract<SwarmRequest, { op: 'flood' }>): Promise<F
       answers[kind] = (answers[kind] ?? 0) + 1;
     }
   }
+  const expectedDeliveries = acked() * clients.length;
   return { requests, answers, gatewayErrors, deliveries, expectedDeliveries, ms: lastDeliveryAt - startedAt };
 }
 
-/** Pings from the first client, one after another: `count` of them, or for `durationMs`. RTTs in ms. */
-async function pings(request: Extract<SwarmRequest, { op: 'pings' }>): Promise<{ rtts: number[] }> {
+/** What a series of pings got: round trips of the answered ones, and how many were refused. */
+export interface PingsReply {
+  readonly rtts: number[];
+  /** Pings answered with an error frame (rate limited): they did less work than a `pong`, so they are not timed. */
+  readonly refused: number;
+}
+
+/**
+ * Pings from the first client, one after another, each sent `intervalMs` after the one before it (or when
+ * it is answered, if later): `count` of them, or for `durationMs`.
+ */
+async function pings(request: Extract<SwarmRequest, { op: 'pings' }>): Promise<PingsReply> {
   const ws = clients[0] as WebSocket;
   const rtts: number[] = [];
+  let refused = 0;
   const until = nowMs() + request.durationMs;
   for (let i = 0; i < request.count || nowMs() < until; i += 1) {
     const requestId = `ping-${i}`;
     const sentAt = nowMs();
-    await new Promise<void>((resolve) => {
+    const answer = await new Promise<string>((resolve) => {
       const onMessage = (data: RawData) => {
-        if (!data.toString().includes(`"requestId":"${requestId}"`)) return;
+        const text = data.toString();
+        if (!text.includes(`"requestId":"${requestId}"`)) return;
         ws.off('message', onMessage);
-        resolve();
+        resolve(text);
       };
       ws.on('message', onMessage);
       ws.send(JSON.stringify({ action: 'ping', requestId }));
     });
-    rtts.push(nowMs() - sentAt);
+    if (answer.includes('"type":"pong"')) rtts.push(nowMs() - sentAt);
+    else refused += 1;
+    const wait = sentAt + request.intervalMs - nowMs();
+    if (wait > 0) await sleep(wait);
   }
-  return { rtts };
+  return { rtts, refused };
 }
 
 async function closeAll(): Promise<{ closed: number }> {
@@ -301,8 +337,13 @@ serveRequests<SwarmRequest, unknown>(async (request) => {
   switch (request.op) {
     case 'open':
       return 'urls' in request
-        ? open((i) => request.urls[i] as string, request.urls.length, request.concurrency)
-        : open(() => request.url, request.count, request.concurrency);
+        ? open(
+            (i) => request.urls[i] as string,
+            request.urls.length,
+            request.concurrency,
+            request.refusalsExpected,
+          )
+        : open(() => request.url, request.count, request.concurrency, request.refusalsExpected);
     case 'expect':
       return expectRound(request.round, request.count, request.timeoutMs);
     case 'e2e':
