@@ -5,21 +5,29 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SqsLocal } from '../../src/local/sqs-local.js';
 import { waitFor } from './ws-client.js';
 
+type DeadLetterQueue = Pick<SqsLocal, 'client' | 'deadLetterQueueUrl'>;
+
 /**
- * The bodies of the first receive that finds the dead-letter queue not empty; times out after `timeoutMs`.
- * Receives do not wait (WaitTimeSeconds 0) so the polling stays within the test's own deadline.
+ * One receive of up to ten bodies. It does not wait (WaitTimeSeconds 0), so the polling stays within the
+ * test's own deadline.
  */
-export async function deadLetterBodies(
-  sqs: Pick<SqsLocal, 'client' | 'deadLetterQueueUrl'>,
-  timeoutMs: number,
-): Promise<string[]> {
+async function receiveBodies(sqs: DeadLetterQueue): Promise<string[]> {
+  const result = await sqs.client.send(
+    new ReceiveMessageCommand({
+      QueueUrl: sqs.deadLetterQueueUrl,
+      WaitTimeSeconds: 0,
+      MaxNumberOfMessages: 10,
+    }),
+  );
+  return (result.Messages ?? []).map((message) => message.Body ?? '');
+}
+
+/** The bodies of the first receive that finds the dead-letter queue not empty; times out after `timeoutMs`. */
+export async function deadLetterBodies(sqs: DeadLetterQueue, timeoutMs: number): Promise<string[]> {
   let bodies: string[] = [];
   await waitFor(
     async () => {
-      const result = await sqs.client.send(
-        new ReceiveMessageCommand({ QueueUrl: sqs.deadLetterQueueUrl, WaitTimeSeconds: 0 }),
-      );
-      bodies = (result.Messages ?? []).map((message) => message.Body ?? '');
+      bodies = await receiveBodies(sqs);
       return bodies.length > 0;
     },
     timeoutMs,
@@ -33,21 +41,14 @@ export async function deadLetterBodies(
  * For a queue that other jobs may reach too (a job that outlives a short visibility timeout three times).
  */
 export async function deadLettersUntil(
-  sqs: Pick<SqsLocal, 'client' | 'deadLetterQueueUrl'>,
+  sqs: DeadLetterQueue,
   wanted: string,
   timeoutMs: number,
 ): Promise<string[]> {
   const seen: string[] = [];
   await waitFor(
     async () => {
-      const result = await sqs.client.send(
-        new ReceiveMessageCommand({
-          QueueUrl: sqs.deadLetterQueueUrl,
-          WaitTimeSeconds: 0,
-          MaxNumberOfMessages: 10,
-        }),
-      );
-      seen.push(...(result.Messages ?? []).map((message) => message.Body ?? ''));
+      seen.push(...(await receiveBodies(sqs)));
       return seen.includes(wanted);
     },
     timeoutMs,
