@@ -14,6 +14,8 @@ import { rateBucketName, type RateBucket } from './rate-limit.js';
 export class RefusalMemory {
   /** Bucket name -> the clock time until which it refuses; in insertion order, oldest first. */
   private readonly refusedUntil = new Map<string, number>();
+  /** Bucket name -> the end of the line of takes on it in this container (settled, never rejected). */
+  private readonly lines = new Map<string, Promise<void>>();
 
   constructor(
     private readonly clock: ClockPort,
@@ -42,6 +44,33 @@ export class RefusalMemory {
 
   forget(bucket: RateBucket): void {
     this.refusedUntil.delete(rateBucketName(bucket));
+  }
+
+  /**
+   * Runs `work` (a take on the bucket) once the takes on the same bucket started before it in this container
+   * have finished, so a burst of frames on one bucket learns the bucket's refusal from the first take that
+   * meets it, and the frames behind it can be refused from memory instead of each writing to the store. In
+   * Lambda a container runs one invocation at a time, so the line is always empty there; it matters where
+   * invocations share a process (the local stack). Takes on other buckets are not held.
+   */
+  async inTurn<T>(bucket: RateBucket, work: () => Promise<T>): Promise<T> {
+    const name = rateBucketName(bucket);
+    const mine = (this.lines.get(name) ?? Promise.resolve()).then(work);
+    const end = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lines.set(name, end);
+    try {
+      return await mine;
+    } finally {
+      if (this.lines.get(name) === end) this.lines.delete(name);
+    }
+  }
+
+  /** Buckets with takes in line or running (for tests: the lines leave nothing behind). */
+  get lineCount(): number {
+    return this.lines.size;
   }
 
   /** How many buckets are remembered (for tests of the bound). */

@@ -344,3 +344,61 @@ describe('decideRate (GCRA)', () => {
     expect([at(1_000), at(1_000), at(1_000), at(1_000)]).toEqual([true, true, true, false]);
   });
 });
+
+describe("each bucket's takes, one at a time in the container", () => {
+  it('refuses from memory the frames queued behind the take that met the empty bucket', async () => {
+    const { admit, limiter, refusals } = rig({ rateLimit: { burst: 3, perSecond: 1 }, userRateLimit: null });
+    const gina = callerOf('gina', 'c-gina');
+    // Ten frames at once, as a client's burst reaches a process running invocations side by side.
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => admit(gina)));
+    expect(outcomes.filter((outcome) => outcome === 'admitted')).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome !== 'admitted')).toHaveLength(7);
+    // Three allowed, one refused by the store; the six behind it never reached the store.
+    expect(limiter.takes).toEqual(Array.from({ length: 4 }, () => 'connection:c-gina'));
+    expect(refusals.lineCount).toBe(0);
+  });
+
+  it('holds no take on another bucket, and a failed take does not stop the line', async () => {
+    const clock = new ManualClock(1_000_000);
+    const refusals = new RefusalMemory(clock);
+    const started: string[] = [];
+    const gates = new Map<string, { open: () => void; fail: (error: Error) => void }>();
+    const limiter: RateLimiterPort = {
+      take: (bucket) => {
+        const name = rateBucketName(bucket);
+        started.push(name);
+        return new Promise((resolve, reject) => {
+          gates.set(`${name}#${started.length}`, {
+            open: () => resolve({ allowed: true, retryAfterMs: 0 }),
+            fail: reject,
+          });
+        });
+      },
+      forget: async () => undefined,
+    };
+    const admission = new Admission({
+      rateLimiter: limiter,
+      refusals,
+      clock,
+      policy: chatPolicy({ rateLimit: { burst: 5, perSecond: 1 }, userRateLimit: null }),
+    });
+    const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+    const first = admission.admit(callerOf('hal', 'c-1')).catch((error: Error) => error);
+    const second = admission.admit(callerOf('hal', 'c-1'));
+    const other = admission.admit(callerOf('ivy', 'c-2'));
+    await settle();
+    // c-1's second take waits for its first; c-2's runs at once.
+    expect(started).toEqual(['connection:c-1', 'connection:c-2']);
+    gates.get('connection:c-2#2')!.open();
+    await expect(other).resolves.toBeUndefined();
+
+    gates.get('connection:c-1#1')!.fail(new Error('store unavailable'));
+    expect(((await first) as Error).message).toBe('store unavailable');
+    await settle();
+    expect(started).toEqual(['connection:c-1', 'connection:c-2', 'connection:c-1']);
+    gates.get('connection:c-1#3')!.open();
+    await expect(second).resolves.toBeUndefined();
+    expect(refusals.lineCount).toBe(0);
+  });
+});

@@ -1,5 +1,6 @@
 // Use case guard: every client frame passes its connection's and its user's rate limits before its use case runs.
-// (driving adapter) --> admission --> refusal memory, then rate limiter (both buckets at once)
+// (driving adapter) --> admission --> refusal memory, then rate limiter (both buckets at once, each bucket's
+// takes one at a time in the container)
 
 import type { ChatPolicy } from '../chat-policy.js';
 import type { ClockPort } from '../ports/clock.port.js';
@@ -42,16 +43,30 @@ export class Admission {
     // Both buckets keep their state as long as the connection lives; the user's is not deleted with a
     // connection (others may be using it), so its expiry is what clears it.
     const expiresAt = caller.connectedAt + this.deps.policy.connectionTtlMs;
-    const decisions = await Promise.all(
-      checks.map(({ bucket, limit }) => limiter.take(bucket, limit, expiresAt)),
-    );
-    let retryAfterMs = 0;
-    decisions.forEach((decision, i) => {
-      if (decision.allowed) return;
-      this.deps.refusals?.remember(checks[i]!.bucket, decision.retryAfterMs);
-      retryAfterMs = Math.max(retryAfterMs, decision.retryAfterMs, 1);
+    const decisions = await Promise.all(checks.map((check) => this.take(limiter, check, expiresAt)));
+    const refused = decisions.filter((decision) => !decision.allowed);
+    if (refused.length > 0) throw refusal(Math.max(1, ...refused.map((decision) => decision.retryAfterMs)));
+  }
+
+  /**
+   * One bucket's take, in line behind the takes on the same bucket already running in this container; a
+   * refusal one of them learned answers it from memory, without a write.
+   */
+  private take(
+    limiter: RateLimiterPort,
+    { bucket, limit }: Check,
+    expiresAt: number,
+  ): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    const refusals = this.deps.refusals;
+    if (refusals === undefined) return limiter.take(bucket, limit, expiresAt);
+    return refusals.inTurn(bucket, async () => {
+      const known = refusals.retryAfterMs(bucket);
+      if (known > 0) return { allowed: false, retryAfterMs: known };
+      const decision = await limiter.take(bucket, limit, expiresAt);
+      // Remembered before the line moves on, so the next take in it is answered from memory.
+      if (!decision.allowed) refusals.remember(bucket, decision.retryAfterMs);
+      return decision;
     });
-    if (retryAfterMs > 0) throw refusal(retryAfterMs);
   }
 
   private checksFor(caller: Caller): Check[] {
