@@ -282,6 +282,6 @@ function ackObserved(inner: FanOutPort, onAcked: () => void): FanOutPort {
       }),
     toConnections: (ids, event) => inner.toConnections(ids, event),
     toEveryone: (event, options) => inner.toEveryone(event, options),
-    warm: (room: RoomName) => inner.warm?.(room),
+    prepare: (room: RoomName) => inner.prepare?.(room) ?? { room },
   };
 }

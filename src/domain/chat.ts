@@ -209,17 +209,24 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
   };
 }
 
-/** Runs the use case a parsed action asks for (the message function's one entry point). */
-export function dispatch(chat: Chat, caller: Caller, action: ClientAction): Promise<unknown> {
+/**
+ * Runs the use case a parsed action asks for (the message function's one entry point). `admitted` is the frame's admission (rate limits), started by the caller:
+ * `sendMessage`, `sendDirect` and `join` overlap it with the reads that do not depend on it and waits for it before anything it
+ * does depends on the outcome; every other action waits for it first.
+ */
+export async function dispatch(
+  chat: Chat,
+  caller: Caller,
+  action: ClientAction,
+  admitted: Promise<void> = Promise.resolve(),
+): Promise<unknown> {
+  if (action.action === 'sendMessage') return chat.sendMessage.execute(caller, action, admitted);
+  if (action.action === 'sendDirect') return chat.sendDirect.execute(caller, action, admitted);
+  if (action.action === 'join') return chat.join.execute(caller, action, admitted);
+  await admitted;
   switch (action.action) {
-    case 'join':
-      return chat.join.execute(caller, action);
     case 'leave':
       return chat.leave.execute(caller, action);
-    case 'sendMessage':
-      return chat.sendMessage.execute(caller, action);
-    case 'sendDirect':
-      return chat.sendDirect.execute(caller, action);
     case 'editMessage':
     case 'deleteMessage':
       return chat.amend.execute(caller, action);

@@ -81,10 +81,25 @@ describe('MeteredFanOut', () => {
     expect(metrics.serializeMetrics()).toMatchObject({ DeliveriesHandedOff: 25, FanOutRecipients: 10 });
   });
 
-  it('passes a warm-up to the strategy it wraps', () => {
-    const warmed: string[] = [];
-    const inner: FanOutPort = { ...strategyReturning(report()), warm: (room) => warmed.push(room) };
-    new MeteredFanOut(inner, new Metrics({ namespace: 'roomcast', serviceName: 'test' })).warm('general');
-    expect(warmed).toEqual(['general']);
+  it('passes a preparation to the strategy it wraps, and hands back what it started', () => {
+    const prepared: string[] = [];
+    const inner: FanOutPort = {
+      ...strategyReturning(report()),
+      prepare: (room) => {
+        prepared.push(room);
+        return { room, shape: Promise.resolve({ buckets: 1, approximateMembers: 3 }) };
+      },
+    };
+    const metered = new MeteredFanOut(inner, new Metrics({ namespace: 'roomcast', serviceName: 'test' }));
+    expect(metered.prepare('general')).toHaveProperty('shape');
+    expect(prepared).toEqual(['general']);
+  });
+
+  it('prepares nothing for a strategy that cannot', () => {
+    const metered = new MeteredFanOut(
+      strategyReturning(report()),
+      new Metrics({ namespace: 'roomcast', serviceName: 'test' }),
+    );
+    expect(metered.prepare('general')).toEqual({ room: 'general' });
   });
 });

@@ -275,7 +275,7 @@ describe('ShardedFanOut: a room shape that cannot be read', () => {
       });
     };
 
-    h.fanOut.warm('room');
+    h.fanOut.prepare('room');
     h.clock.advance(SHAPE_CACHE_MS);
     await h.fanOut.toRoom('room', event);
     expect(calls).toBe(2);
@@ -293,26 +293,26 @@ describe('ShardedFanOut: how many room shapes it keeps', () => {
     const h = setup({ inlineMax: 15 });
     const rooms = Array.from({ length: 1_001 }, (_, i) => `room-${i}`);
 
-    for (const room of rooms.slice(0, 1_000)) h.fanOut.warm(room);
+    for (const room of rooms.slice(0, 1_000)) h.fanOut.prepare(room);
     // Full, not over: every one of the 1,000 is still cached.
-    h.fanOut.warm('room-0');
+    h.fanOut.prepare('room-0');
     expect(h.shapeReads()).toBe(1_000);
 
-    h.fanOut.warm('room-1000');
+    h.fanOut.prepare('room-1000');
     expect(h.shapeReads()).toBe(1_001);
-    h.fanOut.warm('room-999');
-    h.fanOut.warm('room-1');
+    h.fanOut.prepare('room-999');
+    h.fanOut.prepare('room-1');
     expect(h.shapeReads()).toBe(1_001);
-    h.fanOut.warm('room-0');
+    h.fanOut.prepare('room-0');
     expect(h.shapeReads()).toBe(1_002);
   });
 
   it('keeps the shapes of two rooms side by side', async () => {
     const h = setup({ inlineMax: 15 });
-    h.fanOut.warm('a');
-    h.fanOut.warm('b');
-    h.fanOut.warm('a');
-    h.fanOut.warm('b');
+    h.fanOut.prepare('a');
+    h.fanOut.prepare('b');
+    h.fanOut.prepare('a');
+    h.fanOut.prepare('b');
     expect(h.shapeReads()).toBe(2);
   });
 });

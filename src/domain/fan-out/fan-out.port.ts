@@ -3,7 +3,9 @@
 
 import type { ConnectionId } from '../model/connection.js';
 import type { RoomName } from '../model/room.js';
+import type { MembersPage } from '../ports/room-membership.port.js';
 import type { ServerEvent } from '../protocol/server-events.js';
+import type { RoomShape } from './shard-plan.js';
 
 export interface FanOutReport {
   /** What was fanned out to, for logs: `room:<name>`, `connections` or `everyone`. */
@@ -43,6 +45,25 @@ export interface FanOutOptions {
    * and the fan-out throws ChatError `unavailable`.
    */
   readonly onAccepted?: () => Promise<void>;
+  /**
+   * The connection that made the request `onAccepted` answers: its own copy of the event is delivered
+   * only once that answer is out, so it sees its ack first; everyone else's deliveries start with it.
+   */
+  readonly origin?: ConnectionId;
+  /** What `prepare` started for this room, so the fan-out does not read it again. */
+  readonly prepared?: PreparedRoom;
+}
+
+/**
+ * Reads a fan-out to a room will need, started early by `prepare` so a sender can overlap them with its
+ * own checks and writes. Opaque to use cases: they pass it back to `toRoom` for the same room.
+ */
+export interface PreparedRoom {
+  readonly room: RoomName;
+  /** The room's first page of members (inline fan-outs). */
+  readonly firstPage?: Promise<MembersPage>;
+  /** The room's shape (whether it is served inline or by workers). */
+  readonly shape?: Promise<RoomShape>;
 }
 
 export interface FanOutPort {
@@ -53,10 +74,11 @@ export interface FanOutPort {
   toRoom(room: RoomName, event: ServerEvent, options?: FanOutOptions): Promise<FanOutReport>;
 
   /**
-   * Optional: starts reading what a fan-out to this room will need (how large it is), so that a sender
-   * can overlap that read with storing the message. Never throws.
+   * Optional: starts reading what a fan-out to this room will need (how large it is, its first members),
+   * so that a sender can overlap those reads with its checks and with storing the message. Never throws;
+   * a read that fails is read again by `toRoom`.
    */
-  warm?(room: RoomName): void;
+  prepare?(room: RoomName): PreparedRoom;
 
   /** Delivers the event to each listed connection. */
   toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport>;

@@ -7,11 +7,11 @@ import type { ClockPort } from '../ports/clock.port.js';
 import type { ConnectionRegistryPort } from '../ports/connection-registry.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
 import type { NotifierPort } from '../ports/notifier.port.js';
-import type { RoomMembershipPort } from '../ports/room-membership.port.js';
+import type { MembersPage, RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 import type { ConnectionJanitor } from './connection-janitor.js';
 import { deliverToEach, deliverUntil, reportWithoutDeliveries } from './delivery-pool.js';
-import type { FanOutOptions, FanOutPort, FanOutReport } from './fan-out.port.js';
+import type { FanOutOptions, FanOutPort, FanOutReport, PreparedRoom } from './fan-out.port.js';
 
 export interface PagedFanOutDeps {
   readonly memberships: RoomMembershipPort;
@@ -41,9 +41,29 @@ export class PagedFanOut implements FanOutPort {
 
   async toRoom(room: RoomName, event: ServerEvent, options: FanOutOptions = {}): Promise<FanOutReport> {
     const target = `room:${room}`;
-    await options.onAccepted?.();
-    if (options.atMost === undefined) return this.run(target, this.roomMembers(room, options.except), event);
-    return this.toSmallRoom(target, this.roomMembers(room, options.except), event, options.atMost);
+    const firstPage = options.prepared?.room === room ? options.prepared.firstPage : undefined;
+    const members = this.roomMembers(room, options.except, firstPage);
+    if (options.atMost !== undefined) {
+      await options.onAccepted?.();
+      return this.toSmallRoom(target, members, event, options.atMost);
+    }
+    // The answer goes out together with the first deliveries, not before them: a member waits for no
+    // more round trips than the sender. Only the origin's own copy waits for it.
+    const accepted = options.onAccepted?.() ?? Promise.resolve();
+    const deps =
+      options.origin === undefined
+        ? this.deps
+        : { ...this.deps, notifier: afterAnswer(this.deps.notifier, options.origin, accepted) };
+    const [report] = await Promise.all([this.run(target, members, event, deps), accepted]);
+    return report;
+  }
+
+  /** Starts reading the room's first page of members, for a `toRoom` that follows. */
+  prepare(room: RoomName): PreparedRoom {
+    const firstPage = this.deps.memberships.membersPage(room, { limit: this.deps.pageSize });
+    // Awaited by the fan-out, which reads the page again if this read failed.
+    firstPage.catch(() => undefined);
+    return { room, firstPage };
   }
 
   /** Lists at most `atMost` + 1 recipients before sending anything, so a large room costs no posts. */
@@ -96,13 +116,17 @@ export class PagedFanOut implements FanOutPort {
     } while (cursor !== undefined);
   }
 
-  private async *roomMembers(room: RoomName, except: ConnectionId | undefined): AsyncGenerator<ConnectionId> {
+  private async *roomMembers(
+    room: RoomName,
+    except: ConnectionId | undefined,
+    firstPage?: Promise<MembersPage>,
+  ): AsyncGenerator<ConnectionId> {
     let cursor: string | undefined;
+    let prepared = firstPage;
     do {
-      const page = await this.deps.memberships.membersPage(room, {
-        limit: this.deps.pageSize,
-        cursor,
-      });
+      const read = () => this.deps.memberships.membersPage(room, { limit: this.deps.pageSize, cursor });
+      const page = prepared === undefined ? await read() : await prepared.catch(read);
+      prepared = undefined;
       for (const member of page.members) {
         if (member.connectionId !== except) yield member.connectionId;
       }
@@ -114,11 +138,12 @@ export class PagedFanOut implements FanOutPort {
     target: string,
     recipients: AsyncIterator<ConnectionId>,
     event: ServerEvent,
+    deps: PagedFanOutDeps = this.deps,
   ): Promise<FanOutReport> {
-    const { overflow, clock, logger } = this.deps;
-    if (overflow === undefined) return deliverToEach(this.deps, target, recipients, event);
+    const { overflow, clock, logger } = deps;
+    if (overflow === undefined) return deliverToEach(deps, target, recipients, event);
     const deadline = clock.now() + overflow.afterMs;
-    const { report, unserved } = await deliverUntil(this.deps, target, recipients, event, deadline);
+    const { report, unserved } = await deliverUntil(deps, target, recipients, event, deadline);
     if (unserved.length === 0) return report;
     try {
       await overflow.handOff(unserved, event);
@@ -130,7 +155,7 @@ export class PagedFanOut implements FanOutPort {
     } catch (error) {
       // Late is better than lost: without workers, this invocation serves the rest itself.
       logger.error('fan-out overran its time and could not hand off the rest', { target, error });
-      const rest = await deliverToEach(this.deps, target, listed(unserved), event);
+      const rest = await deliverToEach(deps, target, listed(unserved), event);
       return {
         ...report,
         recipients: report.recipients + rest.recipients,
@@ -141,6 +166,17 @@ export class PagedFanOut implements FanOutPort {
       };
     }
   }
+}
+
+/** The notifier, holding deliveries to `origin` until its answer is out. */
+function afterAnswer(notifier: NotifierPort, origin: ConnectionId, answered: Promise<void>): NotifierPort {
+  return {
+    deliver: async (connectionId, event, options) => {
+      if (connectionId === origin) await answered;
+      return notifier.deliver(connectionId, event, options);
+    },
+    close: (connectionId) => notifier.close(connectionId),
+  };
 }
 
 async function* listed(connectionIds: readonly ConnectionId[]): AsyncGenerator<ConnectionId> {

@@ -13,7 +13,7 @@ import { ChatError } from '../protocol/errors.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 import { reportWithoutDeliveries } from './delivery-pool.js';
 import type { FanOutJob } from './fan-out-job.js';
-import type { FanOutOptions, FanOutPort, FanOutReport } from './fan-out.port.js';
+import type { FanOutOptions, FanOutPort, FanOutReport, PreparedRoom } from './fan-out.port.js';
 import type { RoomShape } from './shard-plan.js';
 
 export interface ShardedFanOutDeps {
@@ -101,9 +101,14 @@ export class ShardedFanOut implements FanOutPort {
     return report;
   }
 
-  /** Starts reading the room's shape, so that a send can overlap it with storing the message. */
-  warm(room: RoomName): void {
-    this.shapeOf(room).catch(() => undefined);
+  /**
+   * Starts reading the room's shape and, for the inline strategy, its first members, so that a send can
+   * overlap them with its checks and with storing the message.
+   */
+  prepare(room: RoomName): PreparedRoom {
+    const shape = this.shapeOf(room);
+    shape.catch(() => undefined);
+    return { ...this.deps.inline.prepare?.(room), room, shape };
   }
 
   private shapeOf(room: RoomName): Promise<RoomShape> {

@@ -2,6 +2,8 @@
 // (driving adapter) --> join --> memberships, message log, announcer, notifier
 
 import { roomConversation } from '../model/message.js';
+import type { Occupancy } from '../model/occupancy.js';
+import type { RoomName } from '../model/room.js';
 import type { ChatPolicy } from '../chat-policy.js';
 import type { ClockPort } from '../ports/clock.port.js';
 import type { LoggerPort } from '../ports/logger.port.js';
@@ -14,11 +16,12 @@ import type { UserStatusPort } from '../ports/user-status.port.js';
 import type { OccupancyPort } from '../ports/occupancy.port.js';
 import type { MessageReactionsPort } from '../ports/message-reactions.port.js';
 import { unreadCount } from '../model/read-state.js';
+import { mayEnter } from '../model/permissions.js';
 import type { JoinAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
 import { isRoomEntry, type JoinedEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
-import type { MembershipAnnouncer } from './membership-announcer.js';
+import type { Arrival, MembershipAnnouncer } from './membership-announcer.js';
 import { requireMayEnter } from './permission-checks.js';
 import { presenceSnapshot } from './presence-snapshot.js';
 import { withReaderReactions } from './reader-reactions.js';
@@ -54,14 +57,22 @@ export interface JoinRoomDeps {
 export class JoinRoom {
   constructor(private readonly deps: JoinRoomDeps) {}
 
-  async execute(caller: Caller, action: JoinAction): Promise<JoinedEvent> {
+  async execute(
+    caller: Caller,
+    action: JoinAction,
+    admitted: Promise<void> = Promise.resolve(),
+  ): Promise<JoinedEvent> {
     const { room } = action;
     const { policy } = this.deps;
     const conversation = roomConversation(room);
-    // The room patterns need no read, so a room outside them costs nothing.
-    requireMayEnter(caller, room, false);
-    // The reads at once: neither the cap, the ban, the status nor the read state costs an extra round trip.
-    const [alreadyMember, rooms, status, readSeq, lastSeq, banned] = await Promise.all([
+    // The room patterns need no read: a room outside them starts none (and is refused after the rate limits).
+    if (!mayEnter(caller.permissions, room)) {
+      await admitted;
+      requireMayEnter(caller, room, false);
+    }
+    // The reads at once, and with the rate limits (`admitted`): neither the cap, the ban, the status nor the
+    // read state costs an extra round trip.
+    const reads = Promise.all([
       this.deps.memberships.isMember(room, caller.connectionId),
       this.deps.memberships.roomsOf(caller.connectionId),
       this.deps.userStatus?.get(caller.identity.userId),
@@ -69,6 +80,9 @@ export class JoinRoom {
       this.deps.messages.latestSeq(conversation),
       this.deps.bans?.isBanned(room, caller.identity.userId),
     ]);
+    reads.catch(() => undefined);
+    await admitted;
+    const [alreadyMember, rooms, status, readSeq, lastSeq, banned] = await reads;
     requireMayEnter(caller, room, banned);
     if (!alreadyMember) {
       const others = rooms.filter((joined) => joined !== room).length;
@@ -91,18 +105,30 @@ export class JoinRoom {
       expiresAt: caller.connectedAt + policy.connectionTtlMs,
       ...(status === undefined ? {} : { status }),
     });
-    if (!alreadyMember) await this.deps.announcer.joined(room, caller.identity, caller.connectionId);
-
-    // The counts are read with the snapshot: after the arrival above, so the joiner is counted.
+    // Once the membership is written (so the snapshot holds the caller and no message falls between the
+    // missed ones and the live ones), the announcement, the snapshot, the counts and the missed messages
+    // go at once. The counts are read after the arrival, so the joiner is counted.
+    const arrival = alreadyMember
+      ? undefined
+      : this.deps.announcer.arrived(room, caller.identity, caller.connectionId);
+    const announced = arrival?.then((counted) => counted.announce());
+    announced?.catch(() => undefined);
+    const missedPage =
+      action.since === undefined
+        ? undefined
+        : this.deps.messages.read(conversation, {
+            after: action.since,
+            limit: policy.historyLimitMax,
+          });
+    missedPage?.catch(() => undefined);
     const [snapshot, occupancy] = await Promise.all([
       presenceSnapshot(this.deps.memberships, room, {
         maxUsers: policy.presenceMaxUsers,
         pageSize: policy.membersPageSize,
       }),
-      this.deps.occupancy?.get(room).catch((error: unknown) => {
-        this.deps.logger.warn('occupancy not read', { room, error });
-        return undefined;
-      }),
+      this.occupancyAfter(room, arrival),
+      // A count that fails fails the join before its reply, as the membership write would.
+      arrival,
     ]);
     const base: JoinedEvent = {
       type: 'joined',
@@ -113,11 +139,8 @@ export class JoinRoom {
       requestId: action.requestId,
     };
     let joined = base;
-    if (action.since !== undefined) {
-      const page = await this.deps.messages.read(conversation, {
-        after: action.since,
-        limit: policy.historyLimitMax,
-      });
+    if (missedPage !== undefined) {
+      const page = await missedPage;
       const messages = await withReaderReactions(
         this.deps.reactions,
         conversation,
@@ -136,7 +159,23 @@ export class JoinRoom {
         hasMore: page.hasMore || fitted.dropped,
       };
     }
-    await reply(this.deps, caller, joined);
+    await Promise.all([reply(this.deps, caller, joined), announced]);
     return joined;
+  }
+
+  /** The room's counts once the arrival is counted, so the joiner is; a failed read leaves them out. */
+  private async occupancyAfter(
+    room: RoomName,
+    arrival: Promise<Arrival> | undefined,
+  ): Promise<Occupancy | undefined> {
+    const { occupancy } = this.deps;
+    if (occupancy === undefined) return undefined;
+    await arrival;
+    try {
+      return await occupancy.get(room);
+    } catch (error) {
+      this.deps.logger.warn('occupancy not read', { room, error });
+      return undefined;
+    }
   }
 }

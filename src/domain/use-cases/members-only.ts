@@ -15,7 +15,10 @@ export async function requireMember(
   caller: Caller,
   toDo: string,
 ): Promise<void> {
-  if (!(await memberships.isMember(room, caller.connectionId))) {
-    throw new ChatError('not_a_member', `Join "${room}" ${toDo}`, { room });
-  }
+  if (!(await memberships.isMember(room, caller.connectionId))) throw notAMember(room, toDo);
+}
+
+/** The refusal of a caller who is not in `room`. */
+export function notAMember(room: RoomName, toDo: string): ChatError {
+  return new ChatError('not_a_member', `Join "${room}" ${toDo}`, { room });
 }

@@ -8,6 +8,11 @@ import type { FanOutPort, FanOutReport } from '../fan-out/fan-out.port.js';
 import type { RoomMembershipPort } from '../ports/room-membership.port.js';
 import type { OccupancyTracker } from './occupancy-tracker.js';
 
+/** A counted arrival whose `member_joined` (if it is the user's first connection) is still to go out. */
+export interface Arrival {
+  announce(): Promise<FanOutReport | undefined>;
+}
+
 export class MembershipAnnouncer {
   constructor(
     private readonly deps: {
@@ -25,15 +30,27 @@ export class MembershipAnnouncer {
     user: Identity,
     connectionId: ConnectionId,
   ): Promise<FanOutReport | undefined> {
+    return (await this.arrived(room, user, connectionId)).announce();
+  }
+
+  /**
+   * The arrival counted, its announcement not yet sent: a join reads the counts once this settles (so the
+   * joiner is counted) while the announcement's deliveries go on.
+   */
+  async arrived(room: RoomName, user: Identity, connectionId: ConnectionId): Promise<Arrival> {
     const present = await this.deps.memberships.connectionsOfUserInRoom(room, user.userId);
     const firstOfUser = !present.some((id) => id !== connectionId);
     await this.deps.occupancy?.arrived(room, firstOfUser, connectionId);
-    if (!firstOfUser) return undefined;
-    return this.deps.fanOut.toRoom(
-      room,
-      { type: 'member_joined', room, user },
-      { except: connectionId, atMost: this.deps.maxMembers },
-    );
+    return {
+      announce: async () =>
+        firstOfUser
+          ? this.deps.fanOut.toRoom(
+              room,
+              { type: 'member_joined', room, user },
+              { except: connectionId, atMost: this.deps.maxMembers },
+            )
+          : undefined,
+    };
   }
 
   /** Announces `member_left` only when the user has no connection left in the room. */

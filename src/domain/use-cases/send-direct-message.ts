@@ -19,14 +19,30 @@ export interface SendDirectMessageDeps extends SendMessageDeps {
   readonly readMarkers?: ReadMarkersPort;
 }
 
-/** A recipient who is offline still gets the message: it waits in the conversation's history. */
+/**
+ * A recipient who is offline still gets the message: it waits in the conversation's history. Three round
+ * trips before the first delivery, as for a room: the rate limits (`admitted`) and both users' connections
+ * are read together; the sequence number and the write follow; the ack goes out with the deliveries.
+ */
 export class SendDirectMessage {
   constructor(private readonly deps: SendDirectMessageDeps) {}
 
-  async execute(caller: Caller, action: SendDirectAction): Promise<SendResult> {
-    requireMayWrite(caller, 'send messages');
+  async execute(
+    caller: Caller,
+    action: SendDirectAction,
+    admitted: Promise<void> = Promise.resolve(),
+  ): Promise<SendResult> {
     const { policy } = this.deps;
     const me = caller.identity.userId;
+    const recipients = Promise.all([
+      this.deps.connections.connectionsOfUser(action.to),
+      action.to === me ? Promise.resolve([]) : this.deps.connections.connectionsOfUser(me),
+    ]);
+    // Awaited below unless the frame is refused first; then its outcome no longer matters.
+    recipients.catch(() => undefined);
+
+    await admitted;
+    requireMayWrite(caller, 'send messages');
     checkTextLength(action.text, policy);
     const draft = draftMessage(this.deps, {
       conversation: directConversation(me, action.to),
@@ -38,17 +54,18 @@ export class SendDirectMessage {
 
     const { message, duplicate } = await this.deps.messages.append(draft);
     const ack = messageAck({ message, duplicate }, { to: action.to }, action);
-    await reply(this.deps, caller, ack);
-    if (duplicate) return { message, duplicate };
-
-    const [theirs, mine] = await Promise.all([
-      this.deps.connections.connectionsOfUser(action.to),
-      action.to === me ? Promise.resolve([]) : this.deps.connections.connectionsOfUser(me),
-    ]);
-    const recipients = [...theirs, ...mine]
+    if (duplicate) {
+      await reply(this.deps, caller, ack);
+      return { message, duplicate };
+    }
+    const [theirs, mine] = await recipients;
+    const others = [...theirs, ...mine]
       .map((connection) => connection.connectionId)
       .filter((id) => id !== caller.connectionId);
-    const fanOut = await this.deps.fanOut.toConnections(recipients, toMessageEvent(message));
+    const [fanOut] = await Promise.all([
+      this.deps.fanOut.toConnections(others, toMessageEvent(message)),
+      reply(this.deps, caller, ack),
+    ]);
     await noteDirectMessage(this.deps, message, { recipient: action.to, sender: me });
     return { message, duplicate, fanOut };
   }

@@ -16,7 +16,7 @@ import type { SendMessageAction } from '../protocol/client-actions.js';
 import { ChatError } from '../protocol/errors.js';
 import { toMessageEvent } from '../protocol/server-events.js';
 import type { Caller } from './caller.js';
-import { requireMember } from './members-only.js';
+import { notAMember } from './members-only.js';
 import { requireMayEnter, requireMayWrite } from './permission-checks.js';
 import { checkTextLength, draftMessage, messageAck } from './message-rules.js';
 import { reply } from './replies.js';
@@ -48,14 +48,32 @@ export interface SendResult {
   readonly fanOut?: FanOutReport;
 }
 
-/** The ack goes out before any delivery, so the sender's latency does not grow with the room. */
+/**
+ * Three round trips before the first member delivery: the reads that depend on nothing (the rate limits,
+ * already under way in `admitted`, the membership check and the room's first members) start together;
+ * the sequence number and the message write follow; the ack goes out together with the first deliveries.
+ * A refused frame (rate limited, too large, not a member) never draws a sequence number, stores nothing
+ * and delivers nothing, and is refused in that order of checks.
+ */
 export class SendRoomMessage {
   constructor(private readonly deps: SendRoomMessageDeps) {}
 
-  async execute(caller: Caller, action: SendMessageAction): Promise<SendResult> {
+  async execute(
+    caller: Caller,
+    action: SendMessageAction,
+    admitted: Promise<void> = Promise.resolve(),
+  ): Promise<SendResult> {
     const { policy } = this.deps;
     const room = action.room ?? policy.lobbyRoom;
-    if (room === null) {
+    const member = room === null ? undefined : this.deps.memberships.isMember(room, caller.connectionId);
+    const banned = room === null ? undefined : this.deps.bans?.isBanned(room, caller.identity.userId);
+    // Awaited below unless an earlier check refuses the frame; then their outcomes no longer matter.
+    member?.catch(() => undefined);
+    banned?.catch(() => undefined);
+    const prepared = room === null ? undefined : this.deps.fanOut.prepare?.(room);
+
+    await admitted;
+    if (room === null || member === undefined) {
       throw new ChatError('invalid_room', '"room" is required: this service has no lobby', { field: 'room' });
     }
     requireMayWrite(caller, 'send messages');
@@ -66,16 +84,10 @@ export class SendRoomMessage {
       text: action.text,
       clientMsgId: action.clientMsgId,
     });
-    // The ban is read beside the membership: no extra round trip. A ban also ends the memberships,
-    // but a send racing the ban would pass a membership check alone.
-    const [, banned] = await Promise.all([
-      requireMember(this.deps.memberships, room, caller, 'before sending to it'),
-      this.deps.bans?.isBanned(room, caller.identity.userId),
-    ]);
-    requireMayEnter(caller, room, banned);
+    // A ban also ends the memberships, but a send racing the ban would pass a membership check alone.
+    if (!(await member)) throw notAMember(room, 'before sending to it');
+    requireMayEnter(caller, room, await banned);
 
-    // Whether this room is fanned out inline or by workers is read while the message is stored.
-    this.deps.fanOut.warm?.(room);
     const { message, duplicate } = await this.deps.messages.append(draft);
     const ack = messageAck({ message, duplicate }, { room }, action);
     const sendAck = (): Promise<void> => reply(this.deps, caller, ack);
@@ -86,9 +98,14 @@ export class SendRoomMessage {
 
     // Everyone in the room gets the message, the sending connection too (after its ack), so every
     // client sees the room in one order, as in the classic walkthrough where the sender sees its line.
-    // The ack goes out once the fan-out is accepted: at once inline, after the shard jobs are enqueued
-    // for a large room (if they cannot be, the sender gets `unavailable` instead; the message is stored).
-    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message), { onAccepted: sendAck });
+    // The ack goes out once the fan-out is accepted: with the first deliveries inline, after the shard
+    // jobs are enqueued for a large room (if they cannot be, the sender gets `unavailable` instead; the
+    // message is stored).
+    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message), {
+      onAccepted: sendAck,
+      origin: caller.connectionId,
+      ...(prepared === undefined ? {} : { prepared }),
+    });
     return { message, duplicate, fanOut };
   }
 }

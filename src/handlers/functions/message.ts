@@ -7,6 +7,6 @@
 import { decodeFrame, dispatch, parseClientAction } from '../../domain/index.js';
 import { chatRoute } from '../runtime/chat-route.js';
 
-export const handler = chatRoute(({ chat, caller, body }) =>
-  dispatch(chat, caller, parseClientAction(decodeFrame(body))),
+export const handler = chatRoute(({ chat, caller, body, admitted }) =>
+  dispatch(chat, caller, parseClientAction(decodeFrame(body)), admitted),
 );

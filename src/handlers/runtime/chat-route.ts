@@ -11,6 +11,11 @@ export interface RouteRequest {
   readonly caller: Caller;
   /** The frame as the client sent it (text; not always JSON). */
   readonly body: string | undefined;
+  /**
+   * The frame's admission (rate limits), already under way: the route may start reads that do not
+   * depend on it, and must wait for it before anything that does (a refusal, a write, a reply).
+   */
+  readonly admitted: Promise<void>;
 }
 
 /**
@@ -25,9 +30,18 @@ export function chatRoute(run: (request: RouteRequest) => Promise<unknown>) {
     .use(scope)
     .handler(async (event, context) => {
       const { chat, caller } = scope.of(context);
-      // Every frame counts against the connection's rate limit, before any work is done for it.
-      await chat.admission.admit(caller);
-      await run({ chat, caller, body: event.body });
+      // Every frame counts against the rate limits; its route waits for the outcome before it answers
+      // or writes anything, so a refused frame is refused first, whatever else is wrong with it.
+      const admitted = chat.admission.admit(caller);
+      // Awaited by the route; this only keeps a refusal that arrives while it reads from counting as
+      // unhandled.
+      admitted.catch(() => undefined);
+      try {
+        await run({ chat, caller, body: event.body, admitted });
+      } finally {
+        // A route that failed before waiting for its admission still reports a refusal first.
+        await admitted;
+      }
       return { statusCode: 200 };
     });
 }

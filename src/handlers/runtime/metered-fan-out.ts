@@ -7,6 +7,7 @@ import type {
   FanOutOptions,
   FanOutPort,
   FanOutReport,
+  PreparedRoom,
   RoomName,
   ServerEvent,
 } from '../../domain/index.js';
@@ -21,8 +22,8 @@ export class MeteredFanOut implements FanOutPort {
     return this.publish(await this.inner.toRoom(room, event, options));
   }
 
-  warm(room: RoomName): void {
-    this.inner.warm?.(room);
+  prepare(room: RoomName): PreparedRoom {
+    return this.inner.prepare?.(room) ?? { room };
   }
 
   async toConnections(connectionIds: readonly ConnectionId[], event: ServerEvent): Promise<FanOutReport> {

@@ -46,22 +46,32 @@ export type PublishResult = SendResult;
 export class Publish {
   constructor(private readonly deps: PublishDeps) {}
 
-  /** Into a room that exists (has members or history). */
+  /**
+   * Into a room that exists (has members or history). The room's existence and its first members are
+   * read at once, then the number and the write, then the deliveries: three round trips.
+   */
   async toRoom(room: RoomName, input: PublishInput): Promise<PublishResult> {
     const draft = this.draft(input, { kind: 'room', room });
-    await requireKnownRoom(this.deps, room);
+    const prepared = this.deps.fanOut.prepare?.(room);
+    await requireKnownRoom(this.deps, room, prepared?.firstPage);
     const { message, duplicate } = await this.deps.messages.append(draft);
     if (duplicate) return { message, duplicate };
-    const fanOut = await this.deps.fanOut.toRoom(room, toMessageEvent(message));
+    const fanOut = await this.deps.fanOut.toRoom(
+      room,
+      toMessageEvent(message),
+      prepared === undefined ? {} : { prepared },
+    );
     return { message, duplicate, fanOut };
   }
 
-  /** To every connection of a user, kept in their conversation with `system`. */
+  /** To every connection of a user, kept in their conversation with `system`; they are read meanwhile. */
   async toUser(userId: UserId, input: PublishInput): Promise<PublishResult> {
     const draft = this.draft(input, { kind: 'user', userId });
+    const connections = this.deps.connections.connectionsOfUser(userId);
+    connections.catch(() => undefined);
     const { message, duplicate } = await this.deps.messages.append(draft);
     if (duplicate) return { message, duplicate };
-    const recipients = (await this.deps.connections.connectionsOfUser(userId)).map((c) => c.connectionId);
+    const recipients = (await connections).map((c) => c.connectionId);
     const fanOut = await this.deps.fanOut.toConnections(recipients, toMessageEvent(message));
     await noteDirectMessage(this.deps, message, { recipient: userId });
     return { message, duplicate, fanOut };

@@ -3,15 +3,18 @@
 import { roomConversation } from '../../model/message.js';
 import type { RoomName } from '../../model/room.js';
 import type { MessageLogPort } from '../../ports/message-log.port.js';
-import type { RoomMembershipPort } from '../../ports/room-membership.port.js';
+import type { MembersPage, RoomMembershipPort } from '../../ports/room-membership.port.js';
 import { ChatError } from '../../protocol/errors.js';
 
+/** `firstMembers`: a page of the room's members already being read (a fan-out's), used instead of a read. */
 export async function requireKnownRoom(
   deps: { memberships: RoomMembershipPort; messages: MessageLogPort },
   room: RoomName,
+  firstMembers?: Promise<MembersPage>,
 ): Promise<void> {
   const [members, history] = await Promise.all([
-    deps.memberships.membersPage(room, { limit: 1 }),
+    firstMembers?.catch(() => deps.memberships.membersPage(room, { limit: 1 })) ??
+      deps.memberships.membersPage(room, { limit: 1 }),
     deps.messages.read(roomConversation(room), { limit: 1 }),
   ]);
   if (members.members.length === 0 && members.cursor === undefined && history.messages.length === 0) {
