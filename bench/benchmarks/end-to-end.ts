@@ -100,6 +100,17 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
   ],
 
   rows: (result) => [
+    ...(result.firstDeliveryRatios === undefined
+      ? []
+      : (['p50', 'p99'] as const).map((percentile) =>
+          row({
+            bench: '3 end to end',
+            measure: `${percentile} send to first member delivery, durable floor`,
+            ours: duration(result.ours.firstDelivery[percentile]),
+            floor: duration(result.durableFloor.firstDelivery[percentile]),
+            vsFloor: times(result.firstDeliveryRatios?.[percentile] ?? Number.NaN),
+          }),
+        )),
     ...PERCENTILES.map((percentile) =>
       row({
         bench: '3 end to end',
@@ -150,6 +161,28 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
           ],
         ],
       ),
+      firstDeliveryTable:
+        result.firstDeliveryRatios === undefined
+          ? undefined
+          : markdownTable(
+              ['first delivery of each message', 'p50', 'p99'],
+              [
+                ...Object.entries({
+                  ours: result.ours,
+                  floor: result.floor,
+                  'durable floor': result.durableFloor,
+                }).map(([name, side]) => [
+                  name,
+                  duration(side.firstDelivery.p50),
+                  duration(side.firstDelivery.p99),
+                ]),
+                [
+                  'ours / durable floor',
+                  times(result.firstDeliveryRatios.p50),
+                  times(result.firstDeliveryRatios.p99),
+                ],
+              ],
+            ),
       dynamoRequests: decimal(perMessage.dynamoRequests, 2),
       dynamoByCommand: Object.entries(perMessage.dynamoByCommand)
         .map(([command, count]) => `${command} ${decimal(count, 2)}`)
@@ -166,6 +199,10 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       criticalPathMax: decimal(result.criticalPath.max, 0),
       criticalPathMessages: wholeNumber(result.criticalPath.messages),
       criticalPathChain: result.criticalPath.chain.map((call) => `\`${call}\``).join(' → '),
+      criticalPathTimes:
+        result.criticalPath.chainMsMedian === undefined || result.criticalPath.spanMsMedian === undefined
+          ? undefined
+          : `${duration(result.criticalPath.chainMsMedian)} inside the chain's requests, of ${duration(result.criticalPath.spanMsMedian)} from a message's first request to its first member delivery (medians)`,
     };
   },
 
@@ -176,6 +213,11 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       measure: 'end to end: DynamoDB requests per message',
       value: (result: EndToEndResult) => result.perMessage.dynamoRequests,
       format: (value: number) => decimal(value, 2),
+    },
+    {
+      measure: 'end to end: p50 send to first member delivery over the durable floor',
+      value: (result: EndToEndResult) => result.firstDeliveryRatios?.p50,
+      format: times,
     },
     {
       measure: 'end to end: requests one after another before the first member delivery',

@@ -19,6 +19,10 @@ export interface CriticalPath {
   readonly depth: number;
   /** That chain, in order. */
   readonly chain: readonly string[];
+  /** Time inside the chain's requests, added up. */
+  readonly chainMs: number;
+  /** From the first request of the message to the start of its first member delivery. */
+  readonly spanMs: number;
 }
 
 let recorders = 0;
@@ -92,18 +96,37 @@ export function criticalPath(calls: readonly Call[]): CriticalPath | undefined {
     .filter((call) => call !== first && call.end <= first.start)
     .sort((a, b) => a.end - b.end);
   // Longest chain ending at each call: calls that overlap cannot follow one another.
-  const best: { depth: number; chain: string[] }[] = [];
+  type Chain = { depth: number; chain: string[]; ms: number };
+  const best: Chain[] = [];
   before.forEach((call, i) => {
-    let longest: { depth: number; chain: string[] } = { depth: 0, chain: [] };
+    let longest: Chain = { depth: 0, chain: [], ms: 0 };
+    let longestEnd = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < i; j += 1) {
       const earlier = before[j] as Call;
-      const path = best[j] as { depth: number; chain: string[] };
-      if (earlier.end <= call.start && path.depth > longest.depth) longest = path;
+      const path = best[j] as Chain;
+      if (earlier.end > call.start) continue;
+      // Of equally long chains, the one that ended last is the one this call waited for.
+      if (path.depth > longest.depth || (path.depth === longest.depth && earlier.end >= longestEnd)) {
+        longest = path;
+        longestEnd = earlier.end;
+      }
     }
-    best.push({ depth: longest.depth + 1, chain: [...longest.chain, call.name] });
+    best.push({
+      depth: longest.depth + 1,
+      chain: [...longest.chain, call.name],
+      ms: longest.ms + (call.end - call.start),
+    });
   });
-  return best.reduce<CriticalPath>((most, path) => (path.depth > most.depth ? path : most), {
+  const longest = best.reduce<Chain>((most, path) => (path.depth >= most.depth ? path : most), {
     depth: 0,
     chain: [],
+    ms: 0,
   });
+  const firstStart = Math.min(first.start, ...before.map((call) => call.start));
+  return {
+    depth: longest.depth,
+    chain: longest.chain,
+    chainMs: longest.ms,
+    spanMs: first.start - firstStart,
+  };
 }

@@ -66,6 +66,11 @@ export interface E2eReply {
   readonly p95: number;
   readonly p99: number;
   readonly max: number;
+  /**
+   * Per message, the earliest of its deliveries: how long the first member waited (the critical path),
+   * apart from how long the fan-out took to reach everyone.
+   */
+  readonly firstDelivery: { readonly p50: number; readonly p99: number };
   /** Error frames (rate limited, refused): each one is a message that did not go out. */
   readonly errors: number;
   /** Largest delay between when a send was due and when it went out: shows whether the crowd kept up. */
@@ -153,6 +158,7 @@ async function expectRound(round: string, count: number, timeoutMs: number): Pro
 /** Sends `messages` room messages at a steady rate, from each client in turn, and times every delivery. */
 async function endToEnd(request: Extract<SwarmRequest, { op: 'e2e' }>): Promise<E2eReply> {
   const latencies: number[] = [];
+  const firsts = new Map<number, number>();
   const lastIndex = request.firstIndex + request.messages;
   let errors = 0;
   e2eListener = (text, at) => {
@@ -164,7 +170,10 @@ async function endToEnd(request: Extract<SwarmRequest, { op: 'e2e' }>): Promise<
     const match = E2E_MARKER.exec(text);
     if (match === null) return;
     const index = Number(match[1]);
-    if (index >= request.firstIndex && index < lastIndex) latencies.push(at - Number(match[2]));
+    if (index < request.firstIndex || index >= lastIndex) return;
+    const latency = at - Number(match[2]);
+    latencies.push(latency);
+    firsts.set(index, Math.min(latency, firsts.get(index) ?? Infinity));
   };
   const interval = 1_000 / request.ratePerSecond;
   const startedAt = nowMs();
@@ -190,6 +199,7 @@ async function endToEnd(request: Extract<SwarmRequest, { op: 'e2e' }>): Promise<
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     max: percentile(latencies, 100),
+    firstDelivery: { p50: percentile([...firsts.values()], 50), p99: percentile([...firsts.values()], 99) },
     errors,
     maxSendLagMs,
   };

@@ -49,6 +49,9 @@ export interface CriticalPathSummary {
   readonly max: number;
   /** The most frequent chain, for the record: which requests follow one another. */
   readonly chain: readonly string[];
+  /** Median time inside the chain's requests, and from a message's first request to its first delivery. */
+  readonly chainMsMedian?: number;
+  readonly spanMsMedian?: number;
 }
 
 export interface EndToEndResult {
@@ -65,6 +68,8 @@ export interface EndToEndResult {
   readonly ratios: { readonly p50: number; readonly p95: number; readonly p99: number };
   /** Ours / durable floor at each percentile. */
   readonly durableRatios: { readonly p50: number; readonly p95: number; readonly p99: number };
+  /** Ours / durable floor for each message's first delivery (absent in runs before it was measured). */
+  readonly firstDeliveryRatios?: { readonly p50: number; readonly p99: number };
   readonly criticalPath: CriticalPathSummary;
   readonly perMessage: PerMessageCost;
 }
@@ -157,6 +162,10 @@ export async function runEndToEnd(
     durableFloor,
     ratios: ratiosOf(ours, floor),
     durableRatios: ratiosOf(ours, durableFloor),
+    firstDeliveryRatios: {
+      p50: ratio(ours.firstDelivery.p50, durableFloor.firstDelivery.p50),
+      p99: ratio(ours.firstDelivery.p99, durableFloor.firstDelivery.p99),
+    },
     criticalPath: summarize(paths),
     perMessage: {
       dynamoRequests: per(used.requests),
@@ -211,5 +220,7 @@ function summarize(paths: readonly CriticalPath[]): CriticalPathSummary {
     median: median(depths),
     max: depths.length === 0 ? Number.NaN : Math.max(...depths),
     chain: common?.chain ?? [],
+    chainMsMedian: median(paths.map((path) => path.chainMs)),
+    spanMsMedian: median(paths.map((path) => path.spanMs)),
   };
 }
