@@ -19,8 +19,12 @@ export interface CriticalPath {
   readonly depth: number;
   /** That chain, in order. */
   readonly chain: readonly string[];
+  /** Time inside each of the chain's requests, in order. */
+  readonly linksMs: readonly number[];
   /** Time inside the chain's requests, added up. */
   readonly chainMs: number;
+  /** Requests under way while the chain's first one was: what ran at once in the first round trip. */
+  readonly firstStageWidth: number;
   /** From the first request of the message to the start of its first member delivery. */
   readonly spanMs: number;
 }
@@ -96,10 +100,10 @@ export function criticalPath(calls: readonly Call[]): CriticalPath | undefined {
     .filter((call) => call !== first && call.end <= first.start)
     .sort((a, b) => a.end - b.end);
   // Longest chain ending at each call: calls that overlap cannot follow one another.
-  type Chain = { depth: number; chain: string[]; ms: number };
+  type Chain = { depth: number; chain: string[]; links: Call[] };
   const best: Chain[] = [];
   before.forEach((call, i) => {
-    let longest: Chain = { depth: 0, chain: [], ms: 0 };
+    let longest: Chain = { depth: 0, chain: [], links: [] };
     let longestEnd = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < i; j += 1) {
       const earlier = before[j] as Call;
@@ -114,19 +118,24 @@ export function criticalPath(calls: readonly Call[]): CriticalPath | undefined {
     best.push({
       depth: longest.depth + 1,
       chain: [...longest.chain, call.name],
-      ms: longest.ms + (call.end - call.start),
+      links: [...longest.links, call],
     });
   });
   const longest = best.reduce<Chain>((most, path) => (path.depth >= most.depth ? path : most), {
     depth: 0,
     chain: [],
-    ms: 0,
+    links: [],
   });
   const firstStart = Math.min(first.start, ...before.map((call) => call.start));
+  const linksMs = longest.links.map((call) => call.end - call.start);
+  const head = longest.links[0];
   return {
     depth: longest.depth,
     chain: longest.chain,
-    chainMs: longest.ms,
+    linksMs,
+    chainMs: linksMs.reduce((sum, ms) => sum + ms, 0),
+    firstStageWidth:
+      head === undefined ? 0 : before.filter((call) => call.start < head.end && call.end > head.start).length,
     spanMs: first.start - firstStart,
   };
 }

@@ -52,6 +52,10 @@ export interface CriticalPathSummary {
   /** Median time inside the chain's requests, and from a message's first request to its first delivery. */
   readonly chainMsMedian?: number;
   readonly spanMsMedian?: number;
+  /** For the most frequent chain: the median time inside each of its requests, in order. */
+  readonly linkMsMedians?: readonly number[];
+  /** Median count of requests made at once in the first round trip. */
+  readonly firstStageWidthMedian?: number;
 }
 
 export interface EndToEndResult {
@@ -70,6 +74,11 @@ export interface EndToEndResult {
   readonly durableRatios: { readonly p50: number; readonly p95: number; readonly p99: number };
   /** Ours / durable floor for each message's first delivery (absent in runs before it was measured). */
   readonly firstDeliveryRatios?: { readonly p50: number; readonly p99: number };
+  /**
+   * The least `firstDeliveryRatios.p50` could be with our critical path's depth, if each of its requests
+   * cost what the durable floor's one PutItem adds to the bare floor and nothing else cost anything more.
+   */
+  readonly firstDeliveryLeastRatio?: number;
   readonly criticalPath: CriticalPathSummary;
   readonly perMessage: PerMessageCost;
 }
@@ -162,6 +171,7 @@ export async function runEndToEnd(
     durableFloor,
     ratios: ratiosOf(ours, floor),
     durableRatios: ratiosOf(ours, durableFloor),
+    firstDeliveryLeastRatio: leastRatio(floor, durableFloor, summarize(paths).median),
     firstDeliveryRatios: {
       p50: ratio(ours.firstDelivery.p50, durableFloor.firstDelivery.p50),
       p99: ratio(ours.firstDelivery.p99, durableFloor.firstDelivery.p99),
@@ -197,6 +207,13 @@ async function floorRun(config: EndToEndConfig, options: BareServerOptions): Pro
   }
 }
 
+/** (bare floor + depth x what one PutItem adds) / durable floor, at the first deliveries' p50. */
+function leastRatio(floor: LatencySummary, durableFloor: LatencySummary, depth: number): number {
+  const bare = floor.firstDelivery.p50;
+  const durable = durableFloor.firstDelivery.p50;
+  return ratio(bare + depth * Math.max(0, durable - bare), durable);
+}
+
 function ratiosOf(ours: LatencySummary, floor: LatencySummary) {
   return {
     p50: ratio(ours.p50, floor.p50),
@@ -221,6 +238,14 @@ function summarize(paths: readonly CriticalPath[]): CriticalPathSummary {
     max: depths.length === 0 ? Number.NaN : Math.max(...depths),
     chain: common?.chain ?? [],
     chainMsMedian: median(paths.map((path) => path.chainMs)),
+    linkMsMedians: (common?.chain ?? []).map((_, at) =>
+      median(
+        paths
+          .filter((path) => path.chain.join(' > ') === common?.chain.join(' > '))
+          .map((path) => path.linksMs[at] ?? Number.NaN),
+      ),
+    ),
+    firstStageWidthMedian: median(paths.map((path) => path.firstStageWidth)),
     spanMsMedian: median(paths.map((path) => path.spanMs)),
   };
 }

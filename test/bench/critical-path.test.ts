@@ -21,7 +21,10 @@ describe('criticalPath', () => {
     expect(path?.depth).toBe(3);
     expect(path?.chain).toEqual(['DynamoDB:Query', 'DynamoDB:UpdateItem', 'DynamoDB:PutItem']);
     // 4 + 3 + 4 ms inside the requests; 12 ms from the first request to the first delivery.
+    expect(path?.linksMs).toEqual([4, 3, 4]);
     expect(path?.chainMs).toBe(11);
+    // The Query ran with the UpdateItem and the GetItem started beside it.
+    expect(path?.firstStageWidth).toBe(3);
     expect(path?.spanMs).toBe(12);
   });
 
