@@ -60,6 +60,19 @@ export const deliveryCpu: Benchmark<DeliveryCpuConfig, DeliveryCpuResult> = {
       baseline: ms(result.msPerDelivery.baseline),
       vsBaseline: times(result.ratio),
     }),
+    ...(
+      [
+        ['HTTP handler', result.breakdown.http],
+        ['SigV4 signing', result.breakdown.signing],
+        ['middleware stack, serde and the notifier', result.breakdown.stack],
+      ] as const
+    ).map(([part, value]) =>
+      row({
+        bench: '9 delivery CPU',
+        measure: `of ours: ${part} (share)`,
+        ours: `${ms(value)} (${percent(value / result.msPerDelivery.ours)})`,
+      }),
+    ),
   ],
 
   section: (result) => {
