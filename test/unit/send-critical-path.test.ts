@@ -264,7 +264,7 @@ describe('a refused sendMessage', () => {
     const { error, log, history } = await refused(
       { action: 'sendMessage', room: 'general', text: 'hi' },
       async (h, alice) => {
-        await h.bans.ban('general', alice.identity.userId, h.clock.now());
+        await h.bans.ban('general', alice.identity.userId);
       },
     );
     expect(error?.code).toBe('forbidden');
