@@ -12,22 +12,29 @@ const shared = {
   testEnvironment: 'node',
 };
 
+/** Projects that use DynamoDB Local share one instance for the run (started only if one of them runs). */
+const withDynamoDb = {
+  ...shared,
+  globalSetup: '<rootDir>/test/support/shared-dynamodb-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/shared-dynamodb-teardown.mjs',
+};
+
 /** @type {import('jest').Config} */
 export default {
   // Integration suites start DynamoDB Local and write thousands of items; unit tests finish far sooner.
   testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
+    { ...withDynamoDb, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     {
-      ...shared,
+      ...withDynamoDb,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
-    { ...shared, displayName: 'client', testMatch: ['<rootDir>/test/client/**/*.test.ts'] },
-    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
-    { ...shared, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.test.ts'] },
+    { ...withDynamoDb, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...withDynamoDb, displayName: 'client', testMatch: ['<rootDir>/test/client/**/*.test.ts'] },
+    { ...withDynamoDb, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
+    { ...withDynamoDb, displayName: 'bench', testMatch: ['<rootDir>/test/bench/**/*.test.ts'] },
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     { ...shared, displayName: 'architecture', testMatch: ['<rootDir>/test/architecture/**/*.test.ts'] },
   ],

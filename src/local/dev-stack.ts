@@ -4,6 +4,7 @@
 // sources); end-to-end tests start it too.
 
 import { fileURLToPath } from 'node:url';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createTable } from '../adapters/dynamodb/table-schema.js';
 import { ROUTE_TABLE } from '../handlers/route-table.js';
 import { createDevKeys, type DevKeys } from './dev-keys.js';
@@ -37,6 +38,12 @@ export interface DevStackOptions {
   readonly webPort?: number;
   /** Keeps DynamoDB Local's data in this folder across restarts; in memory when absent. */
   readonly dataDir?: string;
+  /**
+   * A DynamoDB Local already running (a test run shares one between its files): the stack creates its
+   * table there instead of starting a Java process, and on stop deletes that table and calls the handle's
+   * `stop`, which for a borrowed instance should only let go of its client. Not with `dataDir`.
+   */
+  readonly dynamo?: DynamoDbLocal;
   readonly anonymous?: boolean;
   readonly tableName?: string;
   readonly scheduler?: Scheduler;
@@ -126,7 +133,20 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
   const tableName = options.tableName ?? 'roomcast-local';
   const anonymous = options.anonymous ?? false;
   const keys = createDevKeys();
-  const dynamo = await startDynamoDbLocal({ dataDir: options.dataDir });
+  if (options.dynamo !== undefined && options.dataDir !== undefined) {
+    throw new Error(
+      'startDevStack: give either a running DynamoDB Local (dynamo) or a data folder (dataDir)',
+    );
+  }
+  const borrowed = options.dynamo;
+  const dynamo = borrowed ?? (await startDynamoDbLocal({ dataDir: options.dataDir }));
+  // A borrowed instance outlives this stack: only the table is ours to remove.
+  const letGoOfDynamo = async (): Promise<void> => {
+    if (borrowed !== undefined) {
+      await dynamo.client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+    }
+    await dynamo.stop();
+  };
   const queueSpec = ROUTE_TABLE.queues['fanout'];
   let gateway: WebSocketGateway | undefined;
   let sqs: SqsLocal | undefined;
@@ -250,7 +270,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         await queue.stop();
         await web.stop();
         await reloader?.stop();
-        await dynamo.stop();
+        await letGoOfDynamo();
       },
     };
   } catch (error) {
@@ -258,7 +278,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     await poller?.stop();
     await sqs?.stop();
     await hot?.stop();
-    await dynamo.stop();
+    await letGoOfDynamo();
     throw error;
   }
 }

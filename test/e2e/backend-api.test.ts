@@ -12,7 +12,8 @@ const run = promisify(execFile);
 const clients: TestClient[] = [];
 const stack = useDevStack(
   { env: { HANDSHAKE_GRACE_MS: '0' } },
-  { beforeStop: () => clients.forEach((c) => c.ws.terminate()) },
+  // This suite stops DynamoDB Local to see a clean 500: it needs an instance of its own.
+  { beforeStop: () => clients.forEach((c) => c.ws.terminate()), ownDynamo: true },
 );
 
 async function connectAs(user: string): Promise<TestClient> {

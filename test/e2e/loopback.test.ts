@@ -19,7 +19,8 @@ import { openClient, waitFor, type TestClient } from '../support/ws-client.js';
 const clients: TestClient[] = [];
 const stack = useDevStack(
   { env: { HANDSHAKE_GRACE_MS: '0' } },
-  { beforeStop: () => clients.forEach((c) => c.ws.terminate()) },
+  // This suite looks at DynamoDB Local's process: it needs an instance of its own.
+  { beforeStop: () => clients.forEach((c) => c.ws.terminate()), ownDynamo: true },
 );
 
 interface Reply {

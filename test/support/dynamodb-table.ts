@@ -1,6 +1,7 @@
 // Test support: DynamoDB Local for one test file, with a fresh table and a request-counting client.
-// With ROOMCAST_TEST_DYNAMODB_ENDPOINT set (mutation testing sets it: it reruns the same files thousands of
-// times), files share that running instance instead of starting a Java process each, and drop their tables.
+// With ROOMCAST_TEST_DYNAMODB_ENDPOINT set (Jest's global setup sets it for a run; mutation testing sets it
+// as it reruns the same files thousands of times), files share that running instance instead of starting a
+// Java process each, and drop their tables.
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteTableCommand, DynamoDBClient as LowLevelClient } from '@aws-sdk/client-dynamodb';
@@ -25,7 +26,7 @@ export interface TestTable {
   stop(): Promise<void>;
 }
 
-/** The instance mutation testing shares between test files, when it is running one. */
+/** The instance shared between test files, when one is running (`make test`, mutation testing). */
 export const SHARED_ENDPOINT_VARIABLE = 'ROOMCAST_TEST_DYNAMODB_ENDPOINT';
 
 export interface TestTableOptions {
@@ -76,7 +77,7 @@ export async function startTestTable(options: TestTableOptions = {}): Promise<Te
 }
 
 /** A running instance someone else started and will stop: `stop` only lets go of the client. */
-function sharedInstance(endpoint: string): DynamoDbLocal {
+export function sharedInstance(endpoint: string): DynamoDbLocal {
   const client = new LowLevelClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const port = Number(new URL(endpoint).port);
   return {
