@@ -164,6 +164,7 @@ export async function runEndToEnd(
   });
 
   const per = (n: number) => n / config.messages;
+  const criticalPath = summarize(paths);
   return {
     ...config,
     ours,
@@ -171,12 +172,12 @@ export async function runEndToEnd(
     durableFloor,
     ratios: ratiosOf(ours, floor),
     durableRatios: ratiosOf(ours, durableFloor),
-    firstDeliveryLeastRatio: leastRatio(floor, durableFloor, summarize(paths).median),
+    firstDeliveryLeastRatio: leastRatio(floor, durableFloor, criticalPath.median),
     firstDeliveryRatios: {
       p50: ratio(ours.firstDelivery.p50, durableFloor.firstDelivery.p50),
       p99: ratio(ours.firstDelivery.p99, durableFloor.firstDelivery.p99),
     },
-    criticalPath: summarize(paths),
+    criticalPath,
     perMessage: {
       dynamoRequests: per(used.requests),
       dynamoByCommand: Object.fromEntries(Object.entries(used.byCommand).map(([c, n]) => [c, per(n)])),

@@ -210,9 +210,10 @@ export function createChat(ports: ChatPorts, policy: ChatPolicy, options: Create
 }
 
 /**
- * Runs the use case a parsed action asks for (the message function's one entry point). `admitted` is the frame's admission (rate limits), started by the caller:
- * `sendMessage`, `sendDirect` and `join` overlap it with the reads that do not depend on it and waits for it before anything it
- * does depends on the outcome; every other action waits for it first.
+ * Runs the use case a parsed action asks for (the message function's one entry point). `admitted` is the
+ * frame's admission (rate limits), already under way: `sendMessage`, `sendDirect` and `join` start the reads
+ * that do not depend on it alongside and wait for it before any refusal, write or reply; every other action
+ * waits for it first.
  */
 export async function dispatch(
   chat: Chat,

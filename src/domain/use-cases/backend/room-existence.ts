@@ -12,9 +12,9 @@ export async function requireKnownRoom(
   room: RoomName,
   firstMembers?: Promise<MembersPage>,
 ): Promise<void> {
+  const read = () => deps.memberships.membersPage(room, { limit: 1 });
   const [members, history] = await Promise.all([
-    firstMembers?.catch(() => deps.memberships.membersPage(room, { limit: 1 })) ??
-      deps.memberships.membersPage(room, { limit: 1 }),
+    firstMembers === undefined ? read() : firstMembers.catch(read),
     deps.messages.read(roomConversation(room), { limit: 1 }),
   ]);
   if (members.members.length === 0 && members.cursor === undefined && history.messages.length === 0) {
