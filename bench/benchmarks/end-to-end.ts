@@ -173,7 +173,7 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
         result.firstDeliveryRatios === undefined
           ? undefined
           : markdownTable(
-              ['first delivery of each message', 'p50', 'p99'],
+              ['first delivery of each message', 'p50', 'p99', 'then its median delivery, p50'],
               [
                 ...Object.entries({
                   ours: result.ours,
@@ -183,11 +183,13 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
                   name,
                   duration(side.firstDelivery.p50),
                   duration(side.firstDelivery.p99),
+                  side.medianAfterFirst === undefined ? '-' : `${duration(side.medianAfterFirst.p50)} later`,
                 ]),
                 [
                   'ours / durable floor',
                   times(result.firstDeliveryRatios.p50),
                   times(result.firstDeliveryRatios.p99),
+                  '',
                 ],
               ],
             ),
@@ -196,6 +198,15 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       firstDeliveryP50: duration(result.ours.firstDelivery?.p50 ?? Number.NaN),
       durableFirstDeliveryP50: duration(result.durableFloor.firstDelivery?.p50 ?? Number.NaN),
       bareFirstDeliveryP50: duration(result.floor.firstDelivery?.p50 ?? Number.NaN),
+      afterFirstP50:
+        result.ours.medianAfterFirst === undefined ? undefined : duration(result.ours.medianAfterFirst.p50),
+      durableAfterFirstP50:
+        result.durableFloor.medianAfterFirst === undefined
+          ? undefined
+          : duration(result.durableFloor.medianAfterFirst.p50),
+      durableP50: duration(result.durableFloor.p50),
+      durableP50Twice: duration(2 * result.durableFloor.p50),
+      halfRoom: wholeNumber(Math.floor(result.clients / 2)),
       dynamoRequests: decimal(perMessage.dynamoRequests, 2),
       dynamoByCommand: Object.entries(perMessage.dynamoByCommand)
         .map(([command, count]) => `${command} ${decimal(count, 2)}`)
