@@ -1,5 +1,7 @@
 // Benchmark 3, end-to-end latency and what one message costs: clients on the shared local stack against
-// a bare `ws` server doing the same fan-out. The measurement is bench/measure.
+// three floors (a bare `ws` server doing the same fan-out; the same storing each message; and a function
+// on the emulator storing each message and posting through the same @connections client). The
+// measurement is bench/measure.
 
 import { ROUTE_TABLE } from '../../src/handlers/route-table.js';
 import { problemList, row, type Benchmark } from '../benchmark.js';
@@ -42,8 +44,15 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
 
   check(result) {
     const { problems, expect } = problemList();
-    const sides = { ours: result.ours, floor: result.floor, durableFloor: result.durableFloor };
+    const sides = {
+      ours: result.ours,
+      floor: result.floor,
+      durableFloor: result.durableFloor,
+      connectionsFloor: result.connectionsFloor,
+    };
+    expect(sides.connectionsFloor !== undefined, 'endToEnd: the @connections floor measured');
     for (const [name, side] of Object.entries(sides)) {
+      if (side === undefined) continue;
       expect(
         side.received === side.expected,
         `endToEnd ${name}: ${side.received} of ${side.expected} deliveries`,
@@ -137,6 +146,26 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
         vsFloor: times(result.durableRatios[percentile]),
       }),
     ),
+    ...(result.connectionsFloor === undefined || result.connectionsRatios === undefined
+      ? []
+      : [
+          ...(['p50', 'p99'] as const).map((percentile) =>
+            row({
+              bench: '3 end to end',
+              measure: `${percentile} send to receive, @connections floor (same delivery path)`,
+              ours: duration(result.ours[percentile]),
+              floor: duration(result.connectionsFloor?.[percentile] ?? Number.NaN),
+              vsFloor: times(result.connectionsRatios?.[percentile] ?? Number.NaN),
+            }),
+          ),
+          row({
+            bench: '3 end to end',
+            measure: 'p50 send to first member delivery, @connections floor',
+            ours: duration(result.ours.firstDelivery.p50),
+            floor: duration(result.connectionsFloor.firstDelivery.p50),
+            vsFloor: times(result.connectionsRatios.firstDeliveryP50),
+          }),
+        ]),
     row({
       bench: '3 end to end',
       measure: 'requests one after another before the first member delivery (median)',
@@ -160,6 +189,9 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
           latencyCells('ours', result.ours),
           latencyCells('floor', result.floor),
           latencyCells('durable floor', result.durableFloor),
+          ...(result.connectionsFloor === undefined
+            ? []
+            : [latencyCells('@connections floor', result.connectionsFloor)]),
           ['ours / floor', ...PERCENTILES.map((percentile) => times(result.ratios[percentile])), '', ''],
           [
             'ours / durable floor',
@@ -167,6 +199,18 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
             '',
             '',
           ],
+          ...(result.connectionsRatios === undefined
+            ? []
+            : [
+                [
+                  'ours / @connections floor',
+                  ...PERCENTILES.map((percentile) =>
+                    times(result.connectionsRatios?.[percentile] ?? Number.NaN),
+                  ),
+                  '',
+                  '',
+                ],
+              ]),
         ],
       ),
       firstDeliveryTable:
@@ -179,6 +223,9 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
                   ours: result.ours,
                   floor: result.floor,
                   'durable floor': result.durableFloor,
+                  ...(result.connectionsFloor === undefined
+                    ? {}
+                    : { '@connections floor': result.connectionsFloor }),
                 }).map(([name, side]) => [
                   name,
                   duration(side.firstDelivery.p50),
@@ -207,6 +254,18 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       durableP50: duration(result.durableFloor.p50),
       durableP50Twice: duration(2 * result.durableFloor.p50),
       halfRoom: wholeNumber(Math.floor(result.clients / 2)),
+      connectionsP50:
+        result.connectionsFloor === undefined ? undefined : duration(result.connectionsFloor.p50),
+      connectionsP50Ratio:
+        result.connectionsRatios === undefined ? undefined : times(result.connectionsRatios.p50),
+      connectionsP99Ratio:
+        result.connectionsRatios === undefined ? undefined : times(result.connectionsRatios.p99),
+      connectionsFirstDeliveryRatio:
+        result.connectionsRatios === undefined ? undefined : times(result.connectionsRatios.firstDeliveryP50),
+      connectionsAfterFirstP50:
+        result.connectionsFloor?.medianAfterFirst === undefined
+          ? undefined
+          : duration(result.connectionsFloor.medianAfterFirst.p50),
       dynamoRequests: decimal(perMessage.dynamoRequests, 2),
       dynamoByCommand: Object.entries(perMessage.dynamoByCommand)
         .map(([command, count]) => `${command} ${decimal(count, 2)}`)

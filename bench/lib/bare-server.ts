@@ -18,15 +18,50 @@ export interface BareServer {
   stop(): Promise<void>;
 }
 
+/** What a floor stores of a message. */
+export interface FloorMessage {
+  readonly seq: number;
+  readonly messageId: string;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
 export interface BareServerOptions {
   readonly stage?: string;
   /** Stores a message before its ack and fan-out (the durable floor). */
-  readonly store?: (message: {
-    seq: number;
-    messageId: string;
-    text: string;
-    sentAt: number;
-  }) => Promise<void>;
+  readonly store?: (message: FloorMessage) => Promise<void>;
+}
+
+/** The text of a `sendMessage` frame, or undefined for any other frame: floors ignore those. */
+export function sentText(frame: string): string | undefined {
+  let parsed: { action?: unknown; text?: unknown };
+  try {
+    parsed = JSON.parse(frame) as typeof parsed;
+  } catch {
+    return undefined;
+  }
+  return parsed.action === 'sendMessage' && typeof parsed.text === 'string' ? parsed.text : undefined;
+}
+
+export function storedMessage(seq: number, text: string): FloorMessage {
+  return { seq, messageId: randomBytes(8).toString('hex'), text, sentAt: Date.now() };
+}
+
+/** The same frames the service sends: an ack to the sender, then the message to everyone. */
+export function floorFrames(stored: FloorMessage, from: string): { ack: string; message: string } {
+  const { seq, messageId, sentAt } = stored;
+  return {
+    ack: JSON.stringify({ type: 'ack', room: 'lobby', seq, messageId, sentAt, duplicate: false }),
+    message: JSON.stringify({
+      type: 'message',
+      room: 'lobby',
+      seq,
+      messageId,
+      from: { userId: from, displayName: from },
+      text: stored.text,
+      sentAt,
+    }),
+  };
 }
 
 export async function startBareServer(options: BareServerOptions = {}): Promise<BareServer> {
@@ -57,32 +92,13 @@ export async function startBareServer(options: BareServerOptions = {}): Promise<
     ws.on('close', () => sockets.delete(id));
     ws.on('error', () => undefined);
     ws.on('message', async (data) => {
-      let frame: { action?: unknown; text?: unknown };
-      try {
-        frame = JSON.parse(data.toString()) as typeof frame;
-      } catch {
-        return;
-      }
-      if (frame.action !== 'sendMessage' || typeof frame.text !== 'string') return;
-      // The same frames the service sends: an ack to the sender, then the message to everyone.
-      seq += 1;
-      const sentAt = Date.now();
-      const messageId = randomBytes(8).toString('hex');
-      const stored = { seq, messageId, text: frame.text, sentAt };
+      const text = sentText(data.toString());
+      if (text === undefined) return;
+      const stored = storedMessage((seq += 1), text);
       if (options.store !== undefined) await options.store(stored);
-      ws.send(
-        JSON.stringify({ type: 'ack', room: 'lobby', seq: stored.seq, messageId, sentAt, duplicate: false }),
-      );
-      const message = JSON.stringify({
-        type: 'message',
-        room: 'lobby',
-        seq: stored.seq,
-        messageId,
-        from: { userId: id, displayName: id },
-        text: frame.text,
-        sentAt,
-      });
-      for (const peer of sockets.values()) peer.send(message);
+      const frames = floorFrames(stored, id);
+      ws.send(frames.ack);
+      for (const peer of sockets.values()) peer.send(frames.message);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

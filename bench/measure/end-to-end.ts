@@ -7,7 +7,9 @@ import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appContainer } from '../../src/handlers/composition-root.js';
 import { TOKENS } from '../../src/handlers/tokens.js';
 import type { DevStack } from '../../src/local/dev-stack.js';
-import { startBareServer, type BareServerOptions } from '../lib/bare-server.js';
+import { DEFAULT_CHAT_POLICY } from '../../src/domain/index.js';
+import { startBareServer, type BareServerOptions, type FloorMessage } from '../lib/bare-server.js';
+import { startConnectionsFloor } from '../lib/connections-floor.js';
 import { CallRecorder, type CriticalPath } from '../lib/critical-path.js';
 import { sleep } from '../lib/clock.js';
 import { DynamoMeter } from '../lib/dynamo-meter.js';
@@ -68,6 +70,18 @@ export interface EndToEndResult {
   readonly floor: LatencySummary;
   /** The floor that also stores each message with one PutItem on the same DynamoDB Local. */
   readonly durableFloor: LatencySummary;
+  /**
+   * The durable floor's work delivered as ours is: a function on the emulator posting through the same
+   * @connections client (absent in runs before it was measured).
+   */
+  readonly connectionsFloor?: LatencySummary;
+  /** Ours / the @connections floor at each percentile, and at the first delivery's p50. */
+  readonly connectionsRatios?: {
+    readonly p50: number;
+    readonly p95: number;
+    readonly p99: number;
+    readonly firstDeliveryP50: number;
+  };
   /** Ours / floor at each percentile. */
   readonly ratios: { readonly p50: number; readonly p95: number; readonly p99: number };
   /** Ours / durable floor at each percentile. */
@@ -152,16 +166,17 @@ export async function runEndToEnd(
   const floor = await floorRun(config, {});
   log(`end to end: the same against the bare ws server storing each message (durable floor)`);
   const table = DynamoDBDocumentClient.from(stack.dynamo.client);
-  const durableFloor = await floorRun(config, {
-    store: async (message) => {
-      await table.send(
-        new PutCommand({
-          TableName: stack.tableName,
-          Item: { pk: 'BENCH#floor', sk: `MSG#${String(message.seq).padStart(12, '0')}`, ...message },
-        }),
-      );
-    },
-  });
+  const store = async (message: FloorMessage): Promise<void> => {
+    await table.send(
+      new PutCommand({
+        TableName: stack.tableName,
+        Item: { pk: 'BENCH#floor', sk: `MSG#${String(message.seq).padStart(12, '0')}`, ...message },
+      }),
+    );
+  };
+  const durableFloor = await floorRun(config, { store });
+  log(`end to end: the same through the emulator and the @connections client (@connections floor)`);
+  const connectionsFloor = await connectionsFloorRun(config, store);
 
   const per = (n: number) => n / config.messages;
   const criticalPath = summarize(paths);
@@ -172,6 +187,11 @@ export async function runEndToEnd(
     durableFloor,
     ratios: ratiosOf(ours, floor),
     durableRatios: ratiosOf(ours, durableFloor),
+    connectionsFloor,
+    connectionsRatios: {
+      ...ratiosOf(ours, connectionsFloor),
+      firstDeliveryP50: ratio(ours.firstDelivery.p50, connectionsFloor.firstDelivery.p50),
+    },
     firstDeliveryLeastRatio: leastRatio(floor, durableFloor, criticalPath.median),
     firstDeliveryRatios: {
       p50: ratio(ours.firstDelivery.p50, durableFloor.firstDelivery.p50),
@@ -190,6 +210,25 @@ export async function runEndToEnd(
       handlerMsP95: percentile(times, 95),
     },
   };
+}
+
+async function connectionsFloorRun(
+  config: EndToEndConfig,
+  store: (message: FloorMessage) => Promise<void>,
+): Promise<LatencySummary> {
+  const floor = await startConnectionsFloor({ store, concurrency: DEFAULT_CHAT_POLICY.fanOutConcurrency });
+  try {
+    return await crowdRun(
+      async (swarm) => {
+        await swarm.open({ url: floor.url, count: config.clients });
+      },
+      config,
+      config.floorMessages,
+      () => undefined,
+    );
+  } finally {
+    await floor.stop();
+  }
 }
 
 async function floorRun(config: EndToEndConfig, options: BareServerOptions): Promise<LatencySummary> {
