@@ -6,6 +6,7 @@
 import { ROUTE_TABLE } from '../../src/handlers/route-table.js';
 import { problemList, row, type Benchmark } from '../benchmark.js';
 import { decimal, duration, times, wholeNumber } from '../format.js';
+import { ratio } from '../lib/stats.js';
 import { markdownTable } from '../markdown.js';
 import {
   runEndToEnd,
@@ -262,6 +263,14 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
         result.connectionsRatios === undefined ? undefined : times(result.connectionsRatios.p99),
       connectionsFirstDeliveryRatio:
         result.connectionsRatios === undefined ? undefined : times(result.connectionsRatios.firstDeliveryP50),
+      connectionsOverDurableP50:
+        result.connectionsFloor === undefined
+          ? undefined
+          : times(ratio(result.connectionsFloor.p50, result.durableFloor.p50)),
+      connectionsOverDurableP99:
+        result.connectionsFloor === undefined
+          ? undefined
+          : times(ratio(result.connectionsFloor.p99, result.durableFloor.p99)),
       connectionsAfterFirstP50:
         result.connectionsFloor?.medianAfterFirst === undefined
           ? undefined
