@@ -109,6 +109,21 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
       isMet: (value) => value <= 5,
     },
     {
+      id: 'e2e-connections-p50',
+      what: 'end to end: p50 send-to-receive over the @connections floor (same delivery path, no checks)',
+      // A guard on what the service's own logic adds; the delivery path is the floor's too.
+      limit: '<= 2',
+      value: (result) => result.connectionsRatios?.p50,
+      isMet: (value) => value <= 2,
+    },
+    {
+      id: 'e2e-connections-p99',
+      what: 'end to end: p99 send-to-receive over the @connections floor (same delivery path, no checks)',
+      limit: '<= 2',
+      value: (result) => result.connectionsRatios?.p99,
+      isMet: (value) => value <= 2,
+    },
+    {
       id: 'e2e-p99',
       what: 'end to end: p99 send-to-receive over the bare ws floor',
       limit: '<= 80',
