@@ -8,7 +8,7 @@ import { appContainer } from '../../src/handlers/composition-root.js';
 import { TOKENS } from '../../src/handlers/tokens.js';
 import type { DevStack } from '../../src/local/dev-stack.js';
 import { DEFAULT_CHAT_POLICY } from '../../src/domain/index.js';
-import { startBareServer, type BareServerOptions, type FloorMessage } from '../lib/bare-server.js';
+import { startBareServer, type FloorMessage } from '../lib/bare-server.js';
 import { startConnectionsFloor } from '../lib/connections-floor.js';
 import { CallRecorder, type CriticalPath } from '../lib/critical-path.js';
 import { sleep } from '../lib/clock.js';
@@ -163,7 +163,7 @@ export async function runEndToEnd(
   await stack.gateway.settled();
 
   log(`end to end: the same against the bare ws server (floor)`);
-  const floor = await floorRun(config, {});
+  const floor = await floorRun(config, startBareServer());
   log(`end to end: the same against the bare ws server storing each message (durable floor)`);
   const table = DynamoDBDocumentClient.from(stack.dynamo.client);
   const store = async (message: FloorMessage): Promise<void> => {
@@ -174,9 +174,12 @@ export async function runEndToEnd(
       }),
     );
   };
-  const durableFloor = await floorRun(config, { store });
+  const durableFloor = await floorRun(config, startBareServer({ store }));
   log(`end to end: the same through the emulator and the @connections client (@connections floor)`);
-  const connectionsFloor = await connectionsFloorRun(config, store);
+  const connectionsFloor = await floorRun(
+    config,
+    startConnectionsFloor({ store, concurrency: DEFAULT_CHAT_POLICY.fanOutConcurrency }),
+  );
 
   const per = (n: number) => n / config.messages;
   const criticalPath = summarize(paths);
@@ -212,11 +215,12 @@ export async function runEndToEnd(
   };
 }
 
-async function connectionsFloorRun(
+/** Runs the crowd against a floor at the floor's message count, and stops the floor. */
+async function floorRun(
   config: EndToEndConfig,
-  store: (message: FloorMessage) => Promise<void>,
+  started: Promise<{ url: string; stop(): Promise<void> }>,
 ): Promise<LatencySummary> {
-  const floor = await startConnectionsFloor({ store, concurrency: DEFAULT_CHAT_POLICY.fanOutConcurrency });
+  const floor = await started;
   try {
     return await crowdRun(
       async (swarm) => {
@@ -228,22 +232,6 @@ async function connectionsFloorRun(
     );
   } finally {
     await floor.stop();
-  }
-}
-
-async function floorRun(config: EndToEndConfig, options: BareServerOptions): Promise<LatencySummary> {
-  const server = await startBareServer(options);
-  try {
-    return await crowdRun(
-      async (swarm) => {
-        await swarm.open({ url: server.url, count: config.clients });
-      },
-      config,
-      config.floorMessages,
-      () => undefined,
-    );
-  } finally {
-    await server.stop();
   }
 }
 
