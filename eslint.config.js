@@ -18,7 +18,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '**/dist/', 'coverage/', '.terraform/', 'reports/', '.stryker-tmp/'] },
+  { ignores: ['node_modules/', '**/dist/', 'coverage/', '.terraform/', 'reports/', '.stryker-tmp/', 'tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
