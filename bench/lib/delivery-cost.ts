@@ -1,6 +1,7 @@
 // Bench helper process: posts one event many times through the notifier and an @connections SDK client
-// set up one of four ways, and reports the CPU the process spent. Benchmark 9 sets the variants against
-// each other to price the client's middleware stack, its signing and its HTTP handler.
+// set up one of four ways, and reports the CPU the process spent, for a first pass and then a second one
+// as long. Benchmark 9 sets the variants against each other to price the client's middleware stack, its
+// signing and its HTTP handler.
 
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { NodeHttpHandler } from '@smithy/node-http-handler';

@@ -1,8 +1,8 @@
 // Benchmark 9, CPU per delivery: the notifier posting through the @connections SDK client as the service
 // builds it, against a frozen copy of the client as it was built before its middleware stack was trimmed,
 // and the same client without its HTTP handler and without signing, to price each part. Each run is a
-// fresh helper process (bench/lib/delivery-cost.ts); the variants take turns, round after round, so a
-// busy moment of the machine falls on all of them.
+// fresh helper process (bench/lib/delivery-cost.ts) making two passes, priced apart; the variants take
+// turns, round after round, so a busy moment of the machine falls on all of them.
 
 import { fileURLToPath } from 'node:url';
 import type { EmulatorCrowd } from '../benchmark.js';
