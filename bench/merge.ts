@@ -11,7 +11,7 @@ import { BENCHMARKS } from './benchmarks.js';
 import { REPO_ROOT } from './lib/children.js';
 import { stderrLog } from './lib/log.js';
 import { renderMarkdown } from './report.js';
-import { checkBudgets, checkResults, type BenchResults } from './results.js';
+import { checkBudgets, checkResults, type BenchResults, type MergedRun } from './results.js';
 
 const dir = process.argv[2];
 if (dir === undefined) throw new Error('usage: bench/merge.ts <dir with the partial run results.json>');
@@ -24,7 +24,17 @@ if (partial.profile !== 'full' || committed.profile !== 'full') throw new Error(
 
 const ran = BENCHMARKS.filter((benchmark) => partial[benchmark.name] !== undefined);
 const merged: Record<string, unknown> = { ...committed };
-for (const benchmark of ran) merged[benchmark.name] = partial[benchmark.name];
+const mergedRuns: Record<string, MergedRun> = { ...committed.mergedRuns };
+for (const benchmark of ran) {
+  merged[benchmark.name] = partial[benchmark.name];
+  // The run description stays the whole run's: say where each merged result was measured instead.
+  mergedRuns[benchmark.name] = {
+    date: partial.date,
+    cpuModel: partial.machine.cpuModel,
+    loadAtStart: partial.machine.loadAtStart,
+  };
+}
+merged['mergedRuns'] = mergedRuns;
 delete merged['budgets'];
 const results = { ...merged, budgets: checkBudgets(BENCHMARKS, merged) } as unknown as BenchResults;
 const problems = checkResults(results, 'full', ran);

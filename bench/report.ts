@@ -113,6 +113,26 @@ function beforeValues(
 }
 
 /**
+ * Which benchmarks' results come from later partial runs merged in, and where each was measured; undefined
+ * when every result is the whole run's own.
+ */
+function mergedRunsLine(benchmarks: readonly AnyBenchmark[], results: BenchResults): string | undefined {
+  const groups = new Map<string, string[]>();
+  for (const benchmark of benchmarks) {
+    const run = results.mergedRuns?.[benchmark.name];
+    const result = resultIn(results, benchmark);
+    if (run === undefined || result === undefined) continue;
+    const where = `${run.date.slice(0, 10)} (${run.cpuModel}, load average ${decimal(run.loadAtStart, 2)} at the start)`;
+    const label = benchmark.rows(result)[0]?.bench ?? benchmark.name;
+    groups.set(where, [...(groups.get(where) ?? []), label]);
+  }
+  if (groups.size === 0) return undefined;
+  return [...groups]
+    .map(([where, labels]) => `${labels.map((label) => `**${label}**`).join(', ')} on ${where}`)
+    .join('; ');
+}
+
+/**
  * docs/performance.md: what is measured, how to reproduce it, the last run's numbers (against an earlier
  * run's when one is given), the budgets and the sizes of the profile.
  */
@@ -134,6 +154,7 @@ export async function renderMarkdown(
     'machine.node': machine.node,
     'machine.os': machine.os,
     'machine.loadAtStart': decimal(machine.loadAtStart, 2),
+    'run.merged': mergedRunsLine(benchmarks, results),
     'results.table': markdownTable(
       COLUMNS.map(([, title]) => title),
       cellsOf(resultRows(benchmarks, results)),

@@ -21,6 +21,13 @@ export interface BudgetCheck {
   readonly ok: boolean;
 }
 
+/** Where a benchmark merged in from a later partial run (bench/merge.ts) was measured. */
+export interface MergedRun {
+  readonly date: string;
+  readonly cpuModel: string;
+  readonly loadAtStart: number;
+}
+
 /** What describes the run itself; each benchmark's result sits beside it under the benchmark's name. */
 export interface RunDescription {
   readonly schema: 1;
@@ -28,6 +35,8 @@ export interface RunDescription {
   readonly date: string;
   readonly durationS: number;
   readonly machine: Machine;
+  /** Benchmark name -> the partial run its result was merged from (absent: the whole run's own). */
+  readonly mergedRuns?: Readonly<Record<string, MergedRun>>;
 }
 
 export type BenchResults = RunDescription & { readonly budgets: readonly BudgetCheck[] } & {

@@ -162,26 +162,7 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
         vsFloor: times(result.durableRatios[percentile]),
       }),
     ),
-    ...(result.connectionsFloor === undefined || result.connectionsRatios === undefined
-      ? []
-      : [
-          ...(['p50', 'p99'] as const).map((percentile) =>
-            row({
-              bench: '3 end to end',
-              measure: `${percentile} send to receive, @connections floor (same delivery path)`,
-              ours: duration(result.ours[percentile]),
-              floor: duration(result.connectionsFloor?.[percentile] ?? Number.NaN),
-              vsFloor: times(result.connectionsRatios?.[percentile] ?? Number.NaN),
-            }),
-          ),
-          row({
-            bench: '3 end to end',
-            measure: 'p50 send to first member delivery, @connections floor',
-            ours: duration(result.ours.firstDelivery.p50),
-            floor: duration(result.connectionsFloor.firstDelivery.p50),
-            vsFloor: times(result.connectionsRatios.firstDeliveryP50),
-          }),
-        ]),
+    ...connectionsRows(result),
     row({
       bench: '3 end to end',
       measure: 'requests one after another before the first member delivery (median)',
@@ -193,6 +174,7 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
 
   section(result) {
     const perMessage = result.perMessage;
+    const connectionsRatios = result.connectionsRatios;
     return {
       clients: String(result.clients),
       messages: wholeNumber(result.messages),
@@ -215,14 +197,12 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
             '',
             '',
           ],
-          ...(result.connectionsRatios === undefined
+          ...(connectionsRatios === undefined
             ? []
             : [
                 [
                   'ours / @connections floor',
-                  ...PERCENTILES.map((percentile) =>
-                    times(result.connectionsRatios?.[percentile] ?? Number.NaN),
-                  ),
+                  ...PERCENTILES.map((percentile) => times(connectionsRatios[percentile])),
                   '',
                   '',
                 ],
@@ -343,3 +323,28 @@ export const endToEnd: Benchmark<EndToEndConfig, EndToEndResult> = {
     })),
   ],
 };
+
+/** The rows against the @connections floor, in runs that measured it. */
+function connectionsRows(result: EndToEndResult) {
+  const floor = result.connectionsFloor;
+  const ratios = result.connectionsRatios;
+  if (floor === undefined || ratios === undefined) return [];
+  return [
+    ...(['p50', 'p99'] as const).map((percentile) =>
+      row({
+        bench: '3 end to end',
+        measure: `${percentile} send to receive, @connections floor (same delivery path)`,
+        ours: duration(result.ours[percentile]),
+        floor: duration(floor[percentile]),
+        vsFloor: times(ratios[percentile]),
+      }),
+    ),
+    row({
+      bench: '3 end to end',
+      measure: 'p50 send to first member delivery, @connections floor',
+      ours: duration(result.ours.firstDelivery.p50),
+      floor: duration(floor.firstDelivery.p50),
+      vsFloor: times(ratios.firstDeliveryP50),
+    }),
+  ];
+}

@@ -2,7 +2,8 @@
 // that answers a sendMessage with an ack and the message to every client (the fan-out), and takes
 // `POST /{stage}/@connections/{id}` and writes the body to that socket (the relay). No routing, no
 // authorizer, no metering, no limits; no storage either, unless `store` is given: then each message is
-// stored (one write) before anything is sent, the least a durable chat does.
+// stored (one write) before anything is sent, the least a durable chat does. How a floor reads a sent
+// frame and builds the frames it sends is here too, for the other floors.
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -43,6 +44,7 @@ export function sentText(frame: string): string | undefined {
   return parsed.action === 'sendMessage' && typeof parsed.text === 'string' ? parsed.text : undefined;
 }
 
+/** The message a floor stores and sends: its number, a fresh id and the time it was taken. */
 export function storedMessage(seq: number, text: string): FloorMessage {
   return { seq, messageId: randomBytes(8).toString('hex'), text, sentAt: Date.now() };
 }

@@ -1,13 +1,15 @@
-// Bench floor: the durable floor's work, delivered the way the service delivers. A function on the same
-// API Gateway emulator stores each sent message with one PutItem, then posts the ack and the message to
-// every open connection through the @connections SDK client the service builds, as many at a time as the
-// service's fan-out. No checks, no sequence counter, no membership reads, no Middy: what ours pays over
-// it is the service's own logic, since the delivery path is the same.
+// Bench floor: the durable floor's work, delivered the way the service delivers. A function on an API
+// Gateway emulator of its own (the same code as the local stack's, in the same process) stores each sent
+// message with one PutItem, then posts the ack and the message to every open connection through the
+// @connections SDK client the service builds, as many at a time as the service's fan-out. No checks, no
+// stored sequence counter, no membership reads, no Middy: what ours pays over it is the service's own
+// logic, since the delivery path is the same.
 
-import { PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ManagementClientPool } from '../../src/adapters/apigateway/index.js';
 import { WebSocketGateway } from '../../src/local/emulator/websocket-gateway.js';
 import { floorFrames, sentText, storedMessage, type FloorMessage } from './bare-server.js';
+import { loopback } from './loopback.js';
 
 export interface ConnectionsFloorOptions {
   /** Stores a message before its ack and fan-out. */
@@ -25,9 +27,6 @@ interface MessageEvent {
   readonly body?: string;
   readonly requestContext: { readonly connectionId: string };
 }
-
-/** Loopback by address: `localhost` may try ::1 first on every new socket. */
-const loopback = (url: string) => url.replace('//localhost:', '//127.0.0.1:');
 
 export async function startConnectionsFloor(options: ConnectionsFloorOptions): Promise<ConnectionsFloor> {
   const pool = new ManagementClientPool({
@@ -57,10 +56,13 @@ export async function startConnectionsFloor(options: ConnectionsFloorOptions): P
     ];
     const poster = async (): Promise<void> => {
       for (let post = posts.shift(); post !== undefined; post = posts.shift()) {
-        // A connection that closed meanwhile answers 410: the floor drops it, as a fan-out would.
-        await client
-          .send(new PostToConnectionCommand({ ConnectionId: post.to, Data: post.data }))
-          .catch(() => undefined);
+        try {
+          await client.send(new PostToConnectionCommand({ ConnectionId: post.to, Data: post.data }));
+        } catch (error) {
+          // A connection that closed meanwhile answers 410: the floor drops it, as a fan-out would. Any
+          // other failure fails the message, and the run's delivery count shows it.
+          if (!(error instanceof GoneException)) throw error;
+        }
       }
     };
     await Promise.all(Array.from({ length: options.concurrency }, poster));
@@ -70,7 +72,7 @@ export async function startConnectionsFloor(options: ConnectionsFloorOptions): P
   const gateway = await WebSocketGateway.start(
     {
       routeSelectionExpression: '$request.body.action',
-      routes: { $default: { name: 'connections-floor', handler: handler as never } },
+      routes: { $default: { name: 'connections-floor', handler } },
     },
     { port: 0, stage: 'local' },
   );

@@ -37,16 +37,16 @@ export interface DeliveryCostReply {
   readonly cpuMs: number;
   /**
    * The same for a second pass of as many deliveries right after the first, in the same process (its
-   * frames carry the round `<round>-warm`): by then the code the calls run is compiled, as in a container
-   * that has served a while.
+   * frames carry the round `secondPassRound(round)`): by then what a fresh process pays once is paid, as
+   * in a container that has served a while.
    */
   readonly warmCpuMs: number;
   readonly warmDelivered: number;
 }
 
 /** The round marker of a run's second pass. */
-export function warmRound(round: string): string {
-  return `${round}-warm`;
+export function secondPassRound(round: string): string {
+  return `${round}-second`;
 }
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -117,7 +117,7 @@ async function deliveries(request: DeliveryCostRequest): Promise<DeliveryCostRep
     return { delivered, cpuMs: (used.user + used.system) / 1_000 };
   };
   const first = await pass(request.round);
-  const warm = await pass(warmRound(request.round));
+  const warm = await pass(secondPassRound(request.round));
   done();
   return { ...first, warmCpuMs: warm.cpuMs, warmDelivered: warm.delivered };
 }

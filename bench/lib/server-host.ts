@@ -9,6 +9,7 @@ import {
 } from '../../src/local/emulator/websocket-gateway.js';
 import { startBareServer } from './bare-server.js';
 import { serveRequests } from './children.js';
+import { loopback } from './loopback.js';
 import { collectGarbage, memoryNow, type MemoryPoint } from './memory.js';
 
 export type ServerKind = 'emulator' | 'bare';
@@ -32,9 +33,6 @@ export interface StartedReply {
   readonly url: string;
   readonly managementEndpoint: string;
 }
-
-/** Loopback by address: `localhost` may try ::1 first on every new socket. */
-const loopback = (url: string) => url.replace('//localhost:', '//127.0.0.1:');
 
 let server:
   | {

@@ -34,10 +34,14 @@ export class Swarm {
 
   /** Waits until `count` frames of a round have arrived (or the time is up) and says when. */
   async expect(round: string, count: number, timeoutMs: number): Promise<RoundReply> {
-    return (await this.helper.request(
+    const reply = (await this.helper.request(
       { op: 'expect', round, count, timeoutMs },
       timeoutMs + 10_000,
     )) as RoundReply;
+    // The helper answers one request at a time: a reply for another round means two were in flight.
+    if (reply.round !== round)
+      throw new Error(`asked for round ${round}, the crowd answered for ${reply.round}`);
+    return reply;
   }
 
   async endToEnd(run: { firstIndex: number; messages: number; ratePerSecond: number }): Promise<E2eReply> {

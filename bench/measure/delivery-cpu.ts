@@ -12,7 +12,7 @@ import {
   type DeliveryCostReply,
   type DeliveryCostRequest,
   type DeliveryCostVariant,
-  warmRound,
+  secondPassRound,
 } from '../lib/delivery-cost.js';
 import type { Log } from '../lib/log.js';
 import { median, ratio } from '../lib/stats.js';
@@ -86,13 +86,9 @@ export async function runDeliveryCpu(
     for (const variant of DELIVERY_COST_VARIANTS) {
       const tag = `cpu-${variant}-${round}-${Date.now().toString(36)}`;
       const reachesCrowd = variant === 'baseline' || variant === 'ours';
-      // Counting starts before the helper does, so no frame can arrive unseen.
-      const seen = reachesCrowd
-        ? Promise.all([
-            crowd.swarm.expect(tag, config.deliveries, timeoutMs),
-            crowd.swarm.expect(warmRound(tag), config.deliveries, timeoutMs),
-          ])
-        : undefined;
+      // Counting starts before the helper does, so no frame can arrive unseen. The crowd counts every
+      // round's frames as they come, and answers one request at a time: the second pass is asked after.
+      const seen = reachesCrowd ? crowd.swarm.expect(tag, config.deliveries, timeoutMs) : undefined;
       const reply = await runInFreshHelper<DeliveryCostRequest, DeliveryCostReply>(
         HELPER,
         {
@@ -111,9 +107,16 @@ export async function runDeliveryCpu(
           throw new Error(`${variant}: ${delivered} of ${config.deliveries} deliveries succeeded`);
         }
       }
-      for (const { received } of (await seen) ?? []) {
-        if (received !== config.deliveries) {
-          throw new Error(`${variant}: ${received} of ${config.deliveries} frames arrived`);
+      if (seen !== undefined) {
+        for (const round of [
+          await seen,
+          await crowd.swarm.expect(secondPassRound(tag), config.deliveries, timeoutMs),
+        ]) {
+          if (round.received !== config.deliveries) {
+            throw new Error(
+              `${variant}: ${round.received} of ${config.deliveries} frames of ${round.round} arrived`,
+            );
+          }
         }
       }
       const perDelivery = reply.cpuMs / config.deliveries;

@@ -7,7 +7,6 @@ import { PutCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appContainer } from '../../src/handlers/composition-root.js';
 import { TOKENS } from '../../src/handlers/tokens.js';
 import type { DevStack } from '../../src/local/dev-stack.js';
-import { DEFAULT_CHAT_POLICY } from '../../src/domain/index.js';
 import { startBareServer, type FloorMessage } from '../lib/bare-server.js';
 import { startConnectionsFloor } from '../lib/connections-floor.js';
 import { CallRecorder, type CriticalPath } from '../lib/critical-path.js';
@@ -178,7 +177,8 @@ export async function runEndToEnd(
   log(`end to end: the same through the emulator and the @connections client (@connections floor)`);
   const connectionsFloor = await floorRun(
     config,
-    startConnectionsFloor({ store, concurrency: DEFAULT_CHAT_POLICY.fanOutConcurrency }),
+    // As many posts at a time as the handlers' fan-out runs with.
+    startConnectionsFloor({ store, concurrency: appContainer().get(TOKENS.config).policy.fanOutConcurrency }),
   );
 
   const per = (n: number) => n / config.messages;
