@@ -32,11 +32,13 @@ typecheck: install ## TypeScript, strict
 	npx tsc -p tsconfig.json
 	npx tsc -p bench/tsconfig.json
 
-# The results file lets a failed run end by saying why (CI keeps only the end of the output).
+# The results file lets a failed run end by saying why (CI keeps only the end of the output); the exit trace,
+# written by the Jest process as it exits, says whether anything in it failed after the results were written.
 test: lint typecheck build ## Lint, type-check, build the bundles and run every test suite
-	@mkdir -p reports/jest
-	$(JEST) --json --outputFile=reports/jest/results.json || \
-	  node scripts/explain-test-exit.mjs reports/jest/results.json $$?
+	@mkdir -p reports/jest && rm -f reports/jest/results.json reports/jest/exit.json
+	ROOMCAST_JEST_EXIT_TRACE=reports/jest/exit.json node --require $(CURDIR)/scripts/jest-exit-trace.cjs \
+	  node_modules/jest/bin/jest.js --json --outputFile=reports/jest/results.json || \
+	  node scripts/explain-test-exit.mjs reports/jest/results.json $$? reports/jest/exit.json
 
 test-unit: install ## Domain unit tests only
 	$(JEST) --selectProjects unit
