@@ -30,10 +30,14 @@ if (results.wasInterrupted) reasons.push('the run was interrupted');
 if ((results.openHandles ?? []).length > 0) reasons.push(`${results.openHandles.length} open handles`);
 if (reasons.length === 0 && results.success) {
   const trace = readTrace(traceFile);
+  const lateLogs = (trace?.lateLogs ?? []).map((text) => `  a test logged after it ended: ${text}`);
   if (trace !== undefined && trace.uncaught.length === 0 && trace.exitCalls.length === 0) {
     console.error(
-      `\njest exited with ${exitCode}, but Jest recorded every suite and test as passed and its process recorded ` +
-        `no uncaught error and no exit call before exiting (${traceFile}): the run passes on Jest's results.`,
+      [
+        `\njest exited with ${exitCode}, but Jest recorded every suite and test as passed and its process recorded ` +
+          `no uncaught error and no exit call before exiting (${traceFile}): the run passes on Jest's results.`,
+        ...lateLogs,
+      ].join('\n'),
     );
     process.exit(0);
   }
@@ -41,6 +45,7 @@ if (reasons.length === 0 && results.success) {
     'Jest recorded every suite and test as passed, so the exit code came from the process itself: ' +
       'look between the summary and this message for an error thrown after the last test (a timer or socket a test left behind)',
   );
+  reasons.push(...lateLogs.map((line) => line.trim()));
   for (const { origin, error } of trace?.uncaught ?? []) reasons.push(`uncaught (${origin}): ${error}`);
   for (const { code, stack } of trace?.exitCalls ?? [])
     reasons.push(`process.exit(${code}) called: ${stack}`);

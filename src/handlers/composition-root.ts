@@ -42,19 +42,20 @@ export function createContainer(config: ChatConfig): Container {
   container.bind(TOKENS.ids).toConstantValue(new RandomIds());
   container.bind(TOKENS.logger).toConstantValue(new PowertoolsLogger(logger));
 
-  container.bind(TOKENS.documentClient).toDynamicValue(() => {
-    const client = createDocumentClient({
-      region: config.region,
-      endpoint: config.dynamoDbEndpoint,
-    });
+  container.bind(TOKENS.documentClient).toDynamicValue((context) => {
+    const client = createDocumentClient(
+      { region: config.region, endpoint: config.dynamoDbEndpoint },
+      context.get(TOKENS.logger),
+    );
     return traceClient(client);
   });
   container.bind(TOKENS.clientPool).toDynamicValue(
-    () =>
+    (context) =>
       new ManagementClientPool({
         region: config.region,
         // One socket per delivery in flight, plus one for the caller's reply.
         maxSockets: config.policy.fanOutConcurrency + 1,
+        warnings: context.get(TOKENS.logger),
       }),
   );
 

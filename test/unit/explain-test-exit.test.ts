@@ -108,6 +108,17 @@ describe('the explanation of a failed `make test`', () => {
     expect(stderr).toContain('jest exited with 1, but Jest recorded every suite and test as passed');
   });
 
+  it('names a test that logged after it ended when it passes such a run', async () => {
+    const { code, stderr } = await explain(PASSED, '1', {
+      code: 1,
+      exitCalls: [],
+      uncaught: [],
+      lateLogs: ['●  Cannot log after tests are done.\n    Attempted to log "socket usage".'],
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain('a test logged after it ended: ●  Cannot log after tests are done.');
+  });
+
   it('fails a passed run whose process recorded an uncaught error, and prints it', async () => {
     const { code, stderr } = await explain(PASSED, '1', {
       code: 1,

@@ -22,6 +22,7 @@ interface Trace {
   code: number;
   exitCalls: { code: number | null; stack: string }[];
   uncaught: { origin: string; error: string }[];
+  lateLogs: string[];
 }
 
 /** Runs `body` as a script named `scriptName` with the preload; its exit code and the trace, if any. */
@@ -50,7 +51,7 @@ describe('the Jest process exit trace', () => {
   it('records a clean exit with nothing against it', async () => {
     const { code, trace } = await run('setTimeout(() => undefined, 5);');
     expect(code).toBe(0);
-    expect(trace).toEqual({ code: 0, exitCalls: [], uncaught: [] });
+    expect(trace).toEqual({ code: 0, exitCalls: [], uncaught: [], lateLogs: [] });
   });
 
   it('records an uncaught exception, and Node still fails on it', async () => {
@@ -74,6 +75,16 @@ describe('the Jest process exit trace', () => {
     const { code, trace } = await run('function leftover() { process.exit(3); }\nleftover();');
     expect(code).toBe(3);
     expect(trace?.exitCalls).toEqual([{ code: 3, stack: expect.stringContaining('leftover') }]);
+  });
+
+  it('records what Jest prints when a test logs after it ended, without its colours', async () => {
+    const { code, trace } = await run(
+      'process.stderr.write(\'\\u001b[31m  ●  Cannot log after tests are done.\\u001b[39m\\n    Attempted to log "late".\\n\');\n' +
+        'process.exitCode = 1;',
+    );
+    expect(code).toBe(1);
+    expect(trace?.lateLogs).toEqual(['●  Cannot log after tests are done.\n    Attempted to log "late".']);
+    expect(trace?.uncaught).toEqual([]);
   });
 
   it('writes nothing from a process that is not the Jest CLI, nor from a Jest worker', async () => {

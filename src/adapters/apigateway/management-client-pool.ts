@@ -5,6 +5,8 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { LoggerPort } from '../../domain/index.js';
+import { sdkHttpLogger } from '../system/sdk-http-logger.js';
 import { EmptyAnswerHttpHandler } from './empty-answer-http-handler.js';
 
 export interface ManagementClientPoolConfig {
@@ -13,6 +15,8 @@ export interface ManagementClientPoolConfig {
   readonly maxSockets: number;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   readonly requestTimeoutMs?: number;
+  /** Where the HTTP handler's warnings go, instead of the console. */
+  readonly warnings?: LoggerPort;
 }
 
 /**
@@ -56,6 +60,7 @@ export class ManagementClientPool {
           // Without this the handler only logs a warning and the request waits on: a stalled post
           // would hold its fan-out worker for good instead of failing and being retried.
           throwOnRequestTimeout: true,
+          ...(this.config.warnings && { logger: sdkHttpLogger(this.config.warnings) }),
         }),
         credentials: this.config.credentials,
         // Resolve the middleware stack once per command type, not on every send. Middleware added later
