@@ -85,14 +85,29 @@ export class RoomTrack extends Track<RoomMessageEvent | AmendmentEvent> {
     }
   }
 
+  /**
+   * The last status change of each user not listed when it came (at most 256 users: a truncated list
+   * leaves some out for good). Broadcasts from different invocations arrive in any order, so a newcomer's
+   * status_changed may come before their member_joined.
+   */
+  private readonly early = new Map<string, StatusChangedEvent>();
+
   /** Applies a member_joined broadcast: one entry per user, as in the service's snapshots. */
   addMember(user: Identity): void {
     if (this.members.some((member) => member.userId === user.userId)) return;
     this.members = sortMembers([...this.members, { ...user, connections: 1, status: 'available' }]);
+    const early = this.early.get(user.userId);
+    if (early) this.setStatus(early);
   }
 
-  /** Applies a status_changed broadcast to the member's entry (when the snapshot lists them). */
+  /** Applies a status_changed broadcast to the member's entry, or keeps it until they are listed. */
   setStatus(event: StatusChangedEvent): void {
+    const id = event.user.userId;
+    this.early.delete(id);
+    if (!this.members.some((member) => member.userId === id)) {
+      if (this.early.size < 256) this.early.set(id, event);
+      return;
+    }
     this.members = this.members.map((member) => {
       if (member.userId !== event.user.userId) return member;
       const { statusText: _dropped, ...rest } = member;

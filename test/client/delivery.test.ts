@@ -285,6 +285,33 @@ describe('presence', () => {
     ]);
   });
 
+  it('keeps a newcomer’s status change that arrives before their arrival, and applies it then', async () => {
+    const h = harness();
+    await connected(h);
+    await h.client.joinRoom('general');
+    const cy = { userId: 'cy', displayName: 'cy' };
+    const ada = h.server.last;
+
+    // Broadcasts from different invocations: Cy's status change overtakes Cy's arrival.
+    ada.push({ type: 'status_changed', room: 'general', user: cy, status: 'away', statusText: 'lunch' });
+    ada.push({ type: 'status_changed', room: 'general', user: cy, status: 'busy', statusText: 'in a call' });
+    await settle();
+    expect(h.client.members('general').map((m) => m.userId)).toEqual(['ada']);
+    ada.push({ type: 'member_joined', room: 'general', user: cy });
+    await settle();
+
+    expect(h.client.members('general').find((m) => m.userId === 'cy')).toEqual({
+      ...cy,
+      connections: 1,
+      status: 'busy',
+      statusText: 'in a call',
+    });
+    // Once listed, later changes apply as they come.
+    ada.push({ type: 'status_changed', room: 'general', user: cy, status: 'available' });
+    await settle();
+    expect(h.client.members('general').find((m) => m.userId === 'cy')?.status).toBe('available');
+  });
+
   it('passes typing signals on, and sends its own only while connected', async () => {
     const h = harness();
     const typing: string[] = [];
