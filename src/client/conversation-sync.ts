@@ -228,6 +228,7 @@ export class ConversationSync {
     track.syncing += 1;
     try {
       const since = track.cursor.lastDelivered;
+      track.snapshotAsked();
       const joined = await ask(
         since === undefined ? { action: 'join', room } : { action: 'join', room, since },
       );

@@ -92,8 +92,19 @@ export class RoomTrack extends Track<RoomMessageEvent | AmendmentEvent> {
    */
   private readonly early = new Map<string, StatusChangedEvent>();
 
+  /**
+   * Live member changes since a snapshot was asked for: a snapshot read before one of them can arrive
+   * after it, so they are applied again on top of it.
+   */
+  private sinceAsked?: (() => void)[];
+
+  snapshotAsked(): void {
+    this.sinceAsked ??= [];
+  }
+
   /** Applies a member_joined broadcast: one entry per user, as in the service's snapshots. */
   addMember(user: Identity): void {
+    this.sinceAsked?.push(() => this.addMember(user));
     if (this.members.some((member) => member.userId === user.userId)) return;
     this.members = sortMembers([...this.members, { ...user, connections: 1, status: 'available' }]);
     const early = this.early.get(user.userId);
@@ -102,6 +113,7 @@ export class RoomTrack extends Track<RoomMessageEvent | AmendmentEvent> {
 
   /** Applies a status_changed broadcast to the member's entry, or keeps it until they are listed. */
   setStatus(event: StatusChangedEvent): void {
+    this.sinceAsked?.push(() => this.setStatus(event));
     const id = event.user.userId;
     this.early.delete(id);
     if (!this.members.some((member) => member.userId === id)) {
@@ -120,12 +132,16 @@ export class RoomTrack extends Track<RoomMessageEvent | AmendmentEvent> {
   }
 
   removeMember(user: Identity): void {
+    this.sinceAsked?.push(() => this.removeMember(user));
     this.members = this.members.filter((member) => member.userId !== user.userId);
   }
 
   setMembers(members: readonly PresenceEntry[], truncated: boolean): void {
     this.members = sortMembers([...members]);
     this.truncated = truncated;
+    const again = this.sinceAsked ?? [];
+    this.sinceAsked = undefined;
+    for (const change of again) change();
   }
 }
 

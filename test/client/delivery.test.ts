@@ -312,6 +312,27 @@ describe('presence', () => {
     expect(h.client.members('general').find((m) => m.userId === 'cy')?.status).toBe('available');
   });
 
+  it('keeps an arrival that comes before the join’s reply, whose snapshot was read before it', async () => {
+    const h = harness();
+    await connected(h);
+    const bob = { userId: 'bob', displayName: 'bob' };
+    h.server.intercept = (socket, frame) => {
+      // Bob's join lands after Ada's snapshot was read, and its announcement overtakes Ada's reply.
+      if (frame['action'] === 'join') {
+        socket.push({ type: 'member_joined', room: 'general', user: bob });
+        socket.push({ type: 'status_changed', room: 'general', user: bob, status: 'away' });
+      }
+      return false;
+    };
+
+    await h.client.joinRoom('general');
+
+    expect(h.client.members('general')).toEqual([
+      { userId: 'ada', displayName: 'ada', connections: 1, status: 'available' },
+      { ...bob, connections: 1, status: 'away' },
+    ]);
+  });
+
   it('passes typing signals on, and sends its own only while connected', async () => {
     const h = harness();
     const typing: string[] = [];
