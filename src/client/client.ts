@@ -196,6 +196,7 @@ export class RoomcastClient {
 
   /** Asks for a room's member list (and updates `members(room)`). */
   async presence(room: string): Promise<RoomSnapshot> {
+    this.conversations.presenceAsked(room);
     const reply = await this.enqueue({ action: 'presence', room }, { gateRoom: room });
     this.conversations.applyPresence(room, reply.members, reply.truncated);
     return { room, members: reply.members, truncated: reply.truncated };

@@ -171,6 +171,11 @@ export class ConversationSync {
     this.deps.events.emit('presence', track.snapshot());
   }
 
+  /** A member list is on its way for this room: changes that come meanwhile are applied again on it. */
+  presenceAsked(room: string): void {
+    this.rooms.get(room)?.snapshotAsked();
+  }
+
   applyPresence(room: string, members: readonly PresenceEntry[], truncated: boolean): void {
     const track = this.rooms.get(room);
     if (track === undefined) return;

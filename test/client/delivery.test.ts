@@ -333,6 +333,27 @@ describe('presence', () => {
     ]);
   });
 
+  it('keeps a departure that comes before a member list read before it', async () => {
+    const h = harness();
+    await connected(h);
+    await h.client.joinRoom('general');
+    const bob = await otherMember(h, 'bob', 'general');
+    h.server.intercept = (socket, frame) => {
+      // Bob leaves after Ada's list was read, and the news overtakes the list.
+      if (frame['action'] === 'presence') {
+        const stale = { type: 'presence', room: 'general', ...h.server.snapshot('general') };
+        bob.close();
+        setTimeout(() => socket.push({ ...stale, requestId: frame['requestId'] }), 0);
+        return true;
+      }
+      return false;
+    };
+
+    await h.client.presence('general');
+
+    expect(h.client.members('general').map((m) => m.userId)).toEqual(['ada']);
+  });
+
   it('passes typing signals on, and sends its own only while connected', async () => {
     const h = harness();
     const typing: string[] = [];
