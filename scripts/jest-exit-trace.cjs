@@ -1,7 +1,7 @@
 // `make test`'s witness inside the Jest process: preloaded with --require, it records what can make that
 // process exit non-zero after Jest has written its results (an explicit process.exit, an uncaught
-// exception or rejection, a test logging after it ended) and writes it to $ROOMCAST_JEST_EXIT_TRACE as it exits, for
-// scripts/explain-test-exit.mjs. Jest's workers inherit the preload; only the Jest CLI process records.
+// exception or rejection, a test logging after it ended) and writes it to $ROOMCAST_JEST_EXIT_TRACE as it
+// exits, for scripts/explain-test-exit.mjs. Jest's workers inherit the preload; only the Jest CLI records.
 'use strict';
 
 const { writeFileSync } = require('node:fs');

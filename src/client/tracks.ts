@@ -93,13 +93,14 @@ export class RoomTrack extends Track<RoomMessageEvent | AmendmentEvent> {
   private readonly early = new Map<string, StatusChangedEvent>();
 
   /**
-   * Live member changes since a snapshot was asked for: a snapshot read before one of them can arrive
-   * after it, so they are applied again on top of it.
+   * Live member changes since the last snapshot was asked for: a snapshot read before one of them can
+   * arrive after it, so they are applied again on top of it. Each ask starts afresh, so changes seen
+   * before a lost connection are never replayed over a later connection's snapshot.
    */
   private sinceAsked?: (() => void)[];
 
   snapshotAsked(): void {
-    this.sinceAsked ??= [];
+    this.sinceAsked = [];
   }
 
   /** Applies a member_joined broadcast: one entry per user, as in the service's snapshots. */
@@ -121,7 +122,7 @@ export class RoomTrack extends Track<RoomMessageEvent | AmendmentEvent> {
       return;
     }
     this.members = this.members.map((member) => {
-      if (member.userId !== event.user.userId) return member;
+      if (member.userId !== id) return member;
       const { statusText: _dropped, ...rest } = member;
       return {
         ...rest,
